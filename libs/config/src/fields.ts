@@ -16,7 +16,10 @@ export const fields = {
   string: () => opt(z.string().trim()),
   guid: () =>
     opt(z.string().trim().regex(GUID, 'expected a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)')),
-  /** A tenant: a GUID or a verified domain such as contoso.onmicrosoft.com. */
+  /**
+   * A specific tenant: a GUID or a verified domain such as contoso.onmicrosoft.com. The
+   * multi-tenant aliases (common, organizations, consumers) have no dot and are refused.
+   */
   tenant: () =>
     opt(
       z

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { ConfigError } from '../errors';
+import { tempDir } from '../test/fixtures';
+import { loadEmulatorConfig } from './emulator';
+
+const dir = tempDir();
+const load = (env: Record<string, string>) => loadEmulatorConfig({ env, envFile: false, cwd: dir });
+
+describe('loadEmulatorConfig', () => {
+  it('defaults to https://localhost:8443 with the control plane on', () => {
+    const config = load({});
+    expect(config).toMatchObject({
+      port: 8443,
+      host: 'localhost',
+      publicUrl: 'https://localhost:8443',
+      controlPlane: true,
+      armPageSize: 5,
+      dataDir: join(dir, '.emulator'),
+    });
+    expect(config.tls).toBeUndefined();
+  });
+
+  it('takes a port, public URL, seed, data dir and own TLS files', () => {
+    const config = load({
+      PORT: '9443',
+      EMULATOR_PUBLIC_URL: 'https://entra-emulator:9443/',
+      EMULATOR_SEED: 'seed.json',
+      EMULATOR_DATA_DIR: '/var/lib/emulator',
+      EMULATOR_TLS_CERT: 'tls/cert.pem',
+      EMULATOR_TLS_KEY: 'tls/key.pem',
+      EMULATOR_CONTROL_PLANE: 'false',
+    });
+    expect(config).toMatchObject({
+      port: 9443,
+      publicUrl: 'https://entra-emulator:9443',
+      seedPath: join(dir, 'seed.json'),
+      dataDir: '/var/lib/emulator',
+      tls: { certPath: join(dir, 'tls/cert.pem'), keyPath: join(dir, 'tls/key.pem') },
+      controlPlane: false,
+    });
+  });
+
+  it('needs both TLS files or neither', () => {
+    expect(() => load({ EMULATOR_TLS_CERT: 'cert.pem' })).toThrow(ConfigError);
+    try {
+      load({ EMULATOR_TLS_CERT: 'cert.pem' });
+    } catch (error) {
+      expect((error as ConfigError).issues.map((i) => i.variable)).toEqual(['EMULATOR_TLS_KEY']);
+    }
+  });
+
+  it('refuses an http public URL and a bad page size together', () => {
+    try {
+      load({ EMULATOR_PUBLIC_URL: 'http://localhost:8443', EMULATOR_ARM_PAGE_SIZE: '0' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as ConfigError).issues.map((i) => i.variable).sort()).toEqual([
+        'EMULATOR_ARM_PAGE_SIZE',
+        'EMULATOR_PUBLIC_URL',
+      ]);
+    }
+  });
+});

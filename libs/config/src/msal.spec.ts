@@ -1,0 +1,81 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadApiConfig } from './apps/api';
+import { Secret } from './secret';
+import { emulatorAuthorityMetadata, msalAuthOptions, msalCredential } from './msal';
+import { selfSignedCertificate, tempDir, writeCaFile } from './test/fixtures';
+import { EMULATOR_DEFAULTS } from './emulator-defaults';
+
+const dir = tempDir();
+const caPath = writeCaFile(dir, selfSignedCertificate(dir).certPem);
+
+describe('msalAuthOptions', () => {
+  it('gives MSAL the emulator metadata inline so nothing is discovered over the network', () => {
+    const config = loadApiConfig({ env: { EXTRA_CA_CERTS: caPath }, envFile: false, cwd: dir });
+    const options = msalAuthOptions(config.identity, config.client);
+    const authority = `https://localhost:8443/${EMULATOR_DEFAULTS.tenantId}`;
+    expect(options).toMatchObject({
+      clientId: EMULATOR_DEFAULTS.api.clientId,
+      authority,
+      knownAuthorities: ['localhost:8443'],
+      clientSecret: EMULATOR_DEFAULTS.api.clientSecret,
+    });
+    expect(JSON.parse(options.authorityMetadata ?? '{}')).toEqual(
+      emulatorAuthorityMetadata(authority),
+    );
+  });
+
+  it('uses the authority it is given (the API passes the token’s tenant)', () => {
+    const config = loadApiConfig({ env: { EXTRA_CA_CERTS: caPath }, envFile: false, cwd: dir });
+    const other = 'https://localhost:8443/99999999-2222-4333-8444-555555555555';
+    const options = msalAuthOptions(config.identity, config.client, other);
+    expect(options.authority).toBe(other);
+    expect(JSON.parse(options.authorityMetadata ?? '{}').token_endpoint).toBe(
+      `${other}/oauth2/v2.0/token`,
+    );
+  });
+
+  it('leaves discovery to MSAL for a real tenant', () => {
+    const config = loadApiConfig({
+      env: {
+        AZURE_TENANT_ID: 'contoso.onmicrosoft.com',
+        AZURE_CLIENT_ID: EMULATOR_DEFAULTS.api.clientId,
+        AZURE_CLIENT_SECRET: 's',
+      },
+      envFile: false,
+      cwd: dir,
+    });
+    expect(msalAuthOptions(config.identity, config.client).authorityMetadata).toBeUndefined();
+  });
+});
+
+describe('msalCredential', () => {
+  it('maps a secret', () => {
+    expect(msalCredential({ kind: 'secret', secret: new Secret('s3') })).toEqual({
+      clientSecret: 's3',
+    });
+  });
+
+  it('maps a certificate to thumbprintSha256, key and x5c', () => {
+    expect(
+      msalCredential({
+        kind: 'certificate',
+        path: 'p',
+        privateKey: new Secret('KEY'),
+        thumbprintSha256: 'ab',
+        x5c: 'CHAIN',
+      }),
+    ).toEqual({ clientCertificate: { thumbprintSha256: 'ab', privateKey: 'KEY', x5c: 'CHAIN' } });
+  });
+
+  it('re-reads a federated token file on every call', async () => {
+    const file = join(dir, 'token');
+    writeFileSync(file, 'first\n');
+    const { clientAssertion } = msalCredential({ kind: 'federated', tokenFile: file });
+    if (typeof clientAssertion !== 'function') throw new Error('expected a callback');
+    const request = { clientId: 'c', tokenEndpoint: 't' };
+    expect(await clientAssertion(request)).toBe('first');
+    writeFileSync(file, 'rotated');
+    expect(await clientAssertion(request)).toBe('rotated');
+  });
+});
