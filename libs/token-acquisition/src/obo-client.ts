@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { ConfidentialClientApplication, LogLevel, type INetworkModule } from '@azure/msal-node';
+import {
+  entraAuthority,
+  msalAuthOptions,
+  type ClientConfig,
+  type IdentityConfig,
+} from '@obo/config';
+import { toTokenAcquisitionError, TokenAcquisitionError } from './errors';
+import { NetworkClient } from './network-client';
+import { SingleFlight } from './single-flight';
+import { MemoryTokenCache, type CachedToken, type TokenCacheLevel } from './token-cache';
+
+export interface OboClientOptions {
+  identity: IdentityConfig;
+  client: ClientConfig;
+  /** MSAL's transport. Default a keep-alive https client trusting `identity.extraCa`. */
+  networkClient?: INetworkModule;
+  /** In-process cache. Default a MemoryTokenCache with its defaults. */
+  l1?: TokenCacheLevel;
+  /** Shared cache (Redis), if any. */
+  l2?: TokenCacheLevel;
+  /** Capabilities announced to Entra (`cp1` = can handle claims challenges). Default ['cp1']. */
+  clientCapabilities?: string[];
+  /** Tokens this close to expiry count as expired, as in MSAL. Default 300 s. */
+  refreshBufferSeconds?: number;
+  /** Clock, epoch ms. Default Date.now. */
+  now?: () => number;
+  /** Told about each call to the token endpoint and its outcome (for metrics). */
+  onTokenRequest?: (outcome: 'success' | 'error') => void;
+  /** Receives MSAL's warnings and errors (never PII). */
+  log?: (level: 'warn' | 'error', message: string) => void;
+}
+
+export interface OboRequest {
+  /** The incoming access token, already validated by the caller. */
+  assertion: string;
+  /** The caller's tenant (`tid`): the exchange happens in that tenant, never in common. */
+  tenantId: string;
+  scopes: string[];
+  /** A claims challenge to satisfy (skips the cache, as MSAL does). */
+  claims?: string;
+  correlationId?: string;
+}
+
+export interface OboResult {
+  accessToken: string;
+  /** Epoch ms. */
+  expiresOn: number;
+  scopes: string[];
+  /** Where it came from: the in-process cache, the shared cache, or the token endpoint. */
+  source: 'l1' | 'l2' | 'network';
+}
+
+/**
+ * On-Behalf-Of exchange through MSAL Node with our own bounded cache in front.
+ *
+ * MSAL's in-memory cache is neither bounded nor partitioned per caller, and MSAL does not
+ * consult a cache plugin before its OBO lookup, so each exchange uses a fresh MSAL client
+ * and the result is kept in a cache partitioned by SHA-256(assertion) + tenant + scopes:
+ * L1 in process (LRU bounded in entries and bytes, TTL = token expiry), then L2 (Redis,
+ * shared by replicas). Concurrent requests for the same partition share one exchange.
+ */
+export class OboClient {
+  private readonly networkClient: INetworkModule;
+  private readonly l1: TokenCacheLevel;
+  private readonly l2?: TokenCacheLevel;
+  private readonly bufferMs: number;
+  private readonly now: () => number;
+  private readonly flights = new SingleFlight<OboResult>();
+
+  constructor(private readonly options: OboClientOptions) {
+    if (options.identity.profile === 'b2c') {
+      throw new TypeError('Azure AD B2C does not support the On-Behalf-Of flow');
+    }
+    this.networkClient =
+      options.networkClient ?? new NetworkClient({ ca: options.identity.extraCa?.pem });
+    this.l1 = options.l1 ?? new MemoryTokenCache();
+    this.l2 = options.l2;
+    this.bufferMs = (options.refreshBufferSeconds ?? 300) * 1000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Returns a token for `scopes` on behalf of the assertion's user, from cache when possible. */
+  async acquire(request: OboRequest): Promise<OboResult> {
+    const key = partitionKey(request);
+    if (!request.claims) {
+      const hit = this.fresh(await this.l1.get(key));
+      if (hit) return { ...hit, source: 'l1' };
+    }
+    const flightKey = request.claims ? `${key}|claims:${sha256(request.claims)}` : key;
+    return this.flights.run(flightKey, async () => {
+      if (!request.claims && this.l2) {
+        const shared = this.fresh(await this.l2.get(key));
+        if (shared) {
+          await this.l1.set(key, shared, shared.expiresOn - this.now() - this.bufferMs);
+          return { ...shared, source: 'l2' };
+        }
+      }
+      const token = await this.exchange(request);
+      const ttl = token.expiresOn - this.now() - this.bufferMs;
+      await this.l1.set(key, token, ttl);
+      await this.l2?.set(key, token, ttl);
+      return { ...token, source: 'network' };
+    });
+  }
+
+  private fresh(token: CachedToken | undefined): CachedToken | undefined {
+    return token && token.expiresOn - this.bufferMs > this.now() ? token : undefined;
+  }
+
+  private async exchange(request: OboRequest): Promise<CachedToken> {
+    const { identity, client } = this.options;
+    const authority = entraAuthority(identity.authorityHost, request.tenantId);
+    const msal = new ConfidentialClientApplication({
+      auth: {
+        ...msalAuthOptions(identity, client, authority),
+        clientCapabilities: this.options.clientCapabilities ?? ['cp1'],
+      },
+      system: {
+        networkClient: this.networkClient,
+        loggerOptions: {
+          logLevel: LogLevel.Warning,
+          piiLoggingEnabled: false,
+          loggerCallback: (level, message) => {
+            if (level <= LogLevel.Warning)
+              this.options.log?.(level === LogLevel.Error ? 'error' : 'warn', message);
+          },
+        },
+      },
+    });
+    try {
+      const result = await msal.acquireTokenOnBehalfOf({
+        oboAssertion: request.assertion,
+        scopes: request.scopes,
+        authority,
+        claims: request.claims,
+        correlationId: request.correlationId,
+        skipCache: true,
+      });
+      this.options.onTokenRequest?.('success');
+      if (!result?.accessToken || !result.expiresOn) {
+        throw new TokenAcquisitionError(
+          'token_acquisition_failed',
+          'The identity provider returned no access token.',
+        );
+      }
+      return {
+        accessToken: result.accessToken,
+        expiresOn: result.expiresOn.getTime(),
+        scopes: result.scopes,
+        tenantId: request.tenantId,
+      };
+    } catch (error) {
+      if (!(error instanceof TokenAcquisitionError)) this.options.onTokenRequest?.('error');
+      throw toTokenAcquisitionError(error);
+    }
+  }
+}
+
+/** The cache partition of a request: never the token itself. */
+export function partitionKey(
+  request: Pick<OboRequest, 'assertion' | 'tenantId' | 'scopes'>,
+): string {
+  const scopes = [...request.scopes]
+    .map((s) => s.toLowerCase())
+    .sort()
+    .join(' ');
+  return `${sha256(request.assertion)}:${request.tenantId}:${sha256(scopes).slice(0, 16)}`;
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
