@@ -23,6 +23,9 @@ export const EMULATOR_DEFAULTS = Object.freeze({
     clientId: '0b0e0000-0000-4000-8000-000000000201',
     clientSecret: 'obo-api-dev-secret-not-for-production',
   },
+  /** The development user `npm start` suggests, and the password every seeded user has. */
+  devUser: 'alice@obodev.onmicrosoft.com',
+  devPassword: 'Passw0rd!',
   /** Folder (relative to the workspace root) where the emulator keeps its CA and keys. */
   dataDir: '.emulator',
   /** File name of the emulator's CA certificate inside the data folder. */
