@@ -1,0 +1,65 @@
+import type { IncomingMessage } from 'node:http';
+import passport from 'passport';
+import { TokenValidationError } from '../errors';
+import type { TokenValidator } from '../types';
+import { bearerChallenge } from './challenge';
+import { rememberOptions, rememberToken, type BearerOptions } from './context';
+import { extractBearerToken } from './extract';
+
+const failures = new WeakMap<object, TokenValidationError>();
+
+/** The TokenValidationError behind a strategy failure on this request, if any. */
+export function strategyFailure(req: IncomingMessage): TokenValidationError | undefined {
+  return failures.get(req);
+}
+
+/**
+ * passport strategy `oauth-bearer` over a {@link TokenValidator}. Success: `req.user` is the
+ * token's claims and `req.authInfo` the {@link ValidatedToken}. Failure: `fail(challenge, status)`
+ * with the RFC 6750 `WWW-Authenticate` value; an unreachable JWKS is an `error` (503).
+ */
+export class BearerStrategy extends passport.Strategy {
+  override name = 'oauth-bearer';
+
+  constructor(
+    private readonly validator: TokenValidator,
+    private readonly options: BearerOptions = {},
+  ) {
+    super();
+  }
+
+  override authenticate(req: IncomingMessage): void {
+    rememberOptions(req, this.options);
+    const extracted = extractBearerToken(req.headers.authorization);
+    if (extracted.kind === 'missing') {
+      this.refuse(
+        req,
+        new TokenValidationError('ERR_TOKEN_MISSING', 'A bearer token is required.'),
+      );
+      return;
+    }
+    if (extracted.kind === 'malformed') {
+      const err = new TokenValidationError(
+        'ERR_TOKEN_REQUEST_MALFORMED',
+        'The Authorization header must carry exactly one bearer token.',
+      );
+      this.refuse(req, err);
+      return;
+    }
+    this.validator.validate(extracted.token).then(
+      (validated) => {
+        rememberToken(req, validated, this.options);
+        this.success(validated.claims, validated);
+      },
+      (err: unknown) => {
+        if (err instanceof TokenValidationError && err.status !== 503) this.refuse(req, err);
+        else this.error(err);
+      },
+    );
+  }
+
+  private refuse(req: IncomingMessage, err: TokenValidationError): void {
+    failures.set(req, err);
+    this.fail(bearerChallenge(err, this.options.realm), err.status);
+  }
+}

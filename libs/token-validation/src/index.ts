@@ -1,0 +1,31 @@
+export {
+  TokenValidationError,
+  InsufficientScopeError,
+  TokenValidatorConfigError,
+  TOKEN_ERROR_CODES,
+  isTokenValidationError,
+  type TokenErrorCode,
+} from './errors';
+export type {
+  TokenValidatorOptions,
+  TokenValidator,
+  TokenValidatorStats,
+  ValidatedToken,
+  TokenClaims,
+} from './types';
+export type { KeySource, SigningKeyEntry } from './keys/key-source';
+export { createJwksRsaKeySource, type JwksRsaKeySourceOptions } from './keys/jwks-rsa-source';
+export { createTokenValidator } from './validator';
+export {
+  entraIssuers,
+  b2cIssuer,
+  ciamIssuer,
+  ENTRA_V1_ISSUER,
+  TENANT_PLACEHOLDER,
+} from './issuers';
+export { BearerStrategy } from './http/strategy';
+export { authenticateBearer } from './http/authenticate';
+export { requireScopes, requireRoles, requireScopesOrRoles } from './http/guards';
+export { bearerErrorHandler } from './http/error-handler';
+export { bearerChallenge, bearerErrorBody, sendBearerError } from './http/challenge';
+export { getValidatedToken, type BearerOptions, type BearerErrorBody } from './http/context';

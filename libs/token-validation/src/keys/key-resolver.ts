@@ -1,0 +1,116 @@
+import { TokenValidationError } from '../errors';
+import { IntervalGate } from './interval-gate';
+import { KeyCache } from './key-cache';
+import type { KeySource, SigningKeyEntry } from './key-source';
+import { singleFlight, type SingleFlight } from './single-flight';
+
+export interface KeyResolverOptions {
+  source: KeySource;
+  jwksUri: string;
+  now: () => number;
+  refetchIntervalMs: number;
+  cacheMaxAgeMs: number;
+  staleKeyMaxAgeMs: number;
+}
+
+/**
+ * Finds the key for a kid, composed in layers: the cache answers known kids synchronously; a
+ * miss goes through one single-flight fetch shared by all concurrent callers; refetches caused
+ * by unknown kids pass a rate limit of one per `refetchIntervalMs`; the fetch itself is the
+ * injected {@link KeySource}. A flood of random kids therefore costs at most one fetch per
+ * interval, and during an outage known keys keep working until `staleKeyMaxAgeMs`.
+ */
+export class KeyResolver {
+  private readonly cache: KeyCache;
+  /** Rate limit for refetches caused by unknown kids. */
+  private readonly unknownKidGate: IntervalGate;
+  /** Back-off after a failed fetch, for cold loads and background refreshes. */
+  private readonly retryGate: IntervalGate;
+  private readonly load: SingleFlight<void>;
+  private fetches = 0;
+
+  constructor(private readonly options: KeyResolverOptions) {
+    this.cache = new KeyCache(options.staleKeyMaxAgeMs);
+    this.unknownKidGate = new IntervalGate(options.refetchIntervalMs, options.now);
+    this.retryGate = new IntervalGate(options.refetchIntervalMs, options.now);
+    this.load = singleFlight(() => this.fetch());
+  }
+
+  /** The cached key for `kid`, or undefined. Starts a background refresh when the set is old. */
+  peek(kid: string): SigningKeyEntry | undefined {
+    const now = this.options.now();
+    const entry = this.cache.get(kid, now);
+    if (entry && this.cache.age(now) > this.options.cacheMaxAgeMs) this.refreshInBackground();
+    return entry;
+  }
+
+  /** The key for `kid`, fetching the JWKS when allowed. Throws TokenValidationError. */
+  async resolve(kid: string): Promise<SigningKeyEntry> {
+    const cached = this.peek(kid);
+    if (cached) return cached;
+
+    if (!this.cache.isUsable(this.options.now())) {
+      // Cold, or every key is past the stale bound: a fetch is the only way forward.
+      if (!this.load.inFlight() && !this.retryGate.isOpen()) throw unavailable();
+      try {
+        await this.load();
+      } catch (err) {
+        throw unavailable(err);
+      }
+    } else if (this.load.inFlight() || this.unknownKidGate.tryAcquire()) {
+      // A failed refetch leaves the known keys in place; the kid simply stays unknown.
+      await this.load().catch(() => undefined);
+    }
+
+    const entry = this.cache.get(kid, this.options.now());
+    if (!entry) {
+      throw new TokenValidationError(
+        'ERR_TOKEN_KID_UNKNOWN',
+        'The token is signed with an unknown key.',
+      );
+    }
+    return entry;
+  }
+
+  /** Fetches once, bypassing the rate limits (readiness probes). True when keys are loaded. */
+  async warmUp(): Promise<boolean> {
+    try {
+      await this.load();
+    } catch {
+      // Reported through the return value; validate() reports ERR_JWKS_UNAVAILABLE itself.
+    }
+    return this.cache.isUsable(this.options.now()) && this.cache.size > 0;
+  }
+
+  get fetchCount(): number {
+    return this.fetches;
+  }
+
+  get cachedKeys(): number {
+    return this.cache.isUsable(this.options.now()) ? this.cache.size : 0;
+  }
+
+  private refreshInBackground(): void {
+    if (this.load.inFlight() || !this.retryGate.isOpen()) return;
+    this.load().catch(() => undefined);
+  }
+
+  private async fetch(): Promise<void> {
+    this.fetches += 1;
+    try {
+      const keys = await this.options.source.fetchKeys(this.options.jwksUri);
+      this.cache.replace(keys, this.options.now());
+    } catch (err) {
+      this.retryGate.stamp();
+      throw err;
+    }
+  }
+}
+
+function unavailable(cause?: unknown): TokenValidationError {
+  return new TokenValidationError(
+    'ERR_JWKS_UNAVAILABLE',
+    'The signing keys could not be fetched; try again later.',
+    cause === undefined ? undefined : { cause },
+  );
+}

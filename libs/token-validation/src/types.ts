@@ -1,0 +1,88 @@
+import type { KeySource } from './keys/key-source';
+
+/** Options of {@link createTokenValidator}. Bad options throw at construction. */
+export interface TokenValidatorOptions {
+  /** JWKS URL. May contain `{tenantid}` (replaced by the token's tid, after tid is allow-listed). */
+  jwksUri: string;
+  /** Accepted `aud` values (e.g. [clientId, `api://${clientId}`] or ['https://management.azure.com/']). */
+  audiences: string[];
+  /**
+   * Accepted issuers; may contain `{tenantid}`, e.g. 'https://login.microsoftonline.com/{tenantid}/v2.0',
+   * 'https://sts.windows.net/{tenantid}/'. A v1 token is accepted only when a v1 issuer is listed.
+   */
+  issuers: string[];
+  /**
+   * Tenants accepted: a list of tenant GUIDs, or '*' for any tenant. Default: the tenant GUIDs
+   * written in fixed `issuers`; required when an issuer contains {tenantid}. '*' together with a
+   * `{tenantid}` in `jwksUri` is refused (anyone could make us fetch any tenant's JWKS).
+   */
+  allowedTenants?: string[] | '*';
+  /** Clock skew allowed on `exp` and `nbf`. Default 300 s (5 minutes). */
+  clockToleranceSeconds?: number;
+  /** Longest token accepted, in bytes. Default 16 384 (16 KB). */
+  maxTokenBytes?: number;
+  /** Minimum interval between JWKS refetches caused by unknown kids. Default 30 000 ms. */
+  refetchIntervalMs?: number;
+  /** Age after which the key set is refreshed in the background. Default 600 000 ms (10 minutes). */
+  cacheMaxAgeMs?: number;
+  /**
+   * How long keys stay usable when the JWKS endpoint fails, counted from the last successful
+   * fetch. Default 86 400 000 ms (24 h). Must be ≥ `cacheMaxAgeMs`.
+   */
+  staleKeyMaxAgeMs?: number;
+  /** Timeout of one JWKS request. Default 10 000 ms. */
+  jwksTimeoutMs?: number;
+  /** Extra trusted CA (PEM) for the JWKS HTTPS fetch (the emulator's CA). */
+  ca?: string | Buffer;
+  /** Require `tid` claim (default true; B2C tokens have no tid: set false for B2C). */
+  requireTenantId?: boolean;
+  /** Injection point for tests: where keys come from. Default: jwks-rsa over HTTP(S). */
+  keySource?: KeySource;
+  /** Injection point for tests: the clock, in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Claims of a validated Entra access token; only the ones we read are typed. */
+export type TokenClaims = Record<string, unknown> & {
+  tid?: string;
+  oid?: string;
+  sub?: string;
+  name?: string;
+  preferred_username?: string;
+  azp?: string;
+  appid?: string;
+  ver?: string;
+  xms_cc?: string[];
+};
+
+/** A token that passed every check. */
+export interface ValidatedToken {
+  claims: TokenClaims;
+  tenantId?: string;
+  objectId?: string;
+  /** Delegated permissions (`scp`, space-separated in the token). */
+  scopes: string[];
+  /** App roles (`roles`). */
+  roles: string[];
+  /** `delegated`: a user is present (`idtyp` user, or `scp` present); `app`: app-only. */
+  kind: 'delegated' | 'app';
+  version: '1.0' | '2.0';
+}
+
+export interface TokenValidatorStats {
+  jwksFetches: number;
+  cachedKeys: number;
+}
+
+export interface TokenValidator {
+  /** Resolves with the validated token; rejects with a TokenValidationError, never anything else. */
+  validate(token: string): Promise<ValidatedToken>;
+  /**
+   * Synchronous fast path: the result when the token's key is already cached, `undefined` when
+   * the key must be fetched first (then call {@link validate}). Throws TokenValidationError.
+   */
+  validateSync(token: string): ValidatedToken | undefined;
+  /** Fetches the JWKS once (used by readiness probes); resolves true when at least one key is loaded. */
+  warmUp(): Promise<boolean>;
+  stats(): TokenValidatorStats;
+}

@@ -1,0 +1,104 @@
+import { checkClaims, type ClaimRules } from './claims';
+import { TokenValidationError } from './errors';
+import { compileIssuerMatcher, fillTenant } from './issuers';
+import { decodeJwt, type DecodedJwt } from './jwt/decode';
+import { verifyRs256 } from './jwt/verify-signature';
+import { createJwksRsaKeySource } from './keys/jwks-rsa-source';
+import { KeyResolver } from './keys/key-resolver';
+import type { SigningKeyEntry } from './keys/key-source';
+import { resolveOptions } from './options';
+import { TenantPolicy } from './tenant';
+import type { TokenValidator, TokenValidatorOptions, ValidatedToken } from './types';
+
+/**
+ * Builds a validator for Microsoft Entra access tokens (RS256 JWTs whose keys come from a
+ * JWKS). Throws TokenValidatorConfigError for bad options. See the README for every rule.
+ */
+export function createTokenValidator(options: TokenValidatorOptions): TokenValidator {
+  const o = resolveOptions(options);
+  const source = o.keySource ?? createJwksRsaKeySource({ ca: o.ca, timeoutMs: o.jwksTimeoutMs });
+  const tenants = new TenantPolicy(o.allowedTenants, o.requireTenantId);
+  const rules: ClaimRules = {
+    audiences: o.audiences,
+    matchIssuer: compileIssuerMatcher(o.issuers),
+    clockToleranceSeconds: o.clockToleranceSeconds,
+  };
+  // One resolver per JWKS URL; with a {tenantid} URL the tenants are allow-listed, so bounded.
+  const resolvers = new Map<string, KeyResolver>();
+
+  const resolverFor = (tenantId: string | undefined): KeyResolver => {
+    if (o.jwksUriHasTenant && tenantId === undefined) {
+      throw new TokenValidationError(
+        'ERR_TOKEN_TENANT_MISSING',
+        'The token has no tenant id (tid).',
+      );
+    }
+    const jwksUri = o.jwksUriHasTenant ? fillTenant(o.jwksUri, tenantId!.toLowerCase()) : o.jwksUri;
+    let resolver = resolvers.get(jwksUri);
+    if (!resolver) {
+      resolver = new KeyResolver({
+        source,
+        jwksUri,
+        now: o.now,
+        refetchIntervalMs: o.refetchIntervalMs,
+        cacheMaxAgeMs: o.cacheMaxAgeMs,
+        staleKeyMaxAgeMs: o.staleKeyMaxAgeMs,
+      });
+      resolvers.set(jwksUri, resolver);
+    }
+    return resolver;
+  };
+
+  interface Prepared {
+    jwt: DecodedJwt;
+    tenantId: string | undefined;
+    resolver: KeyResolver;
+  }
+
+  // Everything that needs no key: size, shape, header rules, tenant allow-list.
+  const prepare = (token: string): Prepared => {
+    const jwt = decodeJwt(token, o.maxTokenBytes);
+    const tenantId = tenants.check(jwt.payload);
+    return { jwt, tenantId, resolver: resolverFor(tenantId) };
+  };
+
+  const finish = (prepared: Prepared, entry: SigningKeyEntry): ValidatedToken => {
+    verifyRs256(prepared.jwt, entry);
+    return checkClaims(prepared.jwt.payload, prepared.tenantId, rules, o.now());
+  };
+
+  return {
+    validateSync(token) {
+      const prepared = prepare(token);
+      const entry = prepared.resolver.peek(prepared.jwt.kid);
+      return entry ? finish(prepared, entry) : undefined;
+    },
+
+    async validate(token) {
+      const prepared = prepare(token);
+      const entry =
+        prepared.resolver.peek(prepared.jwt.kid) ??
+        (await prepared.resolver.resolve(prepared.jwt.kid));
+      return finish(prepared, entry);
+    },
+
+    async warmUp() {
+      if (o.jwksUriHasTenant) {
+        const list = o.allowedTenants === '*' ? [] : [...o.allowedTenants];
+        const loaded = await Promise.all(list.map((tenantId) => resolverFor(tenantId).warmUp()));
+        return loaded.some(Boolean);
+      }
+      return resolverFor(undefined).warmUp();
+    },
+
+    stats() {
+      let jwksFetches = 0;
+      let cachedKeys = 0;
+      for (const resolver of resolvers.values()) {
+        jwksFetches += resolver.fetchCount;
+        cachedKeys += resolver.cachedKeys;
+      }
+      return { jwksFetches, cachedKeys };
+    },
+  };
+}
