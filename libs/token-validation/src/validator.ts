@@ -33,7 +33,9 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
         'The token has no tenant id (tid).',
       );
     }
-    const jwksUri = o.jwksUriHasTenant ? fillTenant(o.jwksUri, tenantId!.toLowerCase()) : o.jwksUri;
+    const jwksUri = o.jwksUriHasTenant
+      ? fillTenant(o.jwksUri, String(tenantId).toLowerCase())
+      : o.jwksUri;
     let resolver = resolvers.get(jwksUri);
     if (!resolver) {
       resolver = new KeyResolver({

@@ -11,6 +11,7 @@ export function extractBearerToken(header: string | undefined): Extracted {
   const parts = header.trim().split(/[ \t]+/);
   if (parts[0]?.toLowerCase() !== 'bearer') return { kind: 'missing' };
   if (parts.length === 1) return { kind: 'missing' };
-  if (parts.length > 2) return { kind: 'malformed' };
-  return { kind: 'token', token: parts[1]! };
+  const [, token, ...rest] = parts;
+  if (token === undefined || rest.length > 0) return { kind: 'malformed' };
+  return { kind: 'token', token };
 }

@@ -37,7 +37,7 @@ export async function startJwksServer(
 ): Promise<JwksServer> {
   const state = { requests: 0, keys, documents: new Map<string, unknown>() } as JwksServer;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));

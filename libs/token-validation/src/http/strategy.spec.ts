@@ -1,0 +1,238 @@
+import express from 'express';
+import passport from 'passport';
+import request from 'supertest';
+import { entraIssuers } from '../issuers';
+import {
+  appClaims,
+  AUTHORITY,
+  CLIENT_ID,
+  FakeClock,
+  FakeKeySource,
+  goodClaims,
+  makeRsaKey,
+  NOW_S,
+  signToken,
+  TENANT,
+} from '../test/tokens';
+import type { TokenClaims, TokenValidator, ValidatedToken } from '../types';
+import { createTokenValidator } from '../validator';
+import { authenticateBearer } from './authenticate';
+import { quoteSafe } from './challenge';
+import { getValidatedToken } from './context';
+import { bearerErrorHandler } from './error-handler';
+import { requireRoles, requireScopes, requireScopesOrRoles } from './guards';
+import { BearerStrategy } from './strategy';
+
+const key = makeRsaKey('k1');
+const REALM = 'obo-api';
+
+function makeValidator(source = new FakeKeySource([key])): TokenValidator {
+  return createTokenValidator({
+    jwksUri: 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+    audiences: [CLIENT_ID],
+    issuers: entraIssuers(AUTHORITY),
+    allowedTenants: [TENANT],
+    keySource: source,
+    now: new FakeClock().now,
+  });
+}
+
+function makeApp(validator: TokenValidator) {
+  const app = express();
+  app.use(express.json());
+  app.use(express.urlencoded({ extended: false }));
+  const auth = authenticateBearer(validator, {
+    realm: REALM,
+    errorBody: () => ({ correlationId: 'corr-1', error: 'overridden?' }),
+  });
+  const echo: express.RequestHandler = (req, res) => {
+    const token: ValidatedToken | undefined = getValidatedToken(req);
+    const claims = req.user as TokenClaims;
+    res.json({
+      oid: claims.oid,
+      kind: token?.kind,
+      authInfoKind: (req.authInfo as ValidatedToken).kind,
+    });
+  };
+  app.all('/me', auth, echo);
+  app.get('/scoped', auth, requireScopes('access_as_user'), echo);
+  app.get('/admin', auth, requireScopes('admin.write', 'admin.all'), echo);
+  app.get('/roles', auth, requireRoles('Subscriptions.Read'), echo);
+  app.get('/either', auth, requireScopesOrRoles(['nope'], ['Subscriptions.Read']), echo);
+  app.get('/unauthenticated-guard', requireScopes('access_as_user'), echo);
+
+  // The plain passport way, for apps that register the strategy themselves.
+  const authenticator = new passport.Passport();
+  authenticator.use(new BearerStrategy(validator, { realm: REALM }));
+  app.get('/passport', authenticator.authenticate('oauth-bearer', { session: false }), echo);
+  app.use(bearerErrorHandler({ realm: REALM }));
+  return app;
+}
+
+const good = signToken(goodClaims(), key);
+const appOnly = signToken(appClaims(), key);
+const expired = signToken(goodClaims({ exp: NOW_S - 3600 }), key);
+
+describe('authenticateBearer + BearerStrategy (RFC 6750)', () => {
+  const app = makeApp(makeValidator());
+
+  it('401 with a bare challenge when there is no token', async () => {
+    const res = await request(app).get('/me');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(`Bearer realm="${REALM}"`);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({
+      error: 'unauthorized',
+      error_description: expect.any(String),
+      correlationId: 'corr-1',
+    });
+  });
+
+  it.each([
+    ['Bearer', `Bearer ${good}`],
+    ['lower-case scheme', `bearer ${good}`],
+    ['upper-case scheme and extra spaces', `  BEARER    ${good}   `],
+    ['a tab', `Bearer\t${good}`],
+  ])('accepts %s', async (_name, header) => {
+    const res = await request(app).get('/me').set('Authorization', header);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      oid: '00000000-0000-0000-0000-0000000000aa',
+      kind: 'delegated',
+      authInfoKind: 'delegated',
+    });
+  });
+
+  it.each([
+    ['another scheme', { authorization: `Basic ${good}` }],
+    ['an empty Bearer', { authorization: 'Bearer ' }],
+  ])('treats %s as no token', async (_name, headers) => {
+    const res = await request(app).get('/me').set(headers);
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(`Bearer realm="${REALM}"`);
+  });
+
+  it('ignores a token in the query string or the body', async () => {
+    const query = await request(app).get(`/me?access_token=${good}`);
+    expect(query.status).toBe(401);
+    expect(query.headers['www-authenticate']).toBe(`Bearer realm="${REALM}"`);
+    const form = await request(app).post('/me').type('form').send({ access_token: good });
+    expect(form.status).toBe(401);
+    expect(form.headers['www-authenticate']).toBe(`Bearer realm="${REALM}"`);
+    const json = await request(app).post('/me').send({ access_token: good });
+    expect(json.status).toBe(401);
+  });
+
+  it('400 invalid_request for more than one credential', async () => {
+    const res = await request(app).get('/me').set('Authorization', `Bearer ${good} ${good}`);
+    expect(res.status).toBe(400);
+    expect(res.headers['www-authenticate']).toMatch(
+      /^Bearer realm="obo-api", error="invalid_request", error_description="[^"]+"$/,
+    );
+    expect(res.body.error).toBe('invalid_request');
+  });
+
+  it('401 invalid_token with a description for a bad token, never echoing it', async () => {
+    const res = await request(app).get('/me').set('Authorization', `Bearer ${expired}`);
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer realm="${REALM}", error="invalid_token", error_description="The token has expired."`,
+    );
+    expect(res.body).toEqual({
+      error: 'invalid_token',
+      error_description: 'The token has expired.',
+      correlationId: 'corr-1',
+    });
+    expect(res.text).not.toContain(expired);
+    expect(JSON.stringify(res.headers)).not.toContain(expired);
+  });
+
+  it('403 insufficient_scope with the accepted scopes', async () => {
+    expect((await request(app).get('/scoped').set('Authorization', `Bearer ${good}`)).status).toBe(
+      200,
+    );
+    const res = await request(app).get('/admin').set('Authorization', `Bearer ${good}`);
+    expect(res.status).toBe(403);
+    expect(res.headers['www-authenticate']).toMatch(
+      /^Bearer realm="obo-api", error="insufficient_scope", error_description="[^"]+", scope="admin.write admin.all"$/,
+    );
+    expect(res.body).toMatchObject({ error: 'insufficient_scope', correlationId: 'corr-1' });
+  });
+
+  it('role guards: app token with the role passes, a delegated token without it gets 403', async () => {
+    expect(
+      (await request(app).get('/roles').set('Authorization', `Bearer ${appOnly}`)).body.kind,
+    ).toBe('app');
+    const res = await request(app).get('/roles').set('Authorization', `Bearer ${good}`);
+    expect(res.status).toBe(403);
+    expect(res.headers['www-authenticate']).toMatch(/error="insufficient_scope"/);
+    expect(
+      (await request(app).get('/either').set('Authorization', `Bearer ${appOnly}`)).status,
+    ).toBe(200);
+    expect((await request(app).get('/either').set('Authorization', `Bearer ${good}`)).status).toBe(
+      403,
+    );
+  });
+
+  it('a guard without authentication before it answers 401, it does not pass', async () => {
+    const res = await request(app)
+      .get('/unauthenticated-guard')
+      .set('Authorization', `Bearer ${good}`);
+    expect(res.status).toBe(401);
+  });
+
+  it('503 without a challenge when the JWKS cannot be fetched', async () => {
+    const down = new FakeKeySource([key]);
+    down.fail = true;
+    const res = await request(makeApp(makeValidator(down)))
+      .get('/me')
+      .set('Authorization', `Bearer ${good}`);
+    expect(res.status).toBe(503);
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body.error).toBe('temporarily_unavailable');
+    // The plain passport route hands the error to next(): bearerErrorHandler answers the same.
+    const plain = await request(makeApp(makeValidator(down)))
+      .get('/passport')
+      .set('Authorization', `Bearer ${good}`);
+    expect(plain.status).toBe(503);
+    expect(plain.body.error).toBe('temporarily_unavailable');
+  });
+
+  it('works as a plain passport strategy named oauth-bearer', async () => {
+    expect(new BearerStrategy(makeValidator()).name).toBe('oauth-bearer');
+    const ok = await request(app).get('/passport').set('Authorization', `Bearer ${good}`);
+    expect(ok.body).toEqual({
+      oid: '00000000-0000-0000-0000-0000000000aa',
+      kind: 'delegated',
+      authInfoKind: 'delegated',
+    });
+    const bad = await request(app).get('/passport').set('Authorization', `Bearer ${expired}`);
+    expect(bad.status).toBe(401);
+    expect(bad.headers['www-authenticate']).toBe(
+      `Bearer realm="${REALM}", error="invalid_token", error_description="The token has expired."`,
+    );
+  });
+
+  it('guards refuse a request whose req.authInfo was set by someone else', async () => {
+    const forged = express();
+    forged.get(
+      '/',
+      (req, _res, next) => {
+        req.authInfo = { scopes: ['access_as_user'], roles: [], kind: 'delegated' } as never;
+        next();
+      },
+      requireScopes('access_as_user'),
+      (_req, res) => {
+        res.send('in');
+      },
+    );
+    expect((await request(forged).get('/')).status).toBe(401);
+  });
+});
+
+describe('quoteSafe', () => {
+  it('drops quotes, backslashes, control and non-ASCII characters', () => {
+    expect(quoteSafe('a"b\\c\r\nd\u00e9\u0000e ok')).toBe('abcde ok');
+  });
+});
