@@ -1,0 +1,7 @@
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: 'entra-emulator',
+  rootDir: __dirname,
+  coverageDirectory: '../../coverage/apps/entra-emulator',
+  testTimeout: 20000,
+};

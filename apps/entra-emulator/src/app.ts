@@ -1,0 +1,139 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { EmulatorContext } from './context';
+import { createControls, type EmulatorControls } from './controls';
+import { emptyCounters } from './counters';
+import { Directory } from './directory';
+import { aad, AadError } from './errors';
+import { FaultRegistry } from './faults';
+import { bodyParserError, sendAadError } from './http';
+import { KeyRing } from './keys';
+import { armRoutes } from './routes/arm';
+import { authorizeRoutes } from './routes/authorize';
+import { controlRoutes } from './routes/control';
+import { discoveryRoutes } from './routes/discovery';
+import { logoutRoutes } from './routes/logout';
+import { tokenRoutes } from './routes/token';
+import { loadSeed } from './seed/load';
+import type { SeedInput } from './seed/schema';
+import { Store } from './store';
+
+/** Options of {@link createEmulatorApp}. */
+export interface EmulatorAppOptions {
+  /** Seed object or JSON file path. Default: the built-in `seed/default.json`. */
+  seed?: SeedInput | string;
+  /** Origin written into metadata and tokens. Default `https://localhost:8443`. */
+  publicUrl?: string;
+  /** Serve `/_emulator/*`. Default true. */
+  controlPlane?: boolean;
+  /** Subscriptions per ARM page. Default 5. */
+  armPageSize?: number;
+  /** Request logger; one line per request, no query strings, bodies or headers. Default none. */
+  logger?: Logger | false;
+  /** Clock in epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** PEM of the initial token-signing key. Default: a new key. */
+  signingKeyPem?: string;
+}
+
+/** The emulator as an Express app without a listening port (for supertest). */
+export interface EmulatorApp {
+  app: Express;
+  context: EmulatorContext;
+  controls: EmulatorControls;
+}
+
+export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp {
+  const seed = loadSeed(options.seed);
+  const now = options.now ?? Date.now;
+  const armPageSize = options.armPageSize ?? 5;
+  if (!Number.isInteger(armPageSize) || armPageSize < 1)
+    throw new TypeError('armPageSize: expected a positive integer');
+  const context: EmulatorContext = {
+    seed,
+    directory: new Directory(seed),
+    keys: new KeyRing(now, options.signingKeyPem),
+    store: new Store(now),
+    faults: new FaultRegistry(),
+    counters: emptyCounters(),
+    baseUrl: (options.publicUrl ?? 'https://localhost:8443').replace(/\/+$/, ''),
+    armPageSize,
+    controlPlane: options.controlPlane ?? true,
+    now,
+    logger: options.logger || undefined,
+  };
+  const controls = createControls(context);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  if (context.logger) app.use(requestLogger(context.logger));
+  // HSTS would make browsers upgrade every http://localhost app (the web app!) to https.
+  app.use(helmet({ hsts: false, contentSecurityPolicy: false }));
+  app.get('/', (_req, res) => res.json(home(context)));
+  app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
+  app.use(discoveryRoutes(context));
+  app.use(tokenRoutes(context));
+  app.use(authorizeRoutes(context));
+  app.use(logoutRoutes(context));
+  app.use('/arm', armRoutes(context));
+  if (context.controlPlane) app.use('/_emulator', controlRoutes(controls));
+  app.use((req, res) => {
+    const tenant = req.path.split('/')[1] ?? '';
+    if (
+      tenant &&
+      !context.directory.knowsTenant(tenant) &&
+      /\/oauth2\/|\/discovery\//.test(req.path)
+    ) {
+      return sendAadError(context, req, res, aad.unknownTenant(tenant));
+    }
+    return res
+      .status(404)
+      .json({
+        error: 'not_found',
+        error_description: `No emulator endpoint at ${req.method} ${req.path}.`,
+      });
+  });
+  app.use(((err, req, res, _next) => {
+    const known = err instanceof AadError ? err : bodyParserError(err);
+    if (known) return sendAadError(context, req, res, known);
+    context.logger?.error({ err }, 'unexpected error');
+    return sendAadError(
+      context,
+      req,
+      res,
+      new AadError(90033, 'server_error', 'An unexpected error occurred.', { status: 500 }),
+    );
+  }) as ErrorRequestHandler);
+  return { app, context, controls };
+}
+
+function home(ctx: EmulatorContext): Record<string, unknown> {
+  const authority = `${ctx.baseUrl}/${ctx.seed.tenant.id}`;
+  return {
+    name: 'Microsoft Entra ID + Azure Resource Manager emulator',
+    tenantId: ctx.seed.tenant.id,
+    tenantDomain: ctx.seed.tenant.domain,
+    authority,
+    openidConfiguration: `${authority}/v2.0/.well-known/openid-configuration`,
+    armEndpoint: `${ctx.baseUrl}/arm`,
+    controlPlane: ctx.controlPlane ? `${ctx.baseUrl}/_emulator` : null,
+  };
+}
+
+function requestLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    quietReqLogger: true,
+    serializers: {
+      // Paths only: query strings carry codes and hints, headers carry tokens and secrets.
+      req: (req: { id?: unknown; method?: string; url?: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: (req.url ?? '').split('?')[0],
+      }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}

@@ -1,0 +1,212 @@
+import {
+  constants,
+  createHash,
+  createPublicKey,
+  timingSafeEqual,
+  verify,
+  X509Certificate,
+  type JsonWebKey,
+} from 'node:crypto';
+import type { Request } from 'express';
+import type { EmulatorContext } from './context';
+import { aad, AadError } from './errors';
+import { decodeJwt, verifyRs256, type DecodedJwt } from './jwt';
+import type { SeedApp } from './seed/schema';
+import type { ClientAcr } from './tokens';
+
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** The authenticated client of a token request. */
+export interface AuthenticatedClient {
+  app: SeedApp;
+  acr: ClientAcr;
+}
+
+type Body = Record<string, string | undefined>;
+
+/**
+ * Authenticates the client of a token request: `client_secret` (basic or post),
+ * `private_key_jwt` with a registered certificate, or a federated credential's assertion.
+ * Public clients (no credential) only where the app allows them and `allowPublic` is set.
+ */
+export function authenticateClient(
+  ctx: EmulatorContext,
+  req: Request,
+  body: Body,
+  tenant: string,
+  allowPublic = false,
+): AuthenticatedClient {
+  const basic = parseBasic(req.headers.authorization);
+  const assertion = body.client_assertion;
+  let clientId = basic?.clientId ?? body.client_id;
+  let jwt: DecodedJwt | undefined;
+  if (assertion !== undefined) {
+    if (body.client_assertion_type !== JWT_BEARER_ASSERTION) {
+      throw aad.malformed(`client_assertion_type must be '${JWT_BEARER_ASSERTION}'.`);
+    }
+    jwt = decodeJwt(assertion);
+    if (!jwt) throw new AadError(50027, 'invalid_client', 'JWT token is invalid or malformed.');
+    clientId ??= typeof jwt.payload.sub === 'string' ? jwt.payload.sub : undefined;
+  }
+  if (!clientId) throw aad.missingParameter('client_id');
+  const app = ctx.directory.app(clientId);
+  if (!app) throw aad.unknownClient(clientId, tenant);
+
+  const secret = basic?.secret ?? body.client_secret;
+  if (secret !== undefined) {
+    if (!app.secrets.some((s) => safeEqual(s, secret))) throw aad.badSecret(app.clientId);
+    return { app, acr: '1' };
+  }
+  if (jwt) {
+    verifyClientAssertion(ctx, app, jwt, tenant);
+    return { app, acr: '2' };
+  }
+  if (allowPublic && app.allowPublicClient) return { app, acr: '0' };
+  throw aad.missingCredential();
+}
+
+function verifyClientAssertion(
+  ctx: EmulatorContext,
+  app: SeedApp,
+  jwt: DecodedJwt,
+  tenant: string,
+): void {
+  const { header, payload } = jwt;
+  const now = Math.floor(ctx.now() / 1000);
+  const expired = typeof payload.exp !== 'number' || payload.exp + 300 < now;
+  const thumbprint = header['x5t#S256'] ?? header.x5t;
+  if (thumbprint !== undefined) {
+    const cert = app.certificates
+      .map((pem) => new X509Certificate(pem))
+      .find((c) => matchesThumbprint(c, header));
+    if (!cert) {
+      throw new AadError(
+        700027,
+        'invalid_client',
+        `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${String(thumbprint)}']`,
+      );
+    }
+    if (!verifyRs256(jwt, cert.publicKey) && !verifyPs256(jwt, cert)) {
+      throw new AadError(700027, 'invalid_client', 'Client assertion failed signature validation.');
+    }
+    if (payload.iss !== app.clientId || payload.sub !== app.clientId) {
+      throw new AadError(
+        700021,
+        'invalid_client',
+        "Client assertion application identifier doesn't match 'client_id' parameter.",
+      );
+    }
+    if (!audienceMatches(ctx, payload.aud, tenant)) {
+      throw new AadError(
+        700212,
+        'invalid_client',
+        'The client assertion audience is not the token endpoint.',
+      );
+    }
+    if (expired)
+      throw new AadError(
+        700024,
+        'invalid_client',
+        'Client assertion is not within its valid time range.',
+      );
+    return;
+  }
+  const fic = app.federatedCredentials.find(
+    (f) => f.issuer === payload.iss && f.subject === payload.sub,
+  );
+  if (!fic) {
+    throw new AadError(
+      70021,
+      'invalid_client',
+      `No matching federated identity record found for presented assertion. Assertion Issuer: '${String(payload.iss)}'. Assertion Subject: '${String(payload.sub)}'.`,
+    );
+  }
+  const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  if (!auds.some((a) => fic.audiences.includes(String(a)))) {
+    throw new AadError(
+      700212,
+      'invalid_client',
+      `No matching federated identity record found for presented assertion audience '${auds.join(',')}'.`,
+    );
+  }
+  const jwk = fic.jwks.keys.find((k) => header.kid === undefined || k.kid === header.kid);
+  let ok = false;
+  try {
+    ok = !!jwk && verifyRs256(jwt, createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }));
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new AadError(
+      700213,
+      'invalid_client',
+      'The federated assertion failed signature validation.',
+    );
+  }
+  if (expired)
+    throw new AadError(
+      700024,
+      'invalid_client',
+      'Client assertion is not within its valid time range.',
+    );
+}
+
+function matchesThumbprint(cert: X509Certificate, header: Record<string, unknown>): boolean {
+  const sha256 = createHash('sha256').update(cert.raw).digest();
+  const sha1 = createHash('sha1').update(cert.raw).digest();
+  const same = (value: unknown, digest: Buffer) =>
+    typeof value === 'string' &&
+    (value === digest.toString('base64url') || value.toLowerCase() === digest.toString('hex'));
+  return same(header['x5t#S256'], sha256) || same(header.x5t, sha1);
+}
+
+/** MSAL Node signs certificate assertions with PS256 when it has a SHA-256 thumbprint. */
+function verifyPs256(jwt: DecodedJwt, cert: X509Certificate): boolean {
+  if (jwt.header.alg !== 'PS256') return false;
+  try {
+    return verify(
+      'sha256',
+      Buffer.from(jwt.signingInput),
+      { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+      jwt.signature,
+    );
+  } catch {
+    return false;
+  }
+}
+
+function audienceMatches(ctx: EmulatorContext, aud: unknown, tenant: string): boolean {
+  const tenants = [tenant, ctx.seed.tenant.id, ctx.seed.tenant.domain].map((t) => t.toLowerCase());
+  const accepted = new Set(
+    tenants.flatMap((t) => [
+      `${ctx.baseUrl}/${t}/oauth2/v2.0/token`,
+      `${ctx.baseUrl}/${t}/oauth2/token`,
+      `${ctx.baseUrl}/${t}/v2.0`,
+      `${ctx.baseUrl}/${t}/`,
+      `${ctx.baseUrl}/${t}`,
+    ]),
+  );
+  const auds = Array.isArray(aud) ? aud : [aud];
+  return auds.some((a) => typeof a === 'string' && accepted.has(a.toLowerCase()));
+}
+
+function parseBasic(header: string | undefined): { clientId: string; secret: string } | undefined {
+  if (!header || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw aad.malformed('The Authorization header is not valid Basic credentials.');
+  try {
+    return {
+      clientId: decodeURIComponent(decoded.slice(0, colon)),
+      secret: decodeURIComponent(decoded.slice(colon + 1)),
+    };
+  } catch {
+    throw aad.malformed('The Authorization header is not valid Basic credentials.');
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}

@@ -1,0 +1,29 @@
+import type { Logger } from 'pino';
+import type { EmulatorCounters } from './counters';
+import type { Directory } from './directory';
+import type { FaultRegistry } from './faults';
+import type { KeyRing } from './keys';
+import type { Seed } from './seed/schema';
+import type { Store } from './store';
+
+/** Everything the routes share. */
+export interface EmulatorContext {
+  seed: Seed;
+  directory: Directory;
+  keys: KeyRing;
+  store: Store;
+  faults: FaultRegistry;
+  counters: EmulatorCounters;
+  /** Public origin without a trailing slash, e.g. `https://localhost:8443`. */
+  baseUrl: string;
+  armPageSize: number;
+  controlPlane: boolean;
+  /** Clock in epoch milliseconds. */
+  now: () => number;
+  logger?: Logger;
+}
+
+export const v2Issuer = (ctx: EmulatorContext) => `${ctx.baseUrl}/${ctx.seed.tenant.id}/v2.0`;
+export const v1Issuer = (ctx: EmulatorContext) => `https://sts.windows.net/${ctx.seed.tenant.id}/`;
+export const tokenEndpoint = (ctx: EmulatorContext, tenant = ctx.seed.tenant.id) =>
+  `${ctx.baseUrl}/${tenant}/oauth2/v2.0/token`;

@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import { aad, AadError } from './errors';
+import type { Seed, SeedApp, SeedUser } from './seed/schema';
+
+/** Scopes that are not permissions on a resource. */
+export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+/** Microsoft Graph: the resource of a request that names only OIDC scopes. */
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
+/** A `scope` parameter resolved against the directory. */
+export interface ScopeRequest {
+  /** OIDC scopes that were asked for (`openid`, `offline_access`, …). */
+  oidc: string[];
+  /** The one resource the request names (Graph when only OIDC scopes were asked for). */
+  resource: SeedApp;
+  /** The identifier the client used for the resource, e.g. `https://management.azure.com/`. */
+  identifier: string;
+  /** The prefix to put before permission names in the response's `scope`. */
+  prefix: string;
+  /** Permission values asked for (empty for `.default`). */
+  permissions: string[];
+  isDefault: boolean;
+  /** True when only OIDC scopes were asked for and the resource is implied (Graph). */
+  implicit: boolean;
+}
+
+const normalise = (id: string) => id.toLowerCase().replace(/\/+$/, '');
+
+/** Read-only views of the seed plus the consents users give at run time. */
+export class Directory {
+  private readonly consents = new Map<string, Set<string>>();
+
+  constructor(readonly seed: Seed) {}
+
+  get tenantId(): string {
+    return this.seed.tenant.id;
+  }
+
+  /** True for the tenant's id, its domain, `common` and `organizations`. */
+  knowsTenant(tenant: string): boolean {
+    const t = tenant.toLowerCase();
+    return (
+      t === this.seed.tenant.id.toLowerCase() ||
+      t === this.seed.tenant.domain.toLowerCase() ||
+      t === 'common' ||
+      t === 'organizations'
+    );
+  }
+
+  app(clientId: unknown): SeedApp | undefined {
+    if (typeof clientId !== 'string') return undefined;
+    const id = clientId.toLowerCase();
+    return this.seed.apps.find((a) => a.clientId.toLowerCase() === id);
+  }
+
+  /** An app by client id or identifier URI (trailing slashes ignored). */
+  resource(identifier: string): SeedApp | undefined {
+    const id = normalise(identifier);
+    return this.seed.apps.find(
+      (a) => a.clientId.toLowerCase() === id || a.identifierUris.some((u) => normalise(u) === id),
+    );
+  }
+
+  user(idOrUpn: unknown): SeedUser | undefined {
+    if (typeof idOrUpn !== 'string') return undefined;
+    const key = idOrUpn.toLowerCase();
+    return this.seed.users.find(
+      (u) => u.id.toLowerCase() === key || u.userPrincipalName.toLowerCase() === key,
+    );
+  }
+
+  servicePrincipalId(app: SeedApp): string {
+    return app.servicePrincipalId ?? derivedGuid(`sp:${app.clientId}`);
+  }
+
+  /** Resolves a `scope` parameter; throws AADSTS70011/28000 for unknown or mixed resources. */
+  parseScopes(scope: unknown): ScopeRequest {
+    if (typeof scope !== 'string' || scope.trim() === '') throw aad.missingParameter('scope');
+    const oidc: string[] = [];
+    let found: Omit<ScopeRequest, 'oidc'> | undefined;
+    for (const token of scope.trim().split(/\s+/)) {
+      if ((OIDC_SCOPES as readonly string[]).includes(token.toLowerCase())) {
+        oidc.push(token.toLowerCase());
+        continue;
+      }
+      const match = this.matchScope(token);
+      if (!match) throw aad.invalidScope(token);
+      if (found && found.resource !== match.resource) {
+        throw new AadError(
+          28000,
+          'invalid_scope',
+          'Provided value for the input parameter scope is not valid because it contains more than one resource.',
+        );
+      }
+      if (!found) found = { ...match, permissions: [], isDefault: false, implicit: false };
+      if (match.permission === '.default') found.isDefault = true;
+      else if (!found.permissions.includes(match.permission))
+        found.permissions.push(match.permission);
+    }
+    if (found) return { oidc, ...found };
+    const graph = this.app(GRAPH_APP_ID) ?? GRAPH_FALLBACK;
+    return {
+      oidc,
+      resource: graph,
+      identifier: graph.identifierUris[0] ?? GRAPH_APP_ID,
+      prefix: 'https://graph.microsoft.com',
+      permissions: ['User.Read'],
+      isDefault: false,
+      implicit: true,
+    };
+  }
+
+  private matchScope(
+    token: string,
+  ): { resource: SeedApp; identifier: string; prefix: string; permission: string } | undefined {
+    const lower = token.toLowerCase();
+    let best:
+      { resource: SeedApp; identifier: string; prefix: string; permission: string } | undefined;
+    for (const app of this.seed.apps) {
+      for (const identifier of [app.clientId, ...app.identifierUris]) {
+        const id = normalise(identifier);
+        if (!lower.startsWith(`${id}/`) || (best && best.prefix.length >= id.length)) continue;
+        const permission = token.slice(id.length).replace(/^\/+/, '');
+        best = { resource: app, identifier, prefix: token.slice(0, id.length), permission };
+      }
+    }
+    if (!best) {
+      // A bare permission (`User.Read`) means Microsoft Graph, as in Entra.
+      const graph = this.app(GRAPH_APP_ID);
+      if (graph?.scopes.includes(token)) {
+        return {
+          resource: graph,
+          identifier: graph.identifierUris[0] ?? GRAPH_APP_ID,
+          prefix: 'https://graph.microsoft.com',
+          permission: token,
+        };
+      }
+      return undefined;
+    }
+    if (best.permission === '.default') return best;
+    const exposed = best.resource.scopes.find(
+      (s) => s.toLowerCase() === best.permission.toLowerCase(),
+    );
+    return exposed ? { ...best, permission: exposed } : undefined;
+  }
+
+  /**
+   * Delegated permissions `user` has consented to for `client` on `resource`: seed grants,
+   * consents given on the consent page, and combined consent through the resource-owning
+   * middle tier's `knownClientApplications`.
+   */
+  consentedScopes(user: SeedUser, client: SeedApp, resource: SeedApp): Set<string> {
+    const result = new Set<string>(this.directConsents(user, client, resource));
+    const viaKnownClient = client.knownClientApplications.some((known) => {
+      const knownApp = this.app(known);
+      return knownApp !== undefined && this.directConsents(user, knownApp, client).length > 0;
+    });
+    if (viaKnownClient) {
+      for (const access of client.requiredResourceAccess) {
+        if (this.resource(access.resource) === resource)
+          access.scopes.forEach((s) => result.add(s));
+      }
+    }
+    return result;
+  }
+
+  private directConsents(user: SeedUser, client: SeedApp, resource: SeedApp): string[] {
+    const scopes: string[] = [];
+    for (const grant of this.seed.grants) {
+      if (grant.clientId.toLowerCase() !== client.clientId.toLowerCase()) continue;
+      if (this.resource(grant.resource) !== resource) continue;
+      const p = grant.principal.toLowerCase();
+      if (
+        p === 'allprincipals' ||
+        p === user.id.toLowerCase() ||
+        p === user.userPrincipalName.toLowerCase()
+      ) {
+        scopes.push(...grant.scopes);
+      }
+    }
+    const given = this.consents.get(consentKey(user, client, resource));
+    if (given) scopes.push(...given);
+    return scopes;
+  }
+
+  /** Records consent given on the consent page. */
+  grantConsent(user: SeedUser, client: SeedApp, resource: SeedApp, scopes: string[]): void {
+    const key = consentKey(user, client, resource);
+    const set = this.consents.get(key) ?? new Set<string>();
+    scopes.forEach((s) => set.add(s));
+    this.consents.set(key, set);
+  }
+
+  /** Permissions a client statically requires on a resource (what `.default` stands for). */
+  requiredScopes(client: SeedApp, resource: SeedApp): string[] {
+    return client.requiredResourceAccess
+      .filter((a) => this.resource(a.resource) === resource)
+      .flatMap((a) => a.scopes);
+  }
+
+  /** Application permissions (roles) a client holds on a resource; treated as admin-consented. */
+  appRoles(client: SeedApp, resource: SeedApp): string[] {
+    return client.requiredResourceAccess
+      .filter((a) => this.resource(a.resource) === resource)
+      .flatMap((a) => a.roles)
+      .filter((r) => resource.appRoles.includes(r));
+  }
+
+  /** The Conditional Access policy that requires MFA for `user` on `resource`, if any. */
+  mfaPolicy(user: SeedUser, resource: SeedApp): { id: string; displayName: string } | undefined {
+    const ids = [user.id.toLowerCase(), user.userPrincipalName.toLowerCase()];
+    return this.seed.conditionalAccess.find(
+      (p) =>
+        p.users.some((u) => ids.includes(u.toLowerCase())) &&
+        p.resources.some((r) => this.resource(r) === resource),
+    );
+  }
+
+  resetConsents(): void {
+    this.consents.clear();
+  }
+}
+
+function consentKey(user: SeedUser, client: SeedApp, resource: SeedApp): string {
+  return `${user.id}|${client.clientId}|${resource.clientId}`.toLowerCase();
+}
+
+/** A stable GUID derived from `input` (for ids the seed leaves out). */
+export function derivedGuid(input: string): string {
+  const h = createHash('sha256').update(input).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Entra's pairwise `sub`: stable per user and application, different across applications. */
+export function pairwiseSubject(userId: string, appId: string): string {
+  return createHash('sha256')
+    .update(`${userId}|${appId}`.toLowerCase())
+    .digest('base64url')
+    .slice(0, 43);
+}
+
+const GRAPH_FALLBACK: SeedApp = {
+  displayName: 'Microsoft Graph',
+  clientId: GRAPH_APP_ID,
+  secrets: [],
+  certificates: [],
+  federatedCredentials: [],
+  redirectUris: [],
+  postLogoutRedirectUris: [],
+  identifierUris: ['https://graph.microsoft.com'],
+  scopes: ['User.Read'],
+  appRoles: [],
+  requiredResourceAccess: [],
+  knownClientApplications: [],
+  requestedAccessTokenVersion: 1,
+  allowPublicClient: false,
+};

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+import type { EmulatorContext } from './context';
+import { aad, AadError, aadErrorBody, ArmError } from './errors';
+import { faultAadError, type FaultEndpoint, type FaultSpec } from './faults';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The caller's correlation id (`client-request-id`, as MSAL sends it) or a new one. */
+export function correlationId(req: Request): string {
+  const res = req.res as (Response & { locals: { correlationId?: string } }) | undefined;
+  if (res?.locals.correlationId) return res.locals.correlationId;
+  const given =
+    req.get('client-request-id') ??
+    req.get('x-ms-correlation-request-id') ??
+    req.get('x-ms-client-request-id');
+  const id = given && GUID.test(given) ? given : randomUUID();
+  if (res) res.locals.correlationId = id;
+  return id;
+}
+
+export function sendAadError(
+  ctx: EmulatorContext,
+  req: Request,
+  res: Response,
+  err: AadError,
+): void {
+  res
+    .status(err.status)
+    .set('Cache-Control', 'no-store')
+    .json(
+      aadErrorBody(err, {
+        correlationId: correlationId(req),
+        now: ctx.now(),
+        baseUrl: ctx.baseUrl,
+      }),
+    );
+}
+
+/** Form bodies as Entra accepts them: urlencoded, at most 64 KB, every parameter once. */
+export function formBody(): RequestHandler[] {
+  return [
+    express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }),
+    (req, _res, next) => {
+      const body: Record<string, string> = {};
+      if (req.body && typeof req.body === 'object') {
+        for (const [key, value] of Object.entries(req.body as Record<string, unknown>)) {
+          if (typeof value !== 'string') {
+            return next(aad.malformed(`The parameter '${key}' is duplicated.`));
+          }
+          body[key] = value;
+        }
+      }
+      req.body = body;
+      return next();
+    },
+  ];
+}
+
+/** Maps body-parser failures to Entra's malformed-request error. */
+export function bodyParserError(err: unknown): AadError | undefined {
+  const e = err as { type?: string; status?: number };
+  if (!e || typeof e.type !== 'string') return undefined;
+  const status = e.type === 'entity.too.large' || e.type === 'parameters.too.many' ? 413 : 400;
+  const detail =
+    status === 413 ? 'The request body is too large.' : 'The request body could not be parsed.';
+  const out = aad.malformed(detail);
+  return new AadError(out.aadsts, out.error, out.message, { status });
+}
+
+export function parseCookies(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    try {
+      out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      // Ignore cookies that are not ours to decode.
+    }
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Applies an injected fault, if one matches: waits `delayMs`, then answers with the fault's
+ * error (returns true) or lets the request through (returns false).
+ */
+export async function applyFault(
+  ctx: EmulatorContext,
+  req: Request,
+  res: Response,
+  endpoint: FaultEndpoint,
+  grantType?: string,
+): Promise<boolean> {
+  const fault = ctx.faults.take(endpoint, grantType);
+  if (!fault) return false;
+  if (fault.delayMs) await sleep(fault.delayMs);
+  if (fault.status === undefined && fault.aadsts === undefined && fault.armError === undefined)
+    return false;
+  if (endpoint === 'arm') {
+    throw armFaultError(fault);
+  }
+  const err = faultAadError(fault);
+  if (err.status === 429 || err.status === 503) res.set('Retry-After', '1');
+  sendAadError(ctx, req, res, err);
+  return true;
+}
+
+function armFaultError(fault: FaultSpec): ArmError {
+  const status = fault.armError?.status ?? fault.status ?? 500;
+  const code = fault.armError?.code ?? (status === 429 ? 'TooManyRequests' : 'InternalServerError');
+  const headers: Record<string, string> = {};
+  const retryAfter = fault.armError?.retryAfter ?? (status === 429 ? 1 : undefined);
+  if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+  return new ArmError(status, code, fault.armError?.message ?? `Injected fault: ${code}.`, headers);
+}
+
+/** Wraps an async handler so rejections reach Express's error handler. */
+export function wrap(
+  fn: (req: Request, res: Response, next: NextFunction) => Promise<unknown> | unknown,
+): RequestHandler {
+  return (req, res, next) => {
+    Promise.resolve()
+      .then(() => fn(req, res, next))
+      .catch(next);
+  };
+}

@@ -1,0 +1,65 @@
+import { ConfigError, loadEmulatorConfig } from '@obo/config';
+import pino from 'pino';
+import { startEmulator } from './emulator';
+import { SeedError } from './seed/load';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadEmulatorConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, name: 'entra-emulator' });
+  let emulator;
+  try {
+    emulator = await startEmulator({
+      port: config.port,
+      host: config.host,
+      publicUrl: config.publicUrl,
+      seed: config.seedPath,
+      dataDir: config.dataDir,
+      tls: config.tls,
+      controlPlane: config.controlPlane,
+      armPageSize: config.armPageSize,
+      logger,
+    });
+  } catch (err) {
+    if (err instanceof SeedError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    console.error(`Cannot start the emulator: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const users = emulator.seed.users
+    .map((u) => `    ${u.userPrincipalName}  (${u.displayName})`)
+    .join('\n');
+  console.log(
+    [
+      '',
+      `Microsoft Entra ID emulator listening on ${emulator.url}`,
+      `  authority:   ${emulator.authority}`,
+      `  ARM:         ${emulator.armUrl}`,
+      `  CA cert:     ${emulator.caCertPath}   (trust it: NODE_EXTRA_CA_CERTS=${emulator.caCertPath})`,
+      `  users (password documented in apps/entra-emulator/README.md; default seed: Passw0rd!):`,
+      users,
+      '',
+    ].join('\n'),
+  );
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    emulator.stop().then(
+      () => process.exit(0),
+      () => process.exit(0),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createTokenValidator,
+  isTokenValidationError,
+  type TokenValidator,
+} from '@obo/token-validation';
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
+import { ArmError } from '../errors';
+import { applyFault, wrap } from '../http';
+import type { SeedSubscription } from '../seed/schema';
+
+/** api-versions of Microsoft.Resources/subscriptions the emulator answers. */
+export const ARM_API_VERSIONS = [
+  '2022-12-01',
+  '2021-01-01',
+  '2020-01-01',
+  '2019-11-01',
+  '2016-06-01',
+];
+/** Audiences ARM accepts. */
+export const ARM_AUDIENCES = [
+  'https://management.azure.com/',
+  'https://management.azure.com',
+  'https://management.core.windows.net/',
+  'https://management.core.windows.net',
+];
+const READS_PER_HOUR = 12_000;
+
+/** Azure Resource Manager's `GET /subscriptions` and `GET /subscriptions/{id}` under `/arm`. */
+export function armRoutes(ctx: EmulatorContext): Router {
+  const router = Router();
+  const validator = createArmValidator(ctx);
+  let window = { start: 0, reads: 0 };
+
+  const authenticate = async (req: Request) => {
+    const header = req.get('authorization');
+    if (!header)
+      throw authFailed(ctx, "Authentication failed. The 'Authorization' header is missing.");
+    const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(header);
+    if (!match)
+      throw authFailed(
+        ctx,
+        "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+      );
+    try {
+      const token = await validator.validate(match[1]);
+      if (token.kind === 'delegated' && !token.scopes.includes('user_impersonation')) {
+        throw authFailed(
+          ctx,
+          "The access token does not grant the 'user_impersonation' permission.",
+          'InvalidAuthenticationToken',
+        );
+      }
+      return token;
+    } catch (err) {
+      if (!isTokenValidationError(err)) throw err;
+      const code =
+        err.code === 'ERR_TOKEN_EXPIRED'
+          ? 'ExpiredAuthenticationToken'
+          : err.code === 'ERR_TOKEN_AUDIENCE'
+            ? 'InvalidAuthenticationTokenAudience'
+            : err.code.startsWith('ERR_TOKEN_TENANT') || err.code === 'ERR_TOKEN_ISSUER'
+              ? 'InvalidAuthenticationTokenTenant'
+              : 'InvalidAuthenticationToken';
+      throw authFailed(ctx, `The access token is invalid: ${err.message}`, code);
+    }
+  };
+
+  const prepare = async (req: Request, res: Response) => {
+    const correlation = req.get('x-ms-correlation-request-id') ?? randomUUID();
+    const now = ctx.now();
+    if (now - window.start > 3_600_000) window = { start: now, reads: 0 };
+    window.reads += 1;
+    res.set({
+      'x-ms-correlation-request-id': correlation,
+      'x-ms-request-id': randomUUID(),
+      'x-ms-routing-request-id': `LOCAL:${new Date(now).toISOString().replace(/[-:.]/g, '')}:${correlation}`,
+      'x-ms-ratelimit-remaining-tenant-reads': String(Math.max(0, READS_PER_HOUR - window.reads)),
+      'Cache-Control': 'no-cache',
+    });
+    ctx.counters.arm.total += 1;
+    if (await applyFault(ctx, req, res, 'arm')) return undefined;
+    const token = await authenticate(req);
+    const version = req.query['api-version'];
+    if (typeof version !== 'string' || version === '') {
+      throw new ArmError(
+        400,
+        'MissingApiVersionParameter',
+        'The api-version query parameter (?api-version=) is required for all requests.',
+      );
+    }
+    if (!ARM_API_VERSIONS.includes(version)) {
+      throw new ArmError(
+        400,
+        'InvalidApiVersionParameter',
+        `The api-version '${version}' is invalid. The supported versions are '${ARM_API_VERSIONS.join(',')}'.`,
+      );
+    }
+    const user = token.kind === 'delegated' ? ctx.directory.user(token.objectId) : undefined;
+    return { version, subscriptions: user?.subscriptions ?? [] };
+  };
+
+  router.get(
+    '/subscriptions',
+    wrap(async (req, res) => {
+      ctx.counters.arm.subscriptions += 1;
+      const ready = await prepare(req, res);
+      if (!ready) return;
+      const skip = parseSkipToken(req.query.$skiptoken);
+      const page = ready.subscriptions.slice(skip, skip + ctx.armPageSize);
+      const body: { value: unknown[]; nextLink?: string; count?: { type: string; value: number } } =
+        {
+          value: page.map((s) => armSubscription(ctx, s)),
+        };
+      if (skip + ctx.armPageSize < ready.subscriptions.length) {
+        const next = new URL(`${ctx.baseUrl}/arm/subscriptions`);
+        next.searchParams.set('api-version', ready.version);
+        next.searchParams.set(
+          '$skiptoken',
+          Buffer.from(String(skip + ctx.armPageSize)).toString('base64url'),
+        );
+        body.nextLink = next.toString();
+      }
+      res.json(body);
+    }),
+  );
+
+  router.get(
+    '/subscriptions/:subscriptionId',
+    wrap(async (req, res) => {
+      ctx.counters.arm.subscription += 1;
+      const ready = await prepare(req, res);
+      if (!ready) return;
+      const id = String(req.params.subscriptionId).toLowerCase();
+      const sub = ready.subscriptions.find((s) => s.subscriptionId.toLowerCase() === id);
+      if (!sub) {
+        throw new ArmError(
+          404,
+          'SubscriptionNotFound',
+          `The subscription '${req.params.subscriptionId}' could not be found.`,
+        );
+      }
+      res.json(armSubscription(ctx, sub));
+    }),
+  );
+
+  router.use((req, _res, next) =>
+    next(
+      new ArmError(
+        404,
+        'NotFound',
+        `The requested resource '${req.path}' is not available in the emulated Resource Manager.`,
+      ),
+    ),
+  );
+  router.use(((err, _req, res, next) => {
+    if (!(err instanceof ArmError)) return next(err);
+    res
+      .status(err.status)
+      .set(err.headers)
+      .json({ error: { code: err.code, message: err.message } });
+  }) as ErrorRequestHandler);
+  return router;
+}
+
+/** One subscription in ARM's 2022-12-01 shape. */
+export function armSubscription(
+  ctx: EmulatorContext,
+  s: SeedSubscription,
+): Record<string, unknown> {
+  return {
+    id: `/subscriptions/${s.subscriptionId}`,
+    authorizationSource: 'RoleBased',
+    managedByTenants: [],
+    subscriptionId: s.subscriptionId,
+    tenantId: ctx.seed.tenant.id,
+    displayName: s.displayName,
+    state: s.state,
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off',
+    },
+  };
+}
+
+function parseSkipToken(value: unknown): number {
+  if (typeof value !== 'string') return 0;
+  const n = Number(Buffer.from(value, 'base64url').toString('utf8'));
+  if (!Number.isInteger(n) || n < 0)
+    throw new ArmError(400, 'InvalidSkipToken', 'The $skiptoken is not valid.');
+  return n;
+}
+
+function authFailed(
+  ctx: EmulatorContext,
+  message: string,
+  code = 'AuthenticationFailed',
+): ArmError {
+  const error = code === 'AuthenticationFailed' ? '' : ', error="invalid_token"';
+  return new ArmError(401, code, message, {
+    'WWW-Authenticate': `Bearer authorization_uri="${ctx.baseUrl}/${ctx.seed.tenant.id}", error_description="${message.replace(/"/g, "'")}"${error}`,
+  });
+}
+
+/** Real validation through @obo/token-validation; keys come from the emulator's own JWKS. */
+function createArmValidator(ctx: EmulatorContext): TokenValidator {
+  const jwksUri = `${ctx.baseUrl}/${ctx.seed.tenant.id}/discovery/v2.0/keys`;
+  return createTokenValidator({
+    jwksUri,
+    audiences: ARM_AUDIENCES,
+    issuers: [v1Issuer(ctx), v2Issuer(ctx)],
+    allowedTenants: [ctx.seed.tenant.id],
+    clockToleranceSeconds: 300,
+    refetchIntervalMs: 0,
+    cacheMaxAgeMs: 1000,
+    staleKeyMaxAgeMs: 1000,
+    now: ctx.now,
+    keySource: {
+      fetchKeys: async () =>
+        ctx.keys.published().map((k) => ({ kid: k.kid, key: k.publicKey, alg: 'RS256' })),
+    },
+  });
+}

@@ -1,0 +1,385 @@
+import { Router, type Request, type Response } from 'express';
+import type { EmulatorContext } from '../context';
+import { AadError, aad, aadErrorBody, entraTimestamp } from '../errors';
+import { faultAadError } from '../faults';
+import { claimsRequestStepUp, parseClaims } from '../grants/claims';
+import { consentRequired } from '../grants/user-checks';
+import { correlationId, formBody, parseCookies, wrap } from '../http';
+import type { SeedApp } from '../seed/schema';
+import type { Session, Transaction } from '../store';
+import { sendHtml } from '../views/html';
+import {
+  consentPage,
+  errorPage,
+  formPostPage,
+  loginPage,
+  mfaPage,
+  pickerPage,
+} from '../views/pages';
+
+/** Name of the emulator's browser-session cookie. */
+export const SESSION_COOKIE = 'emulator_session';
+const PROMPTS = ['none', 'login', 'consent', 'select_account', 'create'];
+const RESPONSE_MODES = ['query', 'fragment', 'form_post'];
+
+/** `GET /{tenant}/oauth2/v2.0/authorize` and the sign-in pages behind it. */
+export function authorizeRoutes(ctx: EmulatorContext): Router {
+  const router = Router();
+  const base = '/:tenant/oauth2/v2.0/authorize';
+  const flow = new AuthorizeFlow(ctx);
+
+  router.get(
+    base,
+    wrap(async (req, res) => {
+      ctx.counters.authorize += 1;
+      const fault = ctx.faults.take('authorize');
+      if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (fault && (fault.status !== undefined || fault.aadsts !== undefined)) {
+        return flow.errorPage(req, res, faultAadError(fault));
+      }
+      return flow.start(req, res);
+    }),
+  );
+  for (const step of ['login', 'select', 'mfa', 'consent'] as const) {
+    router.post(
+      `${base}/${step}`,
+      ...formBody(),
+      wrap((req, res) => flow.step(step, req, res)),
+    );
+  }
+  router.use(base, ((err, req, res, next) => {
+    if (err instanceof AadError) return flow.errorPage(req, res, err);
+    if (err && typeof err.type === 'string') return flow.errorPage(req, res, aad.malformed());
+    return next(err);
+  }) as import('express').ErrorRequestHandler);
+  return router;
+}
+
+class AuthorizeFlow {
+  constructor(private readonly ctx: EmulatorContext) {}
+
+  /** Validates the request; errors before the redirect URI is trusted render a page, never redirect. */
+  start(req: Request, res: Response): void {
+    const tenant = String(req.params.tenant);
+    const q = Object.fromEntries(
+      Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    if (!this.ctx.directory.knowsTenant(tenant))
+      return this.errorPage(req, res, aad.unknownTenant(tenant));
+    if (!q.client_id) return this.errorPage(req, res, aad.missingParameter('client_id'));
+    const app = this.ctx.directory.app(q.client_id);
+    if (!app) return this.errorPage(req, res, aad.unknownClient(q.client_id, tenant));
+    if (!q.redirect_uri || !app.redirectUris.includes(q.redirect_uri)) {
+      return this.errorPage(
+        req,
+        res,
+        new AadError(
+          50011,
+          'invalid_request',
+          `The redirect URI '${q.redirect_uri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${app.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
+        ),
+      );
+    }
+    if (q.response_mode && !RESPONSE_MODES.includes(q.response_mode)) q.response_mode = 'query';
+    const fail = (err: AadError) => this.redirectError(req, res, q, err);
+    if (q.response_type !== 'code') {
+      return fail(
+        new AadError(
+          700054,
+          'unsupported_response_type',
+          `response_type '${q.response_type ?? ''}' is not supported; use 'code'.`,
+        ),
+      );
+    }
+    if (q.prompt && !PROMPTS.includes(q.prompt)) {
+      return fail(new AadError(90023, 'invalid_request', `Invalid prompt value '${q.prompt}'.`));
+    }
+    if (q.code_challenge_method && !['S256', 'plain'].includes(q.code_challenge_method)) {
+      return fail(
+        new AadError(
+          501491,
+          'invalid_request',
+          "Invalid code_challenge_method; use 'S256' or 'plain'.",
+        ),
+      );
+    }
+    try {
+      this.ctx.directory.parseScopes(q.scope);
+      parseClaims(q.claims);
+    } catch (err) {
+      if (err instanceof AadError) return fail(err);
+      throw err;
+    }
+    const tx = this.ctx.store.createTransaction(tenant, q);
+    return this.advance(req, res, tx, this.session(req));
+  }
+
+  step(step: 'login' | 'select' | 'mfa' | 'consent', req: Request, res: Response): void {
+    const body = req.body as Record<string, string>;
+    const tx = this.ctx.store.transaction(body.tx);
+    if (!tx || tx.tenant !== req.params.tenant) {
+      return this.errorPage(
+        req,
+        res,
+        new AadError(
+          50058,
+          'login_required',
+          'The sign-in session expired. Start again from the application.',
+        ),
+      );
+    }
+    let session = this.session(req);
+    if (step === 'login') {
+      this.ctx.counters.login += 1;
+      const user = this.ctx.directory.user(body.login?.trim());
+      if (!user || user.password !== body.passwd) {
+        return this.render(res, tx, 'login', aad.badPassword().message);
+      }
+      session ??= this.newSession(res);
+      session.accounts.set(user.id, {
+        authTime: this.ctx.now(),
+        strength: { amr: ['pwd'], acrs: [] },
+      });
+      Object.assign(tx, { userId: user.id, loginDone: true, selected: true });
+    } else if (step === 'select') {
+      if (body.account === 'other' || !session?.accounts.has(body.account)) {
+        return this.render(res, tx, 'login');
+      }
+      Object.assign(tx, { userId: body.account, selected: true });
+    } else if (step === 'mfa') {
+      const account = tx.userId ? session?.accounts.get(tx.userId) : undefined;
+      if (!account || body.approve !== 'yes') return this.render(res, tx, 'login');
+      const claims = parseClaims(tx.params.claims);
+      account.strength = {
+        amr: ['pwd', 'mfa'],
+        acrs: [...new Set([...account.strength.acrs, ...claims.acrs])],
+      };
+      tx.mfaDone = true;
+    } else {
+      if (body.accept !== 'yes') {
+        return this.redirectError(
+          req,
+          res,
+          tx.params,
+          new AadError(65004, 'access_denied', 'User declined to consent to access the app.'),
+        );
+      }
+      const user = this.ctx.directory.user(tx.userId);
+      const app = this.ctx.directory.app(tx.params.client_id);
+      if (!user || !app) return this.render(res, tx, 'login');
+      const request = this.ctx.directory.parseScopes(tx.params.scope);
+      const permissions = request.isDefault
+        ? this.ctx.directory.requiredScopes(app, request.resource)
+        : request.permissions;
+      this.ctx.directory.grantConsent(user, app, request.resource, permissions);
+      tx.consentDone = true;
+    }
+    return this.advance(req, res, tx, session);
+  }
+
+  /** Runs the sign-in state machine: account → password → MFA → consent → code. */
+  private advance(
+    req: Request,
+    res: Response,
+    tx: Transaction,
+    session: Session | undefined,
+  ): void {
+    const p = tx.params;
+    const none = p.prompt === 'none';
+    const deny = (
+      error: 'login_required' | 'interaction_required',
+      code: number,
+      message: string,
+    ) => this.redirectError(req, res, p, new AadError(code, error, message));
+
+    if (!tx.loginDone && (p.prompt === 'login' || p.prompt === 'create'))
+      return this.render(res, tx, 'login');
+    if (!tx.userId) {
+      let accounts = [...(session?.accounts.keys() ?? [])];
+      const hint = p.login_hint ? this.ctx.directory.user(p.login_hint) : undefined;
+      if (p.login_hint) accounts = accounts.filter((id) => id === hint?.id);
+      if (p.prompt === 'select_account' && !tx.selected && (session?.accounts.size ?? 0) > 0) {
+        return this.render(res, tx, 'select', undefined, session);
+      }
+      if (accounts.length === 0) {
+        if (none)
+          return deny(
+            'login_required',
+            50058,
+            'A silent sign-in request was sent but no user is signed in.',
+          );
+        return this.render(res, tx, 'login');
+      }
+      if (accounts.length > 1) {
+        if (none)
+          return deny(
+            'interaction_required',
+            16000,
+            'Multiple user identities are available for the current request.',
+          );
+        return this.render(res, tx, 'select', undefined, session);
+      }
+      tx.userId = accounts[0];
+    }
+    const user = this.ctx.directory.user(tx.userId);
+    const account = user ? session?.accounts.get(user.id) : undefined;
+    const app = this.ctx.directory.app(p.client_id);
+    if (!user || !account || !app) {
+      if (none)
+        return deny(
+          'login_required',
+          50058,
+          'A silent sign-in request was sent but no user is signed in.',
+        );
+      tx.userId = undefined;
+      return this.render(res, tx, 'login');
+    }
+    const request = this.ctx.directory.parseScopes(p.scope);
+    const claims = parseClaims(p.claims);
+    const needsMfa =
+      claimsRequestStepUp(claims) ||
+      this.ctx.directory.mfaPolicy(user, request.resource) !== undefined;
+    if (needsMfa && !account.strength.amr.includes('mfa') && !tx.mfaDone) {
+      if (none)
+        return deny('interaction_required', 50076, 'Multi-factor authentication is required.');
+      return this.render(res, tx, 'mfa', undefined, session);
+    }
+    if (!request.implicit && !tx.consentDone) {
+      const consented = this.ctx.directory.consentedScopes(user, app, request.resource);
+      const missing = request.isDefault
+        ? consented.size === 0
+        : request.permissions.some((s) => !consented.has(s));
+      if (missing || p.prompt === 'consent') {
+        if (none) return this.redirectError(req, res, p, consentRequired(app));
+        return this.render(res, tx, 'consent', undefined, session);
+      }
+    }
+    const code = this.ctx.store.createCode({
+      clientId: app.clientId,
+      redirectUri: p.redirect_uri,
+      userId: user.id,
+      scope: p.scope,
+      nonce: p.nonce,
+      codeChallenge: p.code_challenge,
+      codeChallengeMethod: p.code_challenge
+        ? ((p.code_challenge_method ?? 'plain') as 'S256' | 'plain')
+        : undefined,
+      strength: account.strength,
+      capabilities: claims.capabilities,
+      sid: session?.sid ?? '',
+      authTime: account.authTime,
+    });
+    this.ctx.store.transactions.delete(tx.id);
+    const fields: Record<string, string> = { code };
+    if (p.state !== undefined) fields.state = p.state;
+    if (session) fields.session_state = session.sid;
+    return this.respond(res, p, fields);
+  }
+
+  private render(
+    res: Response,
+    tx: Transaction,
+    view: 'login' | 'select' | 'mfa' | 'consent',
+    error?: string,
+    session?: Session,
+  ): void {
+    const tenantName = this.ctx.seed.tenant.displayName;
+    const action = `/${tx.tenant}/oauth2/v2.0/authorize/${view}`;
+    const app = this.ctx.directory.app(tx.params.client_id) as SeedApp;
+    const user = this.ctx.directory.user(tx.userId);
+    if (view === 'login') {
+      const loginHint = tx.params.login_hint;
+      return sendHtml(
+        res,
+        loginPage({ tenantName, action, tx: tx.id, loginHint, error, clientName: app.displayName }),
+      );
+    }
+    if (view === 'select') {
+      const accounts = [...(session?.accounts.keys() ?? [])]
+        .map((id) => this.ctx.directory.user(id))
+        .filter((u) => u !== undefined);
+      return sendHtml(res, pickerPage({ tenantName, action, tx: tx.id, accounts }));
+    }
+    if (!user)
+      return sendHtml(
+        res,
+        loginPage({ tenantName, action, tx: tx.id, clientName: app.displayName }),
+      );
+    if (view === 'mfa') return sendHtml(res, mfaPage({ tenantName, action, tx: tx.id, user }));
+    const request = this.ctx.directory.parseScopes(tx.params.scope);
+    const permissions = (
+      request.isDefault
+        ? this.ctx.directory.requiredScopes(app, request.resource)
+        : request.permissions
+    ).map((s) => `${request.resource.displayName}: ${s}`);
+    return sendHtml(
+      res,
+      consentPage({
+        tenantName,
+        action,
+        tx: tx.id,
+        clientName: app.displayName,
+        permissions,
+        user,
+      }),
+    );
+  }
+
+  private respond(res: Response, p: Record<string, string>, fields: Record<string, string>): void {
+    if (p.response_mode === 'form_post') {
+      return sendHtml(res, formPostPage(p.redirect_uri, fields, this.ctx.seed.tenant.displayName));
+    }
+    const params = new URLSearchParams(fields).toString();
+    if (p.response_mode === 'fragment') return res.redirect(302, `${p.redirect_uri}#${params}`);
+    const sep = p.redirect_uri.includes('?') ? '&' : '?';
+    return res.redirect(302, `${p.redirect_uri}${sep}${params}`);
+  }
+
+  private redirectError(
+    req: Request,
+    res: Response,
+    p: Record<string, string>,
+    err: AadError,
+  ): void {
+    const body = aadErrorBody(err, {
+      correlationId: correlationId(req),
+      now: this.ctx.now(),
+      baseUrl: this.ctx.baseUrl,
+    });
+    const fields: Record<string, string> = {
+      error: err.error,
+      error_description: body.error_description,
+      error_uri: body.error_uri,
+    };
+    if (err.suberror) fields.suberror = err.suberror;
+    if (p.state !== undefined) fields.state = p.state;
+    return this.respond(res, p, fields);
+  }
+
+  errorPage(req: Request, res: Response, err: AadError): void {
+    const html = errorPage({
+      tenantName: this.ctx.seed.tenant.displayName,
+      code: err.aadsts,
+      message: err.message,
+      correlationId: correlationId(req),
+      timestamp: entraTimestamp(this.ctx.now()),
+    });
+    sendHtml(res, html, err.status >= 400 && err.status < 600 ? err.status : 400);
+  }
+
+  private session(req: Request): Session | undefined {
+    const id = parseCookies(req)[SESSION_COOKIE];
+    return id ? this.ctx.store.sessions.get(id) : undefined;
+  }
+
+  private newSession(res: Response): Session {
+    const session = this.ctx.store.createSession();
+    res.cookie(SESSION_COOKIE, session.id, {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'none',
+      path: '/',
+    });
+    return session;
+  }
+}

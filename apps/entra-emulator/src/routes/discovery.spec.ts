@@ -1,0 +1,86 @@
+import { emulatorAuthorityMetadata } from '@obo/config';
+import type { RunningEmulator } from '../emulator';
+import { call, startTestEmulator, TENANT } from '../../test/helpers';
+
+describe('discovery, JWKS and instance discovery', () => {
+  let emu: RunningEmulator;
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+  });
+  afterAll(() => emu.stop());
+
+  it('serves the openid-configuration at the paths @obo/config gives MSAL', async () => {
+    const res = await call(emu, 'GET', `/${TENANT}/v2.0/.well-known/openid-configuration`);
+    expect(res.status).toBe(200);
+    const expected = emulatorAuthorityMetadata(emu.authority);
+    for (const key of [
+      'issuer',
+      'authorization_endpoint',
+      'token_endpoint',
+      'end_session_endpoint',
+      'jwks_uri',
+    ]) {
+      expect(res.body[key]).toBe(expected[key]);
+    }
+    expect(res.body.issuer).toBe(`${emu.url}/${TENANT}/v2.0`);
+  });
+
+  it.each(['obodev.onmicrosoft.com', 'common', 'organizations'])(
+    'resolves the %s authority',
+    async (tenant) => {
+      const res = await call(emu, 'GET', `/${tenant}/v2.0/.well-known/openid-configuration`);
+      expect(res.status).toBe(200);
+      expect(new URL(res.body.issuer).host).toBe(new URL(emu.url).host);
+      if (tenant === 'common') expect(res.body.issuer).toBe(`${emu.url}/{tenantid}/v2.0`);
+      else if (tenant === 'organizations')
+        expect(res.body.token_endpoint).toBe(`${emu.url}/organizations/oauth2/v2.0/token`);
+      else expect(res.body.token_endpoint).toBe(`${emu.url}/${TENANT}/oauth2/v2.0/token`);
+    },
+  );
+
+  it('answers an unknown tenant with AADSTS90002', async () => {
+    const res = await call(
+      emu,
+      'GET',
+      '/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration',
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+    expect(res.body.error_codes).toEqual([90002]);
+    expect(res.body.error_description).toMatch(
+      /^AADSTS90002: .* Trace ID: .* Correlation ID: .* Timestamp: /,
+    );
+  });
+
+  it('publishes the signing key with kid = x5t and an x5c chain', async () => {
+    const res = await call(emu, 'GET', `/${TENANT}/discovery/v2.0/keys`);
+    expect(res.status).toBe(200);
+    expect(res.body.keys).toHaveLength(1);
+    const [key] = res.body.keys;
+    expect(key).toMatchObject({ kty: 'RSA', use: 'sig', e: 'AQAB' });
+    expect(key.kid).toBe(key.x5t);
+    expect(key.x5c[0]).toMatch(/^MII/);
+    expect(emu.counters().jwks).toBe(1);
+  });
+
+  it('answers instance discovery for the emulator host', async () => {
+    const authEndpoint = encodeURIComponent(`${emu.url}/${TENANT}/oauth2/v2.0/authorize`);
+    const res = await call(
+      emu,
+      'GET',
+      `/common/discovery/instance?api-version=1.1&authorization_endpoint=${authEndpoint}`,
+    );
+    expect(res.status).toBe(200);
+    const host = new URL(emu.url).host;
+    expect(res.body.tenant_discovery_endpoint).toBe(
+      `${emu.url}/${TENANT}/v2.0/.well-known/openid-configuration`,
+    );
+    expect(res.body.metadata[0].aliases).toEqual([host]);
+  });
+
+  it('serves a home document and a health check', async () => {
+    expect((await call(emu, 'GET', '/')).body.authority).toBe(emu.authority);
+    expect((await call(emu, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await call(emu, 'GET', '/nowhere')).status).toBe(404);
+  });
+});

@@ -1,0 +1,117 @@
+import { Router, type Request, type Response } from 'express';
+import type { EmulatorContext } from '../context';
+import { aad } from '../errors';
+import { applyFault, sendAadError, wrap } from '../http';
+
+/** OpenID discovery, JWKS and instance discovery, at Entra's paths. */
+export function discoveryRoutes(ctx: EmulatorContext): Router {
+  const router = Router();
+  const host = new URL(ctx.baseUrl).host;
+
+  const knownTenant = (req: Request, res: Response): string | undefined => {
+    const tenant = String(req.params.tenant);
+    if (ctx.directory.knowsTenant(tenant)) return tenant;
+    sendAadError(ctx, req, res, aad.unknownTenant(tenant));
+    return undefined;
+  };
+
+  router.get(
+    '/:tenant/v2.0/.well-known/openid-configuration',
+    wrap(async (req, res) => {
+      ctx.counters.discovery += 1;
+      if (await applyFault(ctx, req, res, 'discovery')) return;
+      const tenant = knownTenant(req, res);
+      if (!tenant) return;
+      res.set('Cache-Control', 'max-age=86400, private').json(openIdConfiguration(ctx, tenant));
+    }),
+  );
+
+  const keys = wrap(async (req, res) => {
+    ctx.counters.jwks += 1;
+    if (await applyFault(ctx, req, res, 'jwks')) return;
+    if (!knownTenant(req, res)) return;
+    res
+      .set('Cache-Control', 'max-age=86400, private')
+      .json(ctx.keys.jwks(`${ctx.baseUrl}/${ctx.seed.tenant.id}/v2.0`));
+  });
+  router.get('/:tenant/discovery/v2.0/keys', keys);
+  router.get('/:tenant/discovery/keys', keys);
+
+  router.get(
+    '/:tenant/discovery/instance',
+    wrap(async (req, res) => {
+      ctx.counters.instanceDiscovery += 1;
+      if (await applyFault(ctx, req, res, 'discovery')) return;
+      let tenant = 'common';
+      const endpoint = req.query.authorization_endpoint;
+      if (typeof endpoint === 'string') {
+        try {
+          tenant = new URL(endpoint).pathname.split('/')[1] || 'common';
+        } catch {
+          // Fall back to common, as Entra does for unparseable endpoints.
+        }
+      }
+      res.json({
+        tenant_discovery_endpoint: `${ctx.baseUrl}/${tenant}/v2.0/.well-known/openid-configuration`,
+        'api-version': '1.1',
+        metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+      });
+    }),
+  );
+  return router;
+}
+
+/** Entra's v2 discovery document; GUID and domain authorities resolve to the tenant id. */
+export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Record<string, unknown> {
+  const tid = ctx.seed.tenant.id;
+  const multi = ['common', 'organizations'].includes(tenant.toLowerCase());
+  const segment = multi ? tenant.toLowerCase() : tid;
+  const base = `${ctx.baseUrl}/${segment}`;
+  return {
+    token_endpoint: `${base}/oauth2/v2.0/token`,
+    token_endpoint_auth_methods_supported: [
+      'client_secret_post',
+      'private_key_jwt',
+      'client_secret_basic',
+    ],
+    jwks_uri: `${base}/discovery/v2.0/keys`,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    issuer: multi ? `${ctx.baseUrl}/{tenantid}/v2.0` : `${ctx.baseUrl}/${tid}/v2.0`,
+    request_uri_parameter_supported: false,
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
+    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+    claims_supported: [
+      'sub',
+      'iss',
+      'cloud_instance_name',
+      'cloud_instance_host_name',
+      'cloud_graph_host_name',
+      'msgraph_host',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'at_hash',
+      'c_hash',
+      'email',
+    ],
+    code_challenge_methods_supported: ['plain', 'S256'],
+    tenant_region_scope: 'EU',
+    cloud_instance_name: new URL(ctx.baseUrl).host,
+    cloud_graph_host_name: 'graph.windows.net',
+    msgraph_host: 'graph.microsoft.com',
+    rbac_url: `${ctx.baseUrl}/arm`,
+  };
+}

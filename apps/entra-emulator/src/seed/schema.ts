@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a GUID');
+
+const subscriptionSchema = z.object({
+  subscriptionId: guid,
+  displayName: z.string().min(1),
+  state: z.enum(['Enabled', 'Disabled', 'Warned', 'PastDue', 'Deleted']).default('Enabled'),
+});
+
+const federatedCredentialSchema = z.object({
+  name: z.string().optional(),
+  issuer: z.string().min(1),
+  subject: z.string().min(1),
+  audiences: z.array(z.string()).default(['api://AzureADTokenExchange']),
+  /** The issuer's public keys inline (a JWK set), for offline tests. */
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
+});
+
+const resourceAccessSchema = z.object({
+  /** The resource's appId or one of its identifier URIs. */
+  resource: z.string().min(1),
+  /** Delegated permissions (scope values) the app asks for. */
+  scopes: z.array(z.string()).default([]),
+  /** Application permissions (app role values), treated as admin-consented. */
+  roles: z.array(z.string()).default([]),
+});
+
+const appSchema = z.object({
+  displayName: z.string().min(1),
+  clientId: guid,
+  /** Object id of the app's service principal (the `oid` of its app-only tokens). */
+  servicePrincipalId: guid.optional(),
+  secrets: z.array(z.string().min(1)).default([]),
+  /** PEM certificates whose private keys may sign `client_assertion`s. */
+  certificates: z.array(z.string().includes('BEGIN CERTIFICATE')).default([]),
+  federatedCredentials: z.array(federatedCredentialSchema).default([]),
+  redirectUris: z.array(z.string()).default([]),
+  postLogoutRedirectUris: z.array(z.string()).default([]),
+  identifierUris: z.array(z.string()).default([]),
+  /** Delegated permissions this app exposes (e.g. `access_as_user`). */
+  scopes: z.array(z.string()).default([]),
+  /** Application roles this app exposes. */
+  appRoles: z.array(z.string()).default([]),
+  requiredResourceAccess: z.array(resourceAccessSchema).default([]),
+  knownClientApplications: z.array(guid).default([]),
+  requestedAccessTokenVersion: z.union([z.literal(1), z.literal(2)]).default(1),
+  allowPublicClient: z.boolean().default(false),
+});
+
+const userSchema = z.object({
+  id: guid,
+  userPrincipalName: z.string().includes('@'),
+  displayName: z.string().min(1),
+  givenName: z.string().optional(),
+  surname: z.string().optional(),
+  password: z.string().min(1),
+  subscriptions: z.array(subscriptionSchema).default([]),
+});
+
+const grantSchema = z.object({
+  clientId: guid,
+  resource: z.string().min(1),
+  scopes: z.array(z.string()).min(1),
+  /** `AllPrincipals` (admin consent) or a user's id / userPrincipalName. */
+  principal: z.string().default('AllPrincipals'),
+});
+
+const conditionalAccessSchema = z.object({
+  id: guid,
+  displayName: z.string().min(1),
+  /** User ids or userPrincipalNames the policy applies to. */
+  users: z.array(z.string()).min(1),
+  /** Resources (appId or identifier URI) whose tokens require MFA for those users. */
+  resources: z.array(z.string()).min(1),
+});
+
+/** The emulator's directory: one tenant with its apps, users, consents and subscriptions. */
+export const seedSchema = z.object({
+  tenant: z.object({
+    id: guid,
+    domain: z.string().min(1),
+    displayName: z.string().min(1),
+  }),
+  apps: z.array(appSchema).min(1),
+  users: z.array(userSchema).default([]),
+  grants: z.array(grantSchema).default([]),
+  conditionalAccess: z.array(conditionalAccessSchema).default([]),
+});
+
+/** A validated seed (defaults applied). */
+export type Seed = z.output<typeof seedSchema>;
+/** What a seed file or object may contain (optional fields may be left out). */
+export type SeedInput = z.input<typeof seedSchema>;
+export type SeedApp = Seed['apps'][number];
+export type SeedUser = Seed['users'][number];
+export type SeedSubscription = SeedUser['subscriptions'][number];
+export type SeedFederatedCredential = SeedApp['federatedCredentials'][number];

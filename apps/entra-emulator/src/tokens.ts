@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { v1Issuer, v2Issuer, type EmulatorContext } from './context';
+import { pairwiseSubject, type ScopeRequest } from './directory';
+import type { SeedApp, SeedUser } from './seed/schema';
+import type { AuthStrength } from './store';
+
+/** Access and ID token lifetime in seconds (Entra's default is 60–90 minutes). */
+export const TOKEN_LIFETIME_S = 3600;
+
+/** The token endpoint's success body. */
+export interface TokenResponse {
+  token_type: 'Bearer';
+  scope?: string;
+  expires_in: number;
+  ext_expires_in: number;
+  access_token: string;
+  refresh_token?: string;
+  id_token?: string;
+  client_info?: string;
+}
+
+/** Client authentication strength: `0` public, `1` secret, `2` certificate/assertion. */
+export type ClientAcr = '0' | '1' | '2';
+
+/** A delegated (user) token request that has passed every check. */
+export interface UserGrant {
+  user: SeedUser;
+  client: SeedApp;
+  request: ScopeRequest;
+  /** Permission values granted on `request.resource`. */
+  scopes: string[];
+  strength: AuthStrength;
+  capabilities: string[];
+  authTime: number;
+  azpacr: ClientAcr;
+  nonce?: string;
+  sid?: string;
+  /** Keeps a rotated refresh token in its family. */
+  refreshFamily?: string;
+}
+
+const uti = () => randomBytes(16).toString('base64url').slice(0, 22);
+const seconds = (ctx: EmulatorContext) => Math.floor(ctx.now() / 1000);
+
+export function clientInfo(userId: string, tenantId: string): string {
+  return Buffer.from(JSON.stringify({ uid: userId, utid: tenantId })).toString('base64url');
+}
+
+/** Issues access (+ ID, + refresh) tokens for a user grant. */
+export function issueUserTokens(ctx: EmulatorContext, grant: UserGrant): TokenResponse {
+  const { user, client, request } = grant;
+  const iat = seconds(ctx);
+  const access = ctx.keys.sign(userAccessClaims(ctx, grant, iat));
+  const scope = [
+    ...grant.scopes.map((s) => `${request.prefix}/${s}`),
+    ...(request.isDefault ? [`${request.prefix}/.default`] : []),
+    ...request.oidc.filter((s) => s !== 'offline_access'),
+  ];
+  const response: TokenResponse = {
+    token_type: 'Bearer',
+    scope: scope.join(' '),
+    expires_in: TOKEN_LIFETIME_S - 1,
+    ext_expires_in: TOKEN_LIFETIME_S - 1,
+    access_token: access,
+    client_info: clientInfo(user.id, ctx.seed.tenant.id),
+  };
+  if (request.oidc.includes('offline_access')) {
+    response.refresh_token = ctx.store.createRefreshToken(
+      {
+        clientId: client.clientId,
+        userId: user.id,
+        strength: grant.strength,
+        capabilities: grant.capabilities,
+        sid: grant.sid,
+        authTime: grant.authTime,
+      },
+      grant.refreshFamily,
+    );
+  }
+  if (request.oidc.includes('openid')) {
+    response.id_token = ctx.keys.sign(idTokenClaims(ctx, grant, iat));
+  }
+  return response;
+}
+
+function userAccessClaims(
+  ctx: EmulatorContext,
+  grant: UserGrant,
+  iat: number,
+): Record<string, unknown> {
+  const { user, client, request, strength } = grant;
+  const tid = ctx.seed.tenant.id;
+  const common = {
+    iat,
+    nbf: iat,
+    exp: iat + TOKEN_LIFETIME_S,
+    amr: strength.amr,
+    ...(strength.acrs.length > 0 ? { acrs: strength.acrs } : {}),
+    name: user.displayName,
+    oid: user.id,
+    scp: grant.scopes.join(' '),
+    ...(grant.sid ? { sid: grant.sid } : {}),
+    sub: pairwiseSubject(user.id, client.clientId),
+    tid,
+    uti: uti(),
+    ...(grant.capabilities.length > 0 ? { xms_cc: grant.capabilities } : {}),
+  };
+  if (request.resource.requestedAccessTokenVersion === 2) {
+    return {
+      aud: request.resource.clientId,
+      iss: v2Issuer(ctx),
+      ...common,
+      azp: client.clientId,
+      azpacr: grant.azpacr,
+      preferred_username: user.userPrincipalName,
+      ver: '2.0',
+    };
+  }
+  return {
+    aud: v1Audience(request),
+    iss: v1Issuer(ctx),
+    ...common,
+    acr: '1',
+    appid: client.clientId,
+    appidacr: grant.azpacr,
+    ...(user.givenName ? { given_name: user.givenName } : {}),
+    ...(user.surname ? { family_name: user.surname } : {}),
+    unique_name: user.userPrincipalName,
+    upn: user.userPrincipalName,
+    ver: '1.0',
+  };
+}
+
+function idTokenClaims(
+  ctx: EmulatorContext,
+  grant: UserGrant,
+  iat: number,
+): Record<string, unknown> {
+  const { user, client } = grant;
+  return {
+    aud: client.clientId,
+    iss: v2Issuer(ctx),
+    iat,
+    nbf: iat,
+    exp: iat + TOKEN_LIFETIME_S,
+    auth_time: Math.floor(grant.authTime / 1000),
+    ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
+    name: user.displayName,
+    oid: user.id,
+    preferred_username: user.userPrincipalName,
+    ...(grant.request.oidc.includes('email') ? { email: user.userPrincipalName } : {}),
+    ...(grant.sid ? { sid: grant.sid } : {}),
+    sub: pairwiseSubject(user.id, client.clientId),
+    tid: ctx.seed.tenant.id,
+    uti: uti(),
+    ver: '2.0',
+  };
+}
+
+/** v1 tokens carry the identifier the client asked for (ARM: `https://management.azure.com/`). */
+function v1Audience(request: ScopeRequest): string {
+  if (request.identifier.toLowerCase() === request.resource.clientId.toLowerCase()) {
+    return request.resource.identifierUris[0] ?? request.resource.clientId;
+  }
+  return request.identifier;
+}
+
+/** Issues an app-only access token (client credentials). */
+export function issueAppToken(
+  ctx: EmulatorContext,
+  client: SeedApp,
+  request: ScopeRequest,
+  roles: string[],
+  azpacr: ClientAcr,
+): TokenResponse {
+  const iat = seconds(ctx);
+  const oid = ctx.directory.servicePrincipalId(client);
+  const common = {
+    iat,
+    nbf: iat,
+    exp: iat + TOKEN_LIFETIME_S,
+    idtyp: 'app',
+    oid,
+    ...(roles.length > 0 ? { roles } : {}),
+    sub: oid,
+    tid: ctx.seed.tenant.id,
+    uti: uti(),
+  };
+  const claims =
+    request.resource.requestedAccessTokenVersion === 2
+      ? {
+          aud: request.resource.clientId,
+          iss: v2Issuer(ctx),
+          ...common,
+          azp: client.clientId,
+          azpacr,
+          ver: '2.0',
+        }
+      : {
+          aud: v1Audience(request),
+          iss: v1Issuer(ctx),
+          ...common,
+          appid: client.clientId,
+          appidacr: azpacr,
+          ver: '1.0',
+        };
+  return {
+    token_type: 'Bearer',
+    expires_in: TOKEN_LIFETIME_S - 1,
+    ext_expires_in: TOKEN_LIFETIME_S - 1,
+    access_token: ctx.keys.sign(claims),
+  };
+}

@@ -1,0 +1,144 @@
+import type { SeedUser } from '../seed/schema';
+import { AUTO_SUBMIT_SCRIPT, esc, page } from './html';
+
+const hidden = (name: string, value: string) =>
+  `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`;
+
+/** Username/password form: fields `login` and `passwd`, as on Entra's page. */
+export function loginPage(o: {
+  tenantName: string;
+  action: string;
+  tx: string;
+  loginHint?: string;
+  error?: string;
+  clientName: string;
+}): string {
+  return page(
+    'Sign in to your account',
+    `<h1>Sign in</h1>
+<p>to continue to <strong>${esc(o.clientName)}</strong></p>
+${o.error ? `<p class="error" role="alert" id="passwordError">${esc(o.error)}</p>` : ''}
+<form method="post" action="${esc(o.action)}">
+${hidden('tx', o.tx)}
+<label for="login">Email or username</label>
+<input type="email" id="login" name="login" autocomplete="username" required value="${esc(o.loginHint ?? '')}">
+<label for="passwd">Password</label>
+<input type="password" id="passwd" name="passwd" autocomplete="current-password" required>
+<button type="submit" id="idSIButton9">Sign in</button>
+</form>`,
+    o.tenantName,
+  );
+}
+
+/** Account picker for the accounts signed in on this browser. */
+export function pickerPage(o: {
+  tenantName: string;
+  action: string;
+  tx: string;
+  accounts: SeedUser[];
+}): string {
+  const buttons = o.accounts
+    .map(
+      (u) =>
+        `<button class="account" type="submit" name="account" value="${esc(u.id)}">${esc(u.displayName)}<br><small>${esc(u.userPrincipalName)}</small></button>`,
+    )
+    .join('\n');
+  return page(
+    'Pick an account',
+    `<h1>Pick an account</h1>
+<form method="post" action="${esc(o.action)}">
+${hidden('tx', o.tx)}
+${buttons}
+<button class="account" type="submit" name="account" value="other">Use another account</button>
+</form>`,
+    o.tenantName,
+  );
+}
+
+/** The emulator's stand-in for a second factor: one approval button. */
+export function mfaPage(o: {
+  tenantName: string;
+  action: string;
+  tx: string;
+  user: SeedUser;
+}): string {
+  return page(
+    'Approve sign in request',
+    `<h1>Approve sign in request</h1>
+<p>${esc(o.user.userPrincipalName)}: your organisation requires multi-factor authentication.</p>
+<form method="post" action="${esc(o.action)}">
+${hidden('tx', o.tx)}
+<button type="submit" name="approve" value="yes" id="idSubmit_SAOTCAS_Continue">Approve</button>
+</form>`,
+    o.tenantName,
+  );
+}
+
+/** Consent prompt listing the permissions asked for. */
+export function consentPage(o: {
+  tenantName: string;
+  action: string;
+  tx: string;
+  clientName: string;
+  permissions: string[];
+  user: SeedUser;
+}): string {
+  return page(
+    'Permissions requested',
+    `<h1>Permissions requested</h1>
+<p><strong>${esc(o.clientName)}</strong> wants to (signed in as ${esc(o.user.userPrincipalName)}):</p>
+<ul>${o.permissions.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>
+<form method="post" action="${esc(o.action)}">
+${hidden('tx', o.tx)}
+<button type="submit" name="accept" value="yes" id="idBtn_Accept">Accept</button>
+<button type="submit" name="accept" value="no" id="idBtn_Back" class="secondary">Cancel</button>
+</form>`,
+    o.tenantName,
+  );
+}
+
+/** Entra's "we're having trouble signing you in" page; never redirects. */
+export function errorPage(o: {
+  tenantName: string;
+  code: number;
+  message: string;
+  correlationId: string;
+  timestamp: string;
+}): string {
+  return page(
+    'Sign in error',
+    `<h1>Sorry, but we’re having trouble signing you in.</h1>
+<p class="error" id="errorCode">AADSTS${o.code}: ${esc(o.message)}</p>
+<p><small>Correlation ID: ${esc(o.correlationId)}<br>Timestamp: ${esc(o.timestamp)}</small></p>`,
+    o.tenantName,
+  );
+}
+
+export function signedOutPage(tenantName: string): string {
+  return page(
+    'Signed out',
+    '<h1>You signed out of your account</h1><p>It’s a good idea to close all browser windows.</p>',
+    tenantName,
+  );
+}
+
+/** response_mode=form_post: posts the result to the client; a button covers no-JavaScript. */
+export function formPostPage(
+  action: string,
+  fields: Record<string, string>,
+  tenantName: string,
+): string {
+  const inputs = Object.entries(fields)
+    .map(([k, v]) => hidden(k, v))
+    .join('\n');
+  return page(
+    'Working...',
+    `<form method="post" action="${esc(action)}">
+${inputs}
+<noscript><p>Script is disabled. Click Continue to continue.</p></noscript>
+<button type="submit">Continue</button>
+</form>
+<script>${AUTO_SUBMIT_SCRIPT}</script>`,
+    tenantName,
+  );
+}

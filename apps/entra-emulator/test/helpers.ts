@@ -1,0 +1,119 @@
+import { mkdtempSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EMULATOR_DEFAULTS } from '@obo/config';
+import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from '../src/emulator';
+
+export const WEB = EMULATOR_DEFAULTS.web;
+export const API = EMULATOR_DEFAULTS.api;
+export const DAEMON = {
+  clientId: '0b0e0000-0000-4000-8000-000000000301',
+  clientSecret: 'obo-daemon-dev-secret-not-for-production',
+};
+export const TENANT = EMULATOR_DEFAULTS.tenantId;
+export const PASSWORD = 'Passw0rd!';
+export const ALICE = 'alice@obodev.onmicrosoft.com';
+export const BOB = 'bob@obodev.onmicrosoft.com';
+export const CAROL = 'carol@obodev.onmicrosoft.com';
+export const DAVE = 'dave@obodev.onmicrosoft.com';
+export const API_SCOPE = `api://${API.clientId}/access_as_user`;
+export const ARM_SCOPE = 'https://management.azure.com/user_impersonation';
+
+/** One temp data dir per test file (the CA is generated once per file). */
+const dataDir = mkdtempSync(join(tmpdir(), 'entra-emulator-test-'));
+
+export function startTestEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({ port: 0, host: '127.0.0.1', dataDir, logger: false, ...options });
+}
+
+export interface CallResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/** One HTTPS request to the emulator, trusting its CA. */
+export function call(
+  emu: RunningEmulator,
+  method: string,
+  path: string,
+  options: {
+    form?: Record<string, string>;
+    json?: unknown;
+    body?: string | Buffer;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<CallResult> {
+  const headers: Record<string, string | number> = { ...(options.headers ?? {}) };
+  let body: string | Buffer | undefined = options.body;
+  if (options.form) {
+    body = new URLSearchParams(options.form).toString();
+    headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
+  } else if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers['Content-Type'] ??= 'application/json';
+  }
+  if (body !== undefined) headers['Content-Length'] = Buffer.byteLength(body);
+  const url = path.startsWith('https://') ? path : `${emu.url}${path}`;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, ca: emu.caCert, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = undefined;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: parsed });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export function tokenPath(tenant: string = TENANT): string {
+  return `/${tenant}/oauth2/v2.0/token`;
+}
+
+/** Payload of a JWT (no verification). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function claimsOf(token: string): any {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+}
+
+/** A user token for the API via ROPC (the web app's delegated permission). */
+export async function userTokenForApi(emu: RunningEmulator, username = ALICE): Promise<string> {
+  const res = await call(emu, 'POST', tokenPath(), {
+    form: {
+      grant_type: 'password',
+      client_id: WEB.clientId,
+      client_secret: WEB.clientSecret,
+      username,
+      password: PASSWORD,
+      scope: `${API_SCOPE} openid profile offline_access`,
+    },
+  });
+  if (res.status !== 200) throw new Error(`ROPC failed: ${res.text}`);
+  return res.body.access_token;
+}
+
+export function obo(emu: RunningEmulator, assertion: string, extra: Record<string, string> = {}) {
+  return call(emu, 'POST', tokenPath(), {
+    form: {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      requested_token_use: 'on_behalf_of',
+      client_id: API.clientId,
+      client_secret: API.clientSecret,
+      assertion,
+      scope: `${ARM_SCOPE} openid profile offline_access`,
+      ...extra,
+    },
+  });
+}
