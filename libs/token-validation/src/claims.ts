@@ -28,6 +28,8 @@ export function checkClaims(
   if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat)))
     invalid('The token iat is invalid.');
 
+  if (typeof nbf === 'number' && nbf >= exp) invalid('The token nbf is not before its exp.');
+
   const now = nowMs / 1000;
   if (now >= exp + rules.clockToleranceSeconds) fail('ERR_TOKEN_EXPIRED', 'The token has expired.');
   if (typeof nbf === 'number' && now + rules.clockToleranceSeconds < nbf) {
@@ -35,8 +37,9 @@ export function checkClaims(
   }
 
   const aud = payload['aud'];
-  const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
-  if (!audiences.some((value) => typeof value === 'string' && rules.audiences.has(value))) {
+  // Entra access tokens carry exactly one audience; a one-element array is tolerated.
+  const single = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
+  if (typeof single !== 'string' || !rules.audiences.has(single)) {
     fail('ERR_TOKEN_AUDIENCE', 'The token is not meant for this audience.');
   }
 

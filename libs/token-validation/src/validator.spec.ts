@@ -103,10 +103,14 @@ describe('createTokenValidator: accepted tokens', () => {
     await expectCode(signToken(v1, key), 'ERR_TOKEN_ISSUER'); // v1 not enabled by default
   });
 
-  it('accepts an aud array containing an accepted audience', async () => {
+  it('accepts a one-element aud array, refuses several audiences', async () => {
     const { validator } = setup();
+    await expectCode(
+      signToken(goodClaims({ aud: [CLIENT_ID, 'other'] }), key),
+      'ERR_TOKEN_AUDIENCE',
+    );
     await expect(
-      validator.validate(signToken(goodClaims({ aud: ['x', CLIENT_ID] }), key)),
+      validator.validate(signToken(goodClaims({ aud: [CLIENT_ID] }), key)),
     ).resolves.toBeTruthy();
   });
 
@@ -304,6 +308,10 @@ describe('createTokenValidator: one rule broken per token', () => {
       'ERR_TOKEN_CLAIM_INVALID',
     );
     await expectCode(signToken(goodClaims({ nbf: 'soon' }), key), 'ERR_TOKEN_CLAIM_INVALID');
+    await expectCode(
+      signToken(goodClaims({ nbf: NOW_S + 10, exp: NOW_S + 10 }), key),
+      'ERR_TOKEN_CLAIM_INVALID',
+    );
     await expectCode(
       signToken(goodClaims({ scp: ['access_as_user'] }), key),
       'ERR_TOKEN_CLAIM_INVALID',

@@ -47,8 +47,8 @@ export function goodClaims(overrides: Record<string, unknown> = {}): Record<stri
   return {
     aud: CLIENT_ID,
     iss: ISSUER_V2,
-    iat: NOW_S - 60,
-    nbf: NOW_S - 60,
+    iat: NOW_S - 7200,
+    nbf: NOW_S - 7200,
     exp: NOW_S + 3600,
     tid: TENANT,
     oid: '00000000-0000-0000-0000-0000000000aa',
