@@ -88,12 +88,10 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
     ) {
       return sendAadError(context, req, res, aad.unknownTenant(tenant));
     }
-    return res
-      .status(404)
-      .json({
-        error: 'not_found',
-        error_description: `No emulator endpoint at ${req.method} ${req.path}.`,
-      });
+    return res.status(404).json({
+      error: 'not_found',
+      error_description: `No emulator endpoint at ${req.method} ${req.path}.`,
+    });
   });
   app.use(((err, req, res, _next) => {
     const known = err instanceof AadError ? err : bodyParserError(err);
