@@ -124,6 +124,9 @@ function requestLogger(logger: Logger) {
   return pinoHttp({
     logger,
     quietReqLogger: true,
+    customProps: (_req, res) => ({
+      correlationId: (res as { locals?: { correlationId?: string } }).locals?.correlationId,
+    }),
     serializers: {
       // Paths only: query strings carry codes and hints, headers carry tokens and secrets.
       req: (req: { id?: unknown; method?: string; url?: string }) => ({

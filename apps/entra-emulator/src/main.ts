@@ -46,7 +46,9 @@ async function main(): Promise<void> {
       `  authority:   ${emulator.authority}`,
       `  ARM:         ${emulator.armUrl}`,
       `  CA cert:     ${emulator.caCertPath}   (trust it: NODE_EXTRA_CA_CERTS=${emulator.caCertPath})`,
-      `  users (password documented in apps/entra-emulator/README.md; default seed: Passw0rd!):`,
+      config.seedPath
+        ? `  users (seed ${config.seedPath}):`
+        : '  well-known users (default seed; password Passw0rd! — see apps/entra-emulator/README.md):',
       users,
       '',
     ].join('\n'),
