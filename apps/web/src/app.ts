@@ -1,0 +1,149 @@
+import type { INetworkModule } from '@azure/msal-node';
+import type { WebConfig } from '@obo/config';
+import { NetworkClient } from '@obo/token-acquisition';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { ApiClient } from './api/subscriptions-client';
+import { MsalClientFactory } from './auth/msal-client';
+import { SignInFlow } from './auth/sign-in';
+import type { WebContext } from './context';
+import { createLogger } from './logger';
+import { correlation } from './middleware/correlation';
+import { errorHandler, notFound } from './middleware/errors';
+import {
+  absoluteLifetime,
+  createSessionStore,
+  sessionMiddleware,
+  type RedisClientLike,
+} from './middleware/session';
+import { authRoutes } from './routes/auth';
+import { healthRoutes } from './routes/health';
+import { homeRoutes } from './routes/home';
+import { profileRoutes } from './routes/profile';
+import { subscriptionRoutes } from './routes/subscriptions';
+import { Views } from './views/render';
+
+/** What createApp would otherwise build from config; tests inject their own. */
+export interface WebDeps {
+  logger?: Logger;
+  /** MSAL's HTTP client. Default: a NetworkClient trusting `identity.extraCa`. */
+  networkClient?: INetworkModule;
+  /** A connected node-redis client for sessions (the caller closes it). */
+  redis?: RedisClientLike;
+  /** Most sessions the in-memory store keeps. Default 10 000. */
+  maxMemorySessions?: number;
+  /** Clock (epoch ms) for session lifetimes and pending sign-ins. */
+  now?: () => number;
+}
+
+export interface WebApp {
+  app: Express;
+  logger: Logger;
+  /** Releases sockets and a Redis client created from REDIS_URL. */
+  close(): Promise<void>;
+}
+
+/** Largest form body accepted (the sign-out form is a few dozen bytes). */
+const MAX_FORM_BYTES = '4kb';
+
+/** Builds the web app; everything is reachable without a network port, for supertest. */
+export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const now = deps.now ?? Date.now;
+  const ownNetworkClient = deps.networkClient
+    ? undefined
+    : new NetworkClient({ ca: config.identity.extraCa?.pem });
+  const networkClient: INetworkModule = deps.networkClient ?? (ownNetworkClient as NetworkClient);
+  const msal = new MsalClientFactory({ config, networkClient, logger });
+  const ctx: WebContext = {
+    config,
+    logger,
+    now,
+    msal,
+    views: new Views(),
+    signIn: new SignInFlow(config, msal, now),
+    api: new ApiClient({ baseUrl: config.api.baseUrl, ca: config.identity.extraCa?.pem }),
+    sessions: createSessionStore(config, {
+      redis: deps.redis,
+      maxMemorySessions: deps.maxMemorySessions,
+      logger,
+    }),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(correlation);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => (res as express.Response).locals.correlationId as string,
+      customAttributeKeys: { reqId: 'correlationId' },
+      // The path only: the redirect's query carries the authorization code and state.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customProps: (_req, res) => ({
+        correlationId: (res as express.Response).locals?.correlationId as string | undefined,
+      }),
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  app.use(securityHeaders(config));
+  app.use(healthRoutes(ctx));
+  app.use(sessionMiddleware(config, ctx.sessions.store));
+  app.use(absoluteLifetime(config, now));
+  app.use(express.urlencoded({ extended: false, limit: MAX_FORM_BYTES, parameterLimit: 20 }));
+  app.use(homeRoutes(ctx));
+  app.use(authRoutes(ctx));
+  app.use(profileRoutes(ctx));
+  app.use(subscriptionRoutes(ctx));
+  app.use(notFound());
+  app.use(errorHandler(ctx.views, logger));
+
+  return {
+    app,
+    logger,
+    close: async () => {
+      ctx.api.close();
+      ownNetworkClient?.close();
+      await ctx.sessions.close();
+    },
+  };
+}
+
+/**
+ * helmet with a CSP that allows no script at all; forms may post only to this app, and the
+ * sign-out form's redirect may go on to the authority's end-session page.
+ */
+function securityHeaders(config: WebConfig) {
+  const https = config.publicUrl.startsWith('https:');
+  const authorityOrigin = new URL(config.identity.authority).origin;
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'none'"],
+        'script-src': ["'none'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'form-action': ["'self'", authorityOrigin],
+        'frame-ancestors': ["'none'"],
+        'base-uri': ["'none'"],
+        'object-src': ["'none'"],
+        ...(https ? { 'upgrade-insecure-requests': [] } : {}),
+      },
+    },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+}

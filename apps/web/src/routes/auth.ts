@@ -1,0 +1,77 @@
+import { Router, type Request, type Response } from 'express';
+import { authorityFor, endSessionUrl } from '../auth/authority';
+import { safeReturnTo } from '../auth/return-to';
+import { removeUserAccount } from '../auth/session-cache';
+import { sessionUserOf } from '../auth/sign-in';
+import type { WebContext } from '../context';
+import { SignInError } from '../errors';
+import { issueCsrfToken, verifyCsrf } from '../middleware/csrf';
+import { SESSION_COOKIE } from '../middleware/session';
+import { destroySession, regenerateSession } from './session-helpers';
+
+/** B2C's "forgot password" answer on the redirect (sent as error=access_denied). */
+const B2C_FORGOT_PASSWORD = 'AADB2C90118';
+
+/** `/login`, the redirect path, `/logout` (POST with CSRF token, or GET from a link). */
+export function authRoutes(ctx: WebContext): Router {
+  const router = Router();
+
+  router.get('/login', async (req, res) => {
+    const returnTo = safeReturnTo(req.query.returnTo) ?? '/';
+    res.redirect(await ctx.signIn.start(req, { returnTo }));
+  });
+
+  router.get(ctx.config.redirectPath, async (req, res) => {
+    let completed;
+    try {
+      completed = await ctx.signIn.complete(req);
+    } catch (error) {
+      const resetUrl = await passwordResetRedirect(ctx, req, error);
+      if (resetUrl) return res.redirect(resetUrl);
+      throw error;
+    }
+    const { pending, result, tokenCache } = completed;
+    // A new session id at sign-in: an id planted before sign-in (fixation) is worthless after.
+    await regenerateSession(req);
+    req.session.user = sessionUserOf(result);
+    req.session.tokenCache = tokenCache;
+    req.session.signedInAt = ctx.now();
+    if (pending.reason === 'challenge') req.session.steppedUpAt = ctx.now();
+    issueCsrfToken(req.session);
+    ctx.logger.info({ correlationId: res.locals.correlationId, flow: pending.flow }, 'signed in');
+    res.redirect(safeReturnTo(pending.returnTo) ?? '/');
+  });
+
+  router.post('/logout', verifyCsrf, (req, res) => signOut(ctx, req, res));
+  router.get('/logout', (req, res) => signOut(ctx, req, res));
+
+  return router;
+}
+
+/**
+ * Signs out: drops the account from the user's token cache, destroys the session, clears the
+ * cookie, and sends the browser to the authority's end-session endpoint.
+ */
+async function signOut(ctx: WebContext, req: Request, res: Response): Promise<void> {
+  const signedIn = !!req.session.user;
+  if (signedIn) await removeUserAccount(ctx.msal, req.session);
+  await destroySession(req);
+  res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax' });
+  res.set('cache-control', 'no-store');
+  if (!signedIn) return res.redirect('/');
+  const authority = authorityFor(ctx.config.identity, 'signIn') ?? ctx.config.identity.authority;
+  res.redirect(endSessionUrl(authority, new URL('/', ctx.config.publicUrl).toString()));
+}
+
+/** B2C: "Forgot your password?" comes back as an error; start the reset user flow instead. */
+async function passwordResetRedirect(
+  ctx: WebContext,
+  req: Request,
+  error: unknown,
+): Promise<string | undefined> {
+  if (!(error instanceof SignInError) || !error.description.includes(B2C_FORGOT_PASSWORD)) {
+    return undefined;
+  }
+  if (!authorityFor(ctx.config.identity, 'resetPassword')) return undefined;
+  return ctx.signIn.start(req, { returnTo: '/', flow: 'resetPassword' });
+}

@@ -1,0 +1,109 @@
+import { InteractionRequiredAuthError } from '@azure/msal-node';
+import { Router, type Request, type Response } from 'express';
+import type { ApiChallenge } from '../auth/challenge';
+import { AccountMissingError, acquireTokenSilently } from '../auth/session-cache';
+import type { WebContext } from '../context';
+import { regenerateSession } from './session-helpers';
+
+/** A challenge arriving this soon after a step-up sign-in is shown, not answered again. */
+const STEP_UP_LOOP_WINDOW_MS = 2 * 60 * 1000;
+const RETURN_TO = '/subscriptions';
+
+/**
+ * `/subscriptions`: a token for the API from the user's cache, `GET /api/subscriptions`, a
+ * table. Claims/consent challenges (from MSAL or the API) send the user through sign-in again.
+ */
+export function subscriptionRoutes(ctx: WebContext): Router {
+  const router = Router();
+  router.get('/subscriptions', async (req, res) => {
+    if (!req.session.user) return res.redirect(`/login?returnTo=${encodeURIComponent(RETURN_TO)}`);
+    const correlationId = res.locals.correlationId as string;
+
+    let accessToken: string;
+    try {
+      const result = await acquireTokenSilently(
+        ctx.msal,
+        req.session,
+        ctx.config.api.scopes,
+        correlationId,
+      );
+      accessToken = result.accessToken;
+    } catch (error) {
+      if (error instanceof AccountMissingError) {
+        await regenerateSession(req);
+        return res.redirect(`/login?returnTo=${encodeURIComponent(RETURN_TO)}`);
+      }
+      if (isInteractionRequired(error)) {
+        const claims = (error as { claims?: string }).claims || undefined;
+        return stepUp(ctx, req, res, { kind: 'interaction', claims });
+      }
+      const e = error as { errorCode?: string };
+      ctx.logger.warn({ correlationId, code: e.errorCode }, 'silent token acquisition failed');
+      return ctx.views.send(req, res, 502, 'subscriptions', 'Azure subscriptions', {
+        error: {
+          code: e.errorCode,
+          message: 'A token for the API could not be acquired. Try signing in again.',
+        },
+      });
+    }
+
+    const outcome = await ctx.api.listSubscriptions(accessToken, correlationId);
+    switch (outcome.kind) {
+      case 'ok':
+        return ctx.views.send(req, res, 200, 'subscriptions', 'Azure subscriptions', {
+          subscriptions: outcome.subscriptions,
+        });
+      case 'challenge':
+        return stepUp(ctx, req, res, outcome.challenge);
+      case 'error':
+        ctx.logger.warn(
+          { correlationId, status: outcome.status, code: outcome.code },
+          'API call failed',
+        );
+        return ctx.views.send(req, res, 502, 'subscriptions', 'Azure subscriptions', {
+          error: outcome,
+        });
+    }
+  });
+  return router;
+}
+
+/** Sends the user through sign-in again with the challenge's claims (or consent prompt). */
+async function stepUp(
+  ctx: WebContext,
+  req: Request,
+  res: Response,
+  challenge: ApiChallenge,
+): Promise<void> {
+  const steppedUpAt = req.session.steppedUpAt;
+  if (steppedUpAt !== undefined && ctx.now() - steppedUpAt < STEP_UP_LOOP_WINDOW_MS) {
+    // The sign-in that answered the last challenge did not satisfy the API: stop the loop.
+    ctx.logger.warn(
+      { correlationId: res.locals.correlationId, kind: challenge.kind },
+      'repeated API challenge',
+    );
+    return ctx.views.send(req, res, 403, 'subscriptions', 'Azure subscriptions', {
+      error: {
+        code: challenge.kind === 'consent' ? 'consent_required' : 'insufficient_claims',
+        message: 'The API still requires additional sign-in or consent after you signed in again.',
+      },
+    });
+  }
+  const url = await ctx.signIn.start(req, {
+    returnTo: RETURN_TO,
+    claims: challenge.claims,
+    prompt: challenge.kind === 'consent' ? 'consent' : undefined,
+    extraScopesToConsent: challenge.scopes,
+    loginHint: req.session.user?.username,
+    reason: 'challenge',
+  });
+  res.redirect(url);
+}
+
+function isInteractionRequired(error: unknown): boolean {
+  if (error instanceof InteractionRequiredAuthError) return true;
+  const code = (error as { errorCode?: string } | null)?.errorCode;
+  return (
+    code === 'interaction_required' || code === 'consent_required' || code === 'login_required'
+  );
+}

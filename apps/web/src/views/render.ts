@@ -1,0 +1,54 @@
+import { Eta } from 'eta';
+import type { Request, Response } from 'express';
+import { LAYOUT, TEMPLATES, type PageName } from './templates';
+
+const NAV = [
+  { href: '/', label: 'Home', page: 'home' },
+  { href: '/profile', label: 'ID token', page: 'profile' },
+  { href: '/subscriptions', label: 'Subscriptions', page: 'subscriptions' },
+] as const;
+
+/** Renders pages with Eta (auto-escaping) into the shared layout. */
+export class Views {
+  private readonly eta = new Eta({ autoEscape: true, cache: true, autoTrim: [false, 'nl'] });
+
+  constructor() {
+    this.eta.loadTemplate('@layout', LAYOUT);
+    for (const [name, template] of Object.entries(TEMPLATES)) {
+      this.eta.loadTemplate(`@${name}`, template);
+    }
+  }
+
+  /** Renders `page` with `data` inside the layout, as HTML for `req`'s user. */
+  html(req: Request, page: PageName, title: string, data: object = {}): string {
+    const user = req.session?.user;
+    const body = this.eta.render(`@${page}`, {
+      ...data,
+      user,
+      correlationId: (req.res?.locals.correlationId as string | undefined) ?? '',
+    });
+    return this.eta.render('@layout', {
+      title,
+      body,
+      user,
+      csrfToken: req.session?.csrfToken ?? '',
+      nav: NAV.map((l) => ({ href: l.href, label: l.label, current: l.page === page })),
+    });
+  }
+
+  /** Sends `page` with `status`; pages are never cached (they show per-user data). */
+  send(
+    req: Request,
+    res: Response,
+    status: number,
+    page: PageName,
+    title: string,
+    data: object = {},
+  ): void {
+    res
+      .status(status)
+      .set('cache-control', 'no-store')
+      .type('html')
+      .send(this.html(req, page, title, data));
+  }
+}

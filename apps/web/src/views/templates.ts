@@ -1,0 +1,139 @@
+/**
+ * Eta templates, kept as strings so they travel inside the esbuild bundle. `<%= %>` escapes
+ * (autoEscape is on); `<%~ %>` (raw) is used only for the layout's already-rendered body.
+ */
+
+export const LAYOUT = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title><%= it.title %> · OBO web</title>
+<link rel="stylesheet" href="/static/app.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site">
+  <a class="brand" href="/">OBO web</a>
+  <nav aria-label="Main">
+    <ul>
+<% for (const link of it.nav) { %>
+      <li><a href="<%= link.href %>"<% if (link.current) { %> aria-current="page"<% } %>><%= link.label %></a></li>
+<% } %>
+    </ul>
+  </nav>
+  <div class="account">
+<% if (it.user) { %>
+    <form method="post" action="/logout">
+      <input type="hidden" name="_csrf" value="<%= it.csrfToken %>">
+      <button type="submit">Sign out<span class="who"> (<%= it.user.name %>)</span></button>
+    </form>
+<% } else { %>
+    <a class="button" href="/login">Sign in</a>
+<% } %>
+  </div>
+</header>
+<main id="main">
+<%~ it.body %>
+</main>
+<footer>On-Behalf-Of sample · web client</footer>
+</body>
+</html>
+`;
+
+export const HOME = `<h1>On-Behalf-Of sample</h1>
+<% if (it.user) { %>
+<p>Signed in as <strong><%= it.user.name %></strong><% if (it.user.username) { %> (<%= it.user.username %>)<% } %>.</p>
+<% } else { %>
+<p>You are not signed in. This page is open to everyone; sign in to see your ID token and your Azure subscriptions.</p>
+<p><a class="button" href="/login">Sign in</a></p>
+<% } %>
+<ul>
+  <li><a href="/profile">ID token details</a> — the claims in your ID token.</li>
+  <li><a href="/subscriptions">Azure subscriptions</a> — fetched by the API on your behalf.</li>
+</ul>
+`;
+
+export const PROFILE = `<h1>ID token details</h1>
+<p>These claims come from the ID token the identity provider issued when you signed in.
+The token itself is never shown.</p>
+<div class="table-wrap">
+<table>
+  <caption>Claims in your ID token</caption>
+  <thead><tr><th scope="col">Claim</th><th scope="col">Value</th><th scope="col">Meaning</th></tr></thead>
+  <tbody>
+<% for (const c of it.claims) { %>
+    <tr><th scope="row"><code><%= c.name %></code></th><td><%= c.value %></td><td><%= c.description %></td></tr>
+<% } %>
+  </tbody>
+</table>
+</div>
+`;
+
+export const SUBSCRIPTIONS = `<h1>Azure subscriptions</h1>
+<% if (it.error) { %>
+<div class="panel error" role="alert">
+  <h2>The subscriptions could not be loaded</h2>
+  <p><%= it.error.message %></p>
+  <dl>
+<% if (it.error.status) { %>    <dt>Status</dt><dd><%= it.error.status %></dd>
+<% } %><% if (it.error.code) { %>    <dt>Error</dt><dd><code><%= it.error.code %></code></dd>
+<% } %>    <dt>Correlation ID</dt><dd><code><%= it.correlationId %></code></dd>
+  </dl>
+  <p><a href="/subscriptions">Try again</a></p>
+</div>
+<% } else if (it.subscriptions.length === 0) { %>
+<div class="panel" role="status"><p>You have no Azure subscriptions in this tenant.</p></div>
+<% } else { %>
+<div class="table-wrap">
+<table>
+  <caption><%= it.subscriptions.length %> subscription<%= it.subscriptions.length === 1 ? '' : 's' %>, fetched by the API on your behalf</caption>
+  <thead><tr><th scope="col">Name</th><th scope="col">Subscription ID</th><th scope="col">State</th><th scope="col">Tenant</th></tr></thead>
+  <tbody>
+<% for (const s of it.subscriptions) { %>
+    <tr><th scope="row"><%= s.displayName %></th><td><code><%= s.subscriptionId %></code></td><td><%= s.state %></td><td><code><%= s.tenantId %></code></td></tr>
+<% } %>
+  </tbody>
+</table>
+</div>
+<% } %>
+`;
+
+export const AUTH_ERROR = `<h1>Sign-in failed</h1>
+<div class="panel error" role="alert">
+  <dl>
+    <dt>Error</dt><dd><code><%= it.error %></code></dd>
+    <dt>Description</dt><dd><%= it.description %></dd>
+    <dt>Correlation ID</dt><dd><code><%= it.correlationId %></code></dd>
+  </dl>
+</div>
+<p><a class="button" href="/login">Try signing in again</a> <a href="/">Home</a></p>
+`;
+
+export const UNAUTHORIZED = `<h1>Sign-in required</h1>
+<p>You need to sign in to see this page.</p>
+<p><a class="button" href="/login?returnTo=<%= encodeURIComponent(it.returnTo) %>">Sign in</a></p>
+`;
+
+export const ERROR = `<h1><%= it.heading %></h1>
+<div class="panel<%= it.status >= 500 ? ' error' : '' %>" role="alert">
+  <p><%= it.message %></p>
+  <dl>
+    <dt>Status</dt><dd><%= it.status %></dd>
+<% if (it.code) { %>    <dt>Error</dt><dd><code><%= it.code %></code></dd>
+<% } %>    <dt>Correlation ID</dt><dd><code><%= it.correlationId %></code></dd>
+  </dl>
+</div>
+<p><a href="/">Home</a></p>
+`;
+
+export const TEMPLATES = {
+  home: HOME,
+  profile: PROFILE,
+  subscriptions: SUBSCRIPTIONS,
+  'auth-error': AUTH_ERROR,
+  unauthorized: UNAUTHORIZED,
+  error: ERROR,
+} as const;
+
+export type PageName = keyof typeof TEMPLATES;
