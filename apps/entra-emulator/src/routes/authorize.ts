@@ -133,7 +133,8 @@ class AuthorizeFlow {
       this.ctx.counters.login += 1;
       const user = this.ctx.directory.user(body.login?.trim());
       if (!user || user.password !== body.passwd) {
-        return this.render(res, tx, 'login', aad.badPassword().message);
+        const err = aad.badPassword();
+        return this.render(res, tx, 'login', `AADSTS${err.aadsts}: ${err.message}`);
       }
       session ??= this.newSession(res);
       session.accounts.set(user.id, {
