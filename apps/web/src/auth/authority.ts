@@ -17,9 +17,17 @@ export function authorityFor(
   return policy ? b2cAuthority(b2c.tenantName, policy, b2c.host) : undefined;
 }
 
-/** The authority's end-session endpoint, returning the browser to `postLogoutRedirectUri`. */
-export function endSessionUrl(authority: string, postLogoutRedirectUri: string): string {
+/**
+ * The authority's end-session endpoint (RP-initiated logout), returning the browser to
+ * `postLogoutRedirectUri`; `logoutHint` (the ID token's `login_hint`) skips the account picker.
+ */
+export function endSessionUrl(
+  authority: string,
+  params: { postLogoutRedirectUri: string; clientId: string; logoutHint?: string },
+): string {
   const url = new URL(`${authority.replace(/\/+$/, '')}/oauth2/v2.0/logout`);
-  url.searchParams.set('post_logout_redirect_uri', postLogoutRedirectUri);
+  url.searchParams.set('post_logout_redirect_uri', params.postLogoutRedirectUri);
+  url.searchParams.set('client_id', params.clientId);
+  if (params.logoutHint) url.searchParams.set('logout_hint', params.logoutHint);
   return url.toString();
 }

@@ -43,6 +43,8 @@ export function createSessionStore(
   if (!client && config.redisUrl) {
     owned = createClient({
       url: config.redisUrl.reveal(),
+      // Fail fast while disconnected instead of queueing requests behind a dead connection.
+      disableOfflineQueue: true,
       socket: {
         connectTimeout: 2000,
         reconnectStrategy: (retries: number) => Math.min(retries * 200, 2000),
@@ -72,7 +74,10 @@ export function createSessionStore(
         return (await withTimeout(redis.ping(), 1000).catch(() => '')) === 'PONG';
       },
       close: async () => {
-        if (owned?.isOpen) await owned.quit().catch(() => undefined);
+        if (!owned?.isOpen) return;
+        // Graceful when connected; a client still retrying would wait forever for a close.
+        if (owned.isReady) await owned.close().catch(() => owned?.destroy());
+        else owned.destroy();
       },
     };
   }

@@ -53,14 +53,21 @@ export function authRoutes(ctx: WebContext): Router {
  * cookie, and sends the browser to the authority's end-session endpoint.
  */
 async function signOut(ctx: WebContext, req: Request, res: Response): Promise<void> {
-  const signedIn = !!req.session.user;
-  if (signedIn) await removeUserAccount(ctx.msal, req.session);
+  const user = req.session.user;
+  if (user) await removeUserAccount(ctx.msal, req.session);
   await destroySession(req);
   res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax' });
   res.set('cache-control', 'no-store');
-  if (!signedIn) return res.redirect('/');
+  if (!user) return res.redirect('/');
   const authority = authorityFor(ctx.config.identity, 'signIn') ?? ctx.config.identity.authority;
-  res.redirect(endSessionUrl(authority, new URL('/', ctx.config.publicUrl).toString()));
+  const loginHint = user.idTokenClaims.login_hint;
+  res.redirect(
+    endSessionUrl(authority, {
+      postLogoutRedirectUri: new URL('/', ctx.config.publicUrl).toString(),
+      clientId: ctx.config.client.clientId,
+      logoutHint: typeof loginHint === 'string' ? loginHint : undefined,
+    }),
+  );
 }
 
 /** B2C: "Forgot your password?" comes back as an error; start the reset user flow instead. */
