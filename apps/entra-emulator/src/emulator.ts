@@ -24,8 +24,11 @@ export interface StartEmulatorOptions {
   dataDir?: string;
   /** Origin in metadata and tokens. Default `https://localhost:{port}`. */
   publicUrl?: string;
-  /** Bring-your-own TLS certificate and key (PEM files); the CA path is then the certificate. */
-  tls?: { certPath: string; keyPath: string };
+  /**
+   * Bring-your-own TLS certificate and key (PEM files). `caPath` is what clients must trust
+   * (reported as `caCertPath`); default the certificate itself (right for a self-signed one).
+   */
+  tls?: { certPath: string; keyPath: string; caPath?: string };
   /** Serve `/_emulator/*`. Default true. */
   controlPlane?: boolean;
   /** Subscriptions per ARM page. Default 5. */
@@ -71,8 +74,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     : undefined;
   const tls = options.tls
     ? {
-        caCertPath: options.tls.certPath,
-        caCert: readFileSync(options.tls.certPath, 'utf8'),
+        caCertPath: options.tls.caPath ?? options.tls.certPath,
+        caCert: readFileSync(options.tls.caPath ?? options.tls.certPath, 'utf8'),
         cert: readFileSync(options.tls.certPath, 'utf8'),
         key: readFileSync(options.tls.keyPath, 'utf8'),
       }

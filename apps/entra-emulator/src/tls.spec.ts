@@ -1,0 +1,50 @@
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from './emulator';
+import { ensureTlsMaterial } from './tls';
+import { call } from '../test/helpers';
+
+describe('TLS material', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'emulator-tls-'));
+
+  it('creates a CA once and a server certificate with the loopback SANs and the public host', () => {
+    const first = ensureTlsMaterial(dir, ['emulator.internal']);
+    const cert = new X509Certificate(first.cert);
+    expect(cert.subjectAltName).toContain('DNS:localhost');
+    expect(cert.subjectAltName).toContain('DNS:emulator.internal');
+    expect(cert.subjectAltName).toContain('IP Address:127.0.0.1');
+    expect(cert.subjectAltName).toMatch(/IP Address:(::1|0:0:0:0:0:0:0:1)/i);
+    expect(cert.verify(new X509Certificate(first.caCert).publicKey)).toBe(true);
+    expect(first.caCertPath).toBe(join(dir, 'ca.pem'));
+
+    const again = ensureTlsMaterial(dir, ['emulator.internal']);
+    expect(again.caCert).toBe(first.caCert);
+    expect(again.cert).toBe(first.cert);
+    const other = ensureTlsMaterial(dir, []);
+    expect(other.caCert).toBe(first.caCert);
+    expect(other.cert).not.toBe(first.cert);
+  });
+
+  it('serves a bring-your-own certificate', async () => {
+    const material = ensureTlsMaterial(dir, []);
+    const certPath = join(dir, 'byo-cert.pem');
+    const keyPath = join(dir, 'byo-key.pem');
+    writeFileSync(certPath, material.cert);
+    writeFileSync(keyPath, material.key);
+    const emu = await startEmulator({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: mkdtempSync(join(tmpdir(), 'emulator-byo-')),
+      tls: { certPath, keyPath, caPath: material.caCertPath },
+      logger: false,
+    });
+    try {
+      expect(emu.caCertPath).toBe(material.caCertPath);
+      expect((await call(emu, 'GET', '/healthz')).status).toBe(200);
+    } finally {
+      await emu.stop();
+    }
+  });
+});
