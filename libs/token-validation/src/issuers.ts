@@ -51,10 +51,18 @@ export function compileIssuerMatcher(
 ): (iss: string, tid?: string) => boolean {
   const fixed = new Set(issuers.filter((issuer) => !hasTenantPlaceholder(issuer)));
   const templates = issuers.filter(hasTenantPlaceholder);
+  // Filled templates per tenant; bounded (tenants are allow-listed, or '*' with a cap).
+  const filled = new Map<string, ReadonlySet<string>>();
   return (iss, tid) => {
     if (fixed.has(iss)) return true;
-    if (tid === undefined) return false;
-    return templates.some((template) => fillTenant(template, tid) === iss);
+    if (tid === undefined || templates.length === 0) return false;
+    let accepted = filled.get(tid);
+    if (!accepted) {
+      accepted = new Set(templates.map((template) => fillTenant(template, tid)));
+      if (filled.size >= 1000) filled.clear();
+      filled.set(tid, accepted);
+    }
+    return accepted.has(iss);
   };
 }
 

@@ -76,12 +76,18 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
       return entry ? finish(prepared, entry) : undefined;
     },
 
-    async validate(token) {
-      const prepared = prepare(token);
-      const entry =
-        prepared.resolver.peek(prepared.jwt.kid) ??
-        (await prepared.resolver.resolve(prepared.jwt.kid));
-      return finish(prepared, entry);
+    validate(token) {
+      // Not an async function: a cached key answers without an extra await on the hot path.
+      try {
+        const prepared = prepare(token);
+        const entry = prepared.resolver.peek(prepared.jwt.kid);
+        if (entry) return Promise.resolve(finish(prepared, entry));
+        return prepared.resolver
+          .resolve(prepared.jwt.kid)
+          .then((resolved) => finish(prepared, resolved));
+      } catch (err) {
+        return Promise.reject(err);
+      }
     },
 
     async warmUp() {
