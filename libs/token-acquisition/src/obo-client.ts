@@ -63,6 +63,7 @@ export interface OboResult {
  */
 export class OboClient {
   private readonly networkClient: INetworkModule;
+  private readonly ownNetworkClient?: NetworkClient;
   private readonly l1: TokenCacheLevel;
   private readonly l2?: TokenCacheLevel;
   private readonly bufferMs: number;
@@ -103,6 +104,11 @@ export class OboClient {
       await this.l2?.set(key, token, ttl);
       return { ...token, source: 'network' };
     });
+  }
+
+  /** Closes the keep-alive sockets of the network client it made (not one it was given). */
+  close(): void {
+    this.ownNetworkClient?.close();
   }
 
   private fresh(token: CachedToken | undefined): CachedToken | undefined {

@@ -1,0 +1,137 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { loadApiConfig } from '@obo/config';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp, createServer } from './app';
+import { writeThrowawayCa } from '@obo/testing';
+
+/** Requests that never reach a token check: the API must answer each precisely and go on serving. */
+describe('bad input', () => {
+  const logs: string[] = [];
+  const sink = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) });
+  const config = loadApiConfig({
+    env: { EXTRA_CA_CERTS: writeThrowawayCa(), LOG_LEVEL: 'info' },
+    envFile: false,
+  });
+  const api = createApp(config, { logger: pino({ level: 'info' }, sink) });
+  const server = createServer(api.app, config.requestTimeoutMs);
+  let base: string;
+
+  beforeAll(async () => {
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    api.close();
+    server.close();
+    server.closeAllConnections();
+  });
+
+  const expectJsonError = (res: request.Response, status: number, error: string) => {
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body).toMatchObject({ error, correlationId: expect.any(String) });
+  };
+
+  it('answers a missing Authorization header with 401 and a bare Bearer challenge', async () => {
+    const res = await request(base).get('/api/subscriptions');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(res.body.correlationId).toEqual(res.headers['x-correlation-id']);
+  });
+
+  it.each([
+    ['garbage', 'Bearer not-a-jwt'],
+    ['three dots of nothing', 'Bearer ..'],
+    [
+      'alg none',
+      `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`,
+    ],
+    ['basic scheme', 'Basic dXNlcjpwYXNz'],
+  ])(
+    'rejects a %s token with 401 invalid_token or invalid_request, never echoing it',
+    async (_name, header) => {
+      const res = await request(base).get('/api/subscriptions').set('authorization', header);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="api"/);
+      expect(JSON.stringify(res.body)).not.toContain(header.split(' ')[1] || '__none__');
+    },
+  );
+
+  it('rejects an oversized token with 401 before any cryptography', async () => {
+    const res = await request(base)
+      .get('/api/subscriptions')
+      .set('authorization', `Bearer ${'a'.repeat(12_000)}.b.c`);
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+  });
+
+  it('answers headers beyond Node’s limit with a JSON 431', async () => {
+    const res = await rawRequest(base, { authorization: `Bearer ${'a'.repeat(20_000)}` });
+    expect(res.status).toBe(431);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'request_header_fields_too_large' });
+  });
+
+  it('answers wrong methods with 405 and Allow', async () => {
+    const res = await request(base).post('/api/subscriptions').send({});
+    expectJsonError(res, 405, 'method_not_allowed');
+    expect(res.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    expectJsonError(await request(base).get('/api/nope'), 404, 'not_found');
+  });
+
+  it('answers huge bodies with 413 without reading them', async () => {
+    const res = await request(base)
+      .post('/api/subscriptions')
+      .set('content-type', 'application/json')
+      .send('x'.repeat(100_000));
+    expectJsonError(res, 413, 'payload_too_large');
+  });
+
+  it('keeps a safe caller correlation id and replaces an unsafe one', async () => {
+    const kept = await request(base).get('/api/nope').set('x-correlation-id', 'abc-123');
+    expect(kept.body.correlationId).toBe('abc-123');
+    const replaced = await request(base)
+      .get('/api/nope')
+      .set('x-correlation-id', 'bad id <script>');
+    expect(replaced.body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves health, metrics and the OpenAPI document after all of that', async () => {
+    expect((await request(base).get('/healthz')).body).toEqual({ status: 'ok' });
+    const metrics = await request(base).get('/metrics');
+    expect(metrics.text).toMatch(
+      /http_requests_total\{route="\/api\/subscriptions",method="GET",status="401"\}/,
+    );
+    const openapi = await request(base).get('/api/openapi.json');
+    expect(openapi.body.paths['/api/subscriptions'].get.summary).toMatch(/access_as_user/);
+  });
+
+  it('never logs a token', () => {
+    const all = logs.join('');
+    expect(all).not.toContain('not-a-jwt');
+    expect(all).not.toContain('dXNlcjpwYXNz');
+    expect(all).toContain('"correlationId"');
+  });
+});
+
+function rawRequest(
+  base: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${base}/api/subscriptions`, { headers }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,137 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { ValidatedToken } from '@obo/token-validation';
+import { TokenAcquisitionError, type OboClient, type OboResult } from '@obo/token-acquisition';
+import { ArmClaimsChallenge, type ArmClient } from '../arm/arm-client';
+import { ApiError } from '../errors';
+import type { Metrics } from '../metrics';
+import { timingsOf } from '../middleware/timings';
+
+export interface SubscriptionRouteOptions {
+  obo: OboClient;
+  arm: ArmClient;
+  armScope: string;
+  metrics: Metrics;
+  /** Middleware that validates the bearer token and requires the scope. */
+  guard: RequestHandler[];
+}
+
+/** `GET /api/subscriptions`: OBO for ARM, then every page of ARM's subscription list. */
+export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
+  const router = Router();
+  router.get('/api/subscriptions', ...options.guard, async (req: Request, res: Response) => {
+    const caller = req.authInfo as ValidatedToken;
+    const assertion = bearerOf(req);
+    const correlationId = res.locals.correlationId as string;
+    const timings = timingsOf(res);
+    const tenantId = caller.tenantId;
+    if (!tenantId) throw new ApiError(401, 'invalid_token', 'The token carries no tenant.');
+
+    const exchange = async (claims?: string): Promise<OboResult> => {
+      const started = performance.now();
+      try {
+        const result = await options.obo.acquire({
+          assertion,
+          tenantId,
+          scopes: [options.armScope],
+          claims,
+          correlationId,
+        });
+        options.metrics.oboCache.inc({
+          result: result.source === 'network' ? 'miss' : `hit_${result.source}`,
+        });
+        timings.obo = result.source;
+        return result;
+      } catch (error) {
+        throw challengeFor(error, caller, options.armScope);
+      } finally {
+        timings.oboMs = round(performance.now() - started);
+      }
+    };
+
+    let token = await exchange();
+    const armStarted = performance.now();
+    let value: unknown[];
+    try {
+      value = await options.arm.listSubscriptions(token.accessToken, correlationId);
+    } catch (error) {
+      if (!(error instanceof ArmClaimsChallenge)) throw error;
+      // ARM wants more (e.g. a fresh MFA): redo OBO with its claims and try once more.
+      token = await exchange(error.claims);
+      value = await options.arm.listSubscriptions(token.accessToken, correlationId);
+    } finally {
+      timings.armMs = round(performance.now() - armStarted);
+    }
+    res.json({ value });
+  });
+  return router;
+}
+
+/** The raw bearer token (already validated by the guard). */
+export function bearerOf(req: Request): string {
+  const header = req.headers.authorization ?? '';
+  return header.replace(/^\s*bearer\s+/i, '').trim();
+}
+
+/**
+ * What the caller must do when OBO needs the user: clients that declared `cp1` get an RFC 6750
+ * claims challenge (401); others get 403 with the error and any claims to pass at sign-in.
+ */
+function challengeFor(error: unknown, caller: ValidatedToken, armScope: string): unknown {
+  if (!(error instanceof TokenAcquisitionError)) return error;
+  const { code, details } = error;
+  if (code === 'interaction_required' || code === 'consent_required') {
+    const capable = Array.isArray(caller.claims.xms_cc) && caller.claims.xms_cc.includes('cp1');
+    if (capable && details.claims) {
+      const encoded = Buffer.from(details.claims, 'utf8').toString('base64');
+      return new ApiError(
+        401,
+        'insufficient_claims',
+        'Additional claims are required; sign in again with the claims given.',
+        {
+          headers: {
+            'www-authenticate': `Bearer realm="", error="insufficient_claims", error_description="additional claims required", claims="${encoded}"`,
+          },
+          body: { claims: details.claims },
+        },
+        { cause: error },
+      );
+    }
+    return new ApiError(
+      403,
+      code,
+      error.message,
+      { body: { scopes: [armScope], ...(details.claims ? { claims: details.claims } : {}) } },
+      { cause: error },
+    );
+  }
+  if (code === 'invalid_assertion') {
+    return new ApiError(
+      401,
+      'invalid_token',
+      error.message,
+      {
+        headers: {
+          'www-authenticate':
+            'Bearer realm="", error="invalid_token", error_description="the token cannot be exchanged"',
+        },
+      },
+      { cause: error },
+    );
+  }
+  if (code === 'token_endpoint_unavailable') {
+    return new ApiError(
+      503,
+      'temporarily_unavailable',
+      error.message,
+      {
+        headers: { 'retry-after': String(details.retryAfterSeconds ?? 30) },
+      },
+      { cause: error },
+    );
+  }
+  return new ApiError(502, code, error.message, { expose: true }, { cause: error });
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

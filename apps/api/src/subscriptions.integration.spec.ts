@@ -1,0 +1,202 @@
+import type { RunningEmulator } from '@obo/entra-emulator';
+import { claimsOf } from '@obo/testing';
+import request from 'supertest';
+import {
+  apiConfigFor,
+  seededSubscriptionIds,
+  startApi,
+  startTestEmulator,
+  userToken,
+  type RunningApi,
+} from './test/harness';
+
+/** The whole chain against the real emulator: validate → OBO → every ARM page. */
+describe('GET /api/subscriptions against the emulator', () => {
+  let emu: RunningEmulator;
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    api = await startApi(apiConfigFor(emu, { ARM_TIMEOUT_MS: '800' }), {});
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await emu?.stop();
+  });
+  beforeEach(() => {
+    emu.faults.clear();
+    emu.resetCounters();
+  });
+
+  const get = (token: string) =>
+    request(api.url).get('/api/subscriptions').set('authorization', `Bearer ${token}`);
+  const ids = (body: { value: { subscriptionId: string }[] }) =>
+    body.value.map((s) => s.subscriptionId).sort();
+
+  it('returns the user’s seeded subscriptions, and the ARM token is for ARM and for that user', async () => {
+    const token = await userToken(emu, 'alice');
+    const res = await get(token);
+    expect(res.status).toBe(200);
+    expect(ids(res.body)).toEqual(seededSubscriptionIds(emu, 'alice'));
+    expect(res.body.value[0]).toMatchObject({
+      id: expect.stringMatching(/^\/subscriptions\//),
+      state: expect.any(String),
+      tenantId: emu.tenantId,
+    });
+
+    const armToken = await api.obo.acquire({
+      assertion: token,
+      tenantId: emu.tenantId,
+      scopes: ['https://management.azure.com/.default'],
+    });
+    expect(armToken.source).toBe('l1');
+    expect(claimsOf(armToken.accessToken)).toMatchObject({
+      aud: 'https://management.azure.com/',
+      oid: claimsOf(token).oid,
+      scp: 'user_impersonation',
+    });
+  });
+
+  it('follows nextLink through every page', async () => {
+    const res = await get(await userToken(emu, 'bob'));
+    expect(res.status).toBe(200);
+    expect(seededSubscriptionIds(emu, 'bob').length).toBeGreaterThan(5);
+    expect(ids(res.body)).toEqual(seededSubscriptionIds(emu, 'bob'));
+    expect(emu.counters().arm.subscriptions).toBeGreaterThan(1);
+  });
+
+  it('returns an empty list for a user with no subscriptions', async () => {
+    const res = await get(await userToken(emu, 'dave'));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ value: [] });
+  });
+
+  it('answers /api/me with the validated identity and no token', async () => {
+    const token = await userToken(emu, 'alice');
+    const res = await request(api.url).get('/api/me').set('authorization', `Bearer ${token}`);
+    expect(res.body).toMatchObject({
+      oid: claimsOf(token).oid,
+      tid: emu.tenantId,
+      scopes: ['access_as_user'],
+      kind: 'delegated',
+    });
+    expect(JSON.stringify(res.body)).not.toContain(token.split('.')[2]);
+  });
+
+  describe('caching', () => {
+    it('makes one OBO request for N sequential calls', async () => {
+      const token = await userToken(emu, 'alice');
+      for (let i = 0; i < 5; i++) expect((await get(token)).status).toBe(200);
+      expect(emu.counters().token.on_behalf_of).toBe(1);
+    });
+
+    it('makes one OBO request for 50 concurrent first calls', async () => {
+      const token = await userToken(emu, 'bob');
+      const results = await Promise.all(Array.from({ length: 50 }, () => get(token)));
+      expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
+      expect(emu.counters().token.on_behalf_of).toBe(1);
+    });
+
+    it('keeps users apart: each user gets their own token and their own subscriptions', async () => {
+      const [alice, bob] = await Promise.all([userToken(emu, 'alice'), userToken(emu, 'bob')]);
+      const [a, b] = await Promise.all([get(alice), get(bob)]);
+      expect(ids(a.body)).toEqual(seededSubscriptionIds(emu, 'alice'));
+      expect(ids(b.body)).toEqual(seededSubscriptionIds(emu, 'bob'));
+      expect(emu.counters().token.on_behalf_of).toBe(2);
+    });
+
+    it('counts hits and misses in /metrics', async () => {
+      const metrics = (await request(api.url).get('/metrics')).text;
+      expect(metrics).toMatch(/obo_cache_requests_total\{result="miss"\} [1-9]/);
+      expect(metrics).toMatch(/obo_cache_requests_total\{result="hit_l1"\} [1-9]/);
+      expect(metrics).toMatch(/token_endpoint_requests_total\{outcome="success"\} [1-9]/);
+      expect(metrics).toMatch(/arm_request_duration_seconds_count\{status="200"\} [1-9]/);
+    });
+  });
+
+  describe('claims challenges', () => {
+    it('tells a client without cp1 to sign in again: 403 interaction_required with the claims', async () => {
+      const res = await get(await userToken(emu, 'carol'));
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({
+        error: 'interaction_required',
+        scopes: ['https://management.azure.com/.default'],
+        correlationId: expect.any(String),
+      });
+      expect(JSON.parse(res.body.claims).access_token.capolids).toBeDefined();
+    });
+
+    it('sends a cp1 client an RFC 6750 insufficient_claims challenge (401)', async () => {
+      const res = await get(await userToken(emu, 'carol', { cp1: true }));
+      expect(res.status).toBe(401);
+      const header = String(res.headers['www-authenticate']);
+      expect(header).toMatch(/^Bearer /);
+      expect(header).toMatch(/error="insufficient_claims"/);
+      const claims = Buffer.from(/claims="([^"]+)"/.exec(header)?.[1] ?? '', 'base64').toString(
+        'utf8',
+      );
+      expect(JSON.parse(claims).access_token.capolids).toBeDefined();
+    });
+  });
+
+  describe('Azure Resource Manager faults', () => {
+    it('waits out a short Retry-After once and succeeds', async () => {
+      emu.faults.add({
+        endpoint: 'arm',
+        armError: { status: 429, code: 'TooManyRequests', retryAfter: 1 },
+        count: 1,
+      });
+      const res = await get(await userToken(emu, 'alice'));
+      expect(res.status).toBe(200);
+      expect(emu.faults.list()).toEqual([]);
+    });
+
+    it('passes a long Retry-After on as 429', async () => {
+      emu.faults.add({
+        endpoint: 'arm',
+        armError: { status: 429, code: 'TooManyRequests', retryAfter: 120 },
+      });
+      const res = await get(await userToken(emu, 'alice'));
+      expect(res.status).toBe(429);
+      expect(res.headers['retry-after']).toBe('120');
+      expect(res.body.error).toBe('arm_throttled');
+    });
+
+    it('retries a 5xx and succeeds', async () => {
+      emu.faults.add({ endpoint: 'arm', status: 503, count: 2 });
+      const res = await get(await userToken(emu, 'alice'));
+      expect(res.status).toBe(200);
+    });
+
+    it('gives up on persistent 5xx with 502', async () => {
+      emu.faults.add({ endpoint: 'arm', status: 500 });
+      const res = await get(await userToken(emu, 'alice'));
+      expect(res.status).toBe(502);
+      expect(res.body).toMatchObject({ error: 'arm_error', correlationId: expect.any(String) });
+    });
+
+    it('answers 504 when ARM does not answer in time', async () => {
+      emu.faults.add({ endpoint: 'arm', delayMs: 2_000 });
+      const res = await get(await userToken(emu, 'alice'));
+      expect(res.status).toBe(504);
+      expect(res.body.error).toBe('arm_timeout');
+    });
+  });
+
+  describe('token endpoint faults', () => {
+    it('answers 503 with Retry-After when the token endpoint is down and nothing is cached', async () => {
+      emu.faults.add({ endpoint: 'token', grantType: 'on_behalf_of', status: 503 });
+      const res = await get(await userToken(emu, 'alice'));
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBeDefined();
+      expect(res.body.error).toBe('temporarily_unavailable');
+    });
+
+    it('keeps serving from cache while the token endpoint is down', async () => {
+      const token = await userToken(emu, 'alice');
+      expect((await get(token)).status).toBe(200);
+      emu.faults.add({ endpoint: 'token', grantType: 'on_behalf_of', status: 503 });
+      expect((await get(token)).status).toBe(200);
+    });
+  });
+});

@@ -1,0 +1,9 @@
+export { startTestRedis, redisAvailable, requireRedisInCi, type TestRedis } from './redis-server';
+export {
+  passwordGrantToken,
+  claimsOf,
+  CP1_CLAIMS,
+  type PasswordGrant,
+  type TokenSource,
+} from './tokens';
+export { writeThrowawayCa } from './certificates';
