@@ -135,6 +135,10 @@ describe('authorize, sign-in pages, code redemption and logout', () => {
     expect(picker.body).toContain('Pick an account');
     expect(picker.body).toContain(ALICE);
     expect(picker.body).toContain(BOB);
+    const selectOne = await browser.get(
+      authorizeUrl({ prompt: 'select_account', login_hint: ALICE }),
+    );
+    expect(selectOne.body).toContain('Pick an account');
     const picked = await browser.signIn(authorizeUrl(), { username: BOB });
     const tokens = await redeem(picked.params.code);
     expect(claimsOf(tokens.body.access_token).preferred_username).toBe(BOB);

@@ -78,6 +78,14 @@ describe('discovery, JWKS and instance discovery', () => {
     expect(res.body.metadata[0].aliases).toEqual([host]);
   });
 
+  it('serves the v1 discovery document for v1-token validators', async () => {
+    const res = await call(emu, 'GET', `/${TENANT}/.well-known/openid-configuration`);
+    expect(res.body.issuer).toBe(`https://sts.windows.net/${TENANT}/`);
+    expect(res.body.jwks_uri).toBe(`${emu.url}/${TENANT}/discovery/keys`);
+    const keys = await call(emu, 'GET', `/${TENANT}/discovery/keys`);
+    expect(keys.body.keys).toHaveLength(1);
+  });
+
   it('serves a home document and a health check', async () => {
     expect((await call(emu, 'GET', '/')).body.authority).toBe(emu.authority);
     expect((await call(emu, 'GET', '/healthz')).body).toEqual({ status: 'ok' });

@@ -26,6 +26,17 @@ export function discoveryRoutes(ctx: EmulatorContext): Router {
     }),
   );
 
+  router.get(
+    '/:tenant/.well-known/openid-configuration',
+    wrap(async (req, res) => {
+      ctx.counters.discovery += 1;
+      if (await applyFault(ctx, req, res, 'discovery')) return;
+      const tenant = knownTenant(req, res);
+      if (!tenant) return;
+      res.set('Cache-Control', 'max-age=86400, private').json(v1OpenIdConfiguration(ctx, tenant));
+    }),
+  );
+
   const keys = wrap(async (req, res) => {
     ctx.counters.jwks += 1;
     if (await applyFault(ctx, req, res, 'jwks')) return;
@@ -113,5 +124,33 @@ export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Recor
     cloud_graph_host_name: 'graph.windows.net',
     msgraph_host: 'graph.microsoft.com',
     rbac_url: `${ctx.baseUrl}/arm`,
+  };
+}
+
+/** The v1 discovery document (issuer `https://sts.windows.net/{tid}/`), for v1-token validators. */
+export function v1OpenIdConfiguration(
+  ctx: EmulatorContext,
+  tenant: string,
+): Record<string, unknown> {
+  const tid = ctx.seed.tenant.id;
+  const multi = ['common', 'organizations'].includes(tenant.toLowerCase());
+  const base = `${ctx.baseUrl}/${multi ? tenant.toLowerCase() : tid}`;
+  return {
+    token_endpoint: `${base}/oauth2/token`,
+    token_endpoint_auth_methods_supported: [
+      'client_secret_post',
+      'private_key_jwt',
+      'client_secret_basic',
+    ],
+    jwks_uri: `${base}/discovery/keys`,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
+    scopes_supported: ['openid'],
+    issuer: multi ? 'https://sts.windows.net/{tenantid}/' : `https://sts.windows.net/${tid}/`,
+    authorization_endpoint: `${base}/oauth2/authorize`,
+    end_session_endpoint: `${base}/oauth2/logout`,
+    cloud_instance_name: new URL(ctx.baseUrl).host,
   };
 }
