@@ -1,5 +1,8 @@
 import type { RunningEmulator } from '@obo/entra-emulator';
 import { EmulatorBrowser } from '@obo/entra-emulator';
+import { Writable } from 'node:stream';
+import { EMULATOR_DEFAULTS } from '@obo/config';
+import pino from 'pino';
 import request from 'supertest';
 import { createApp, type WebApp } from './app';
 import { silentLogger } from './test/config';
@@ -22,6 +25,8 @@ import {
   WEB_CLIENT_ID,
   type FakeApi,
 } from './test/harness';
+
+const WEB_CLIENT_SECRET = EMULATOR_DEFAULTS.web.clientSecret;
 
 const MFA_CHALLENGE = JSON.stringify({
   access_token: {
@@ -302,6 +307,46 @@ describe('web app with the Entra emulator', () => {
     expect(again.text).toContain('insufficient_claims');
   });
 
+  it('signs in again when silent acquisition needs interaction (expired token, MFA on refresh)', async () => {
+    const agent = request.agent(web.app);
+    await signIn(agent, ALICE);
+    emu.faults.add({ endpoint: 'token', grantType: 'refresh_token', aadsts: 50076, count: 1 });
+    // Only Date moves: MSAL then finds the access token due and tries the refresh token.
+    jest.useFakeTimers({
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+      // Inside the 60-minute idle lifetime, past MSAL's 5-minute refresh margin.
+      now: Date.now() + 58 * 60_000,
+    });
+    try {
+      const res = await agent.get('/subscriptions').expect(302);
+      const url = new URL(res.headers.location);
+      expect(`${url.origin}${url.pathname}`).toBe(`${emu.authority}/oauth2/v2.0/authorize`);
+      expect(url.searchParams.get('login_hint')).toBe(ALICE);
+      expect(
+        JSON.parse(url.searchParams.get('claims') ?? '{}').access_token.capolids,
+      ).toBeDefined();
+    } finally {
+      jest.useRealTimers();
+      emu.faults.clear();
+    }
+    expect(fakeApi.calls).toHaveLength(0);
+  });
+
   it('asks for consent again on a 403 consent_required from the API', async () => {
     const agent = request.agent(web.app);
     await signIn(agent, ALICE);
@@ -352,6 +397,50 @@ describe('web app with the Entra emulator', () => {
     );
     const res = await agent.get('/subscriptions').expect(200);
     expect(res.text).toContain('You have no Azure subscriptions');
+  });
+
+  it('never logs tokens, codes, cookies or the client secret', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logged = createApp(webConfigFor(emu, fakeApi.url, { LOG_LEVEL: 'trace' }), {
+      logger: pino({ level: 'trace' }, sink),
+    });
+    try {
+      const agent = request.agent(logged.app);
+      const start = await agent.get('/login').expect(302);
+      const result = await new EmulatorBrowser(emu.caCert).signIn(start.headers.location, {
+        username: ALICE,
+        password: PASSWORD,
+      });
+      const back = await agent.get('/auth/redirect').query(result.params).expect(302);
+      const cookie = sessionCookieOf(back)?.split('=')[1] ?? '';
+      await agent.get('/subscriptions').expect(200);
+      fakeApi.next((res) => res.writeHead(500).end());
+      await agent.get('/subscriptions').expect(502);
+      await agent.get('/logout').expect(302);
+
+      const log = lines.join('');
+      expect(log).toContain('request completed');
+      expect(log).toContain('"correlationId"');
+      const secrets = [
+        result.params.code,
+        result.params.state,
+        decodeURIComponent(cookie),
+        fakeApi.calls[0].token as string,
+        WEB_CLIENT_SECRET,
+      ];
+      for (const secret of secrets) {
+        expect(secret.length).toBeGreaterThan(8);
+        expect(log).not.toContain(secret);
+      }
+    } finally {
+      await logged.close();
+    }
   });
 
   it('shows an error panel when the API is unreachable', async () => {
