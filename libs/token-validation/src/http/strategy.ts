@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import passport from 'passport';
 import { TokenValidationError } from '../errors';
-import type { TokenValidator } from '../types';
+import type { TokenValidator, ValidatedToken } from '../types';
 import { bearerChallenge } from './challenge';
 import { rememberOptions, rememberToken, type BearerOptions } from './context';
 import { extractBearerToken } from './extract';
@@ -46,7 +46,14 @@ export class BearerStrategy extends passport.Strategy {
       this.refuse(req, err);
       return;
     }
-    this.validator.validate(extracted.token).then(
+    let pending: Promise<ValidatedToken>;
+    try {
+      pending = this.validator.validate(extracted.token);
+    } catch (err) {
+      // A TokenValidator must reject, not throw; tolerate one that throws anyway.
+      pending = Promise.reject(err);
+    }
+    pending.then(
       (validated) => {
         rememberToken(req, validated, this.options);
         this.success(validated.claims, validated);
