@@ -31,7 +31,9 @@ function main(): void {
   logger.debug({ config: JSON.parse(describeConfig(config)) }, 'configuration');
 
   const web = createApp(config, { logger });
-  const server = web.app.listen(config.port, config.host, () => {
+  // Express 5 calls this back on a listen error too; the 'error' handler below reports it.
+  const server = web.app.listen(config.port, config.host, (error?: Error) => {
+    if (error) return;
     logger.info({ url: config.publicUrl, profile: config.identity.profile }, 'web listening');
   });
   server.keepAliveTimeout = 65_000;
