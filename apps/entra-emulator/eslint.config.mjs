@@ -15,7 +15,10 @@ export default baseConfig.map((config) => {
     ...config,
     rules: {
       ...config.rules,
-      '@nx/enforce-module-boundaries': [level, { ...options, enforceBuildableLibDependency: false }],
+      '@nx/enforce-module-boundaries': [
+        level,
+        { ...options, enforceBuildableLibDependency: false },
+      ],
     },
   };
 });

@@ -17,6 +17,7 @@ import {
   ARM_SCOPE,
   CAROL,
   call,
+  certificate,
   claimsOf,
   DAEMON,
   PASSWORD,
@@ -210,6 +211,43 @@ describe('unmodified @azure/msal-node against the emulator', () => {
     const token = await credential.getToken(`api://${API.clientId}/.default`);
     expect(claimsOf(token.token)).toMatchObject({ aud: API.clientId, idtyp: 'app' });
     expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now() + 300_000);
+  });
+});
+
+describe('client certificate (private_key_jwt) through MSAL', () => {
+  const CERT_APP = '0b0e0000-0000-4000-8000-000000000401';
+  const cert = certificate();
+  let emu: RunningEmulator;
+  beforeAll(async () => {
+    const seed = loadSeed();
+    seed.apps.push({
+      ...seed.apps[2],
+      displayName: 'Cert app',
+      clientId: CERT_APP,
+      secrets: [],
+      certificates: [cert.pem],
+    });
+    emu = await startTestEmulator({ seed });
+  });
+  afterAll(() => emu.stop());
+
+  it('accepts the assertion MSAL signs with clientCertificate (thumbprintSha256)', async () => {
+    const app = new ConfidentialClientApplication({
+      auth: {
+        clientId: CERT_APP,
+        authority: emu.authority,
+        knownAuthorities: [new URL(emu.url).host],
+        clientCertificate: {
+          thumbprintSha256: cert.thumbprintSha256,
+          privateKey: cert.privateKeyPem,
+        },
+      },
+      system: { networkClient: msalNetworkClient(emu.caCert) },
+    });
+    const result = await app.acquireTokenByClientCredential({
+      scopes: [`api://${API.clientId}/.default`],
+    });
+    expect(claimsOf(result?.accessToken ?? '')).toMatchObject({ azp: CERT_APP, azpacr: '2' });
   });
 });
 

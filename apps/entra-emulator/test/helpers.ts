@@ -1,8 +1,10 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_DEFAULTS } from '@obo/config';
+import forge from 'node-forge';
 import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from '../src/emulator';
 
 export const WEB = EMULATOR_DEFAULTS.web;
@@ -116,4 +118,32 @@ export function obo(emu: RunningEmulator, assertion: string, extra: Record<strin
       ...extra,
     },
   });
+}
+
+/** A self-signed client certificate: PEM, private key, and its SHA-256 thumbprint (base64url and hex). */
+export function certificate() {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(
+    publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  );
+  cert.serialNumber = '01';
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
+  cert.setSubject([{ name: 'commonName', value: 'cert-app' }]);
+  cert.setIssuer([{ name: 'commonName', value: 'cert-app' }]);
+  const forgeKey = forge.pki.privateKeyFromPem(
+    privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+  );
+  cert.sign(forgeKey, forge.md.sha256.create());
+  const pem = forge.pki.certificateToPem(cert);
+  const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
+  const digest = createHash('sha256').update(der).digest();
+  return {
+    pem,
+    privateKey,
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    x5tS256: digest.toString('base64url'),
+    thumbprintSha256: digest.toString('hex'),
+  };
 }

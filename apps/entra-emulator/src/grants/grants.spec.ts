@@ -1,5 +1,4 @@
-import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
-import forge from 'node-forge';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { RunningEmulator } from '../emulator';
 import { signJwt } from '../jwt';
 import { loadSeed } from '../seed/load';
@@ -10,6 +9,7 @@ import {
   ARM_SCOPE,
   call,
   CAROL,
+  certificate,
   claimsOf,
   DAEMON,
   PASSWORD,
@@ -22,26 +22,6 @@ import {
 const CERT_APP = '0b0e0000-0000-4000-8000-000000000401';
 const FIC_APP = '0b0e0000-0000-4000-8000-000000000501';
 const FIC_ISSUER = 'https://token.actions.example.test';
-
-function certificate() {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(
-    publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  );
-  cert.serialNumber = '01';
-  cert.validity.notBefore = new Date(Date.now() - 60_000);
-  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
-  cert.setSubject([{ name: 'commonName', value: 'cert-app' }]);
-  cert.setIssuer([{ name: 'commonName', value: 'cert-app' }]);
-  cert.sign(
-    forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()),
-    forge.md.sha256.create(),
-  );
-  const pem = forge.pki.certificateToPem(cert);
-  const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
-  return { pem, privateKey, x5tS256: createHash('sha256').update(der).digest('base64url') };
-}
 
 describe('token endpoint grants and client authentication', () => {
   let emu: RunningEmulator;

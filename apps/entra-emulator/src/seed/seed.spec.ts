@@ -43,7 +43,8 @@ describe('default seed', () => {
     expect(count('bob@obodev.onmicrosoft.com')).toBe(12);
     expect(count('carol@obodev.onmicrosoft.com')).toBeGreaterThan(0);
     expect(count('dave@obodev.onmicrosoft.com')).toBe(0);
-    expect(seed.users.every((u) => u.password === 'Passw0rd!')).toBe(true);
+    expect(seed.users.every((u) => u.password === EMULATOR_DEFAULTS.devPassword)).toBe(true);
+    expect(seed.users.map((u) => u.userPrincipalName)).toContain(EMULATOR_DEFAULTS.devUser);
     expect(seed.conditionalAccess[0].users).toEqual(['carol@obodev.onmicrosoft.com']);
   });
 });
