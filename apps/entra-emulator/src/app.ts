@@ -8,7 +8,7 @@ import { emptyCounters } from './counters';
 import { Directory } from './directory';
 import { aad, AadError } from './errors';
 import { FaultRegistry } from './faults';
-import { bodyParserError, sendAadError } from './http';
+import { bodyParserError, identityHeaders, sendAadError } from './http';
 import { KeyRing } from './keys';
 import { armRoutes } from './routes/arm';
 import { authorizeRoutes } from './routes/authorize';
@@ -70,9 +70,16 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   app.set('trust proxy', false);
   if (context.logger) app.use(requestLogger(context.logger));
   // HSTS would make browsers upgrade every http://localhost app (the web app!) to https.
-  app.use(helmet({ hsts: false, contentSecurityPolicy: false }));
+  app.use(
+    helmet({
+      hsts: false,
+      contentSecurityPolicy: false,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
   app.get('/', (_req, res) => res.json(home(context)));
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
+  app.use(identityHeaders());
   app.use(discoveryRoutes(context));
   app.use(tokenRoutes(context));
   app.use(authorizeRoutes(context));

@@ -59,9 +59,9 @@ export function entraTimestamp(ms: number): string {
 
 export function aadErrorBody(
   err: AadError,
-  ctx: { correlationId?: string; now: number; baseUrl: string },
+  ctx: { correlationId?: string; traceId?: string; now: number; baseUrl: string },
 ): AadErrorBody {
-  const traceId = randomUUID();
+  const traceId = ctx.traceId ?? randomUUID();
   const correlationId = ctx.correlationId ?? randomUUID();
   const timestamp = entraTimestamp(ctx.now);
   const body: AadErrorBody = {

@@ -35,11 +35,47 @@ export function sendAadError(
     .set('Cache-Control', 'no-store')
     .json(
       aadErrorBody(err, {
+        traceId: traceId(res),
         correlationId: correlationId(req),
         now: ctx.now(),
         baseUrl: ctx.baseUrl,
       }),
     );
+}
+
+/** The request's trace id (also sent as `x-ms-request-id`). */
+export function traceId(res: Response): string {
+  const locals = res.locals as { traceId?: string };
+  locals.traceId ??= randomUUID();
+  return locals.traceId;
+}
+
+/**
+ * Entra's response headers on identity endpoints: `x-ms-request-id` (the trace id),
+ * `client-request-id` echoed, and CORS for discovery, keys and token (Entra allows any origin
+ * there so single-page apps can call them).
+ */
+export function identityHeaders(): RequestHandler {
+  return (req, res, next) => {
+    res.set('x-ms-request-id', traceId(res));
+    res.set('x-ms-ests-server', 'entra-emulator');
+    const given = req.get('client-request-id');
+    if (given) res.set('client-request-id', correlationId(req));
+    if (/\/(discovery|oauth2\/v2\.0\/token|v2\.0\/\.well-known|\.well-known)/.test(req.path)) {
+      res.set('Access-Control-Allow-Origin', '*');
+      if (req.method === 'OPTIONS') {
+        res.set({
+          'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+          'Access-Control-Allow-Headers':
+            req.get('access-control-request-headers') ?? 'content-type',
+          'Access-Control-Max-Age': '86400',
+        });
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  };
 }
 
 /** Form bodies as Entra accepts them: urlencoded, at most 64 KB, every parameter once. */

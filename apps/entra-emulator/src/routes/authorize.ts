@@ -4,7 +4,7 @@ import { AadError, aad, aadErrorBody, entraTimestamp } from '../errors';
 import { faultAadError } from '../faults';
 import { claimsRequestStepUp, parseClaims } from '../grants/claims';
 import { consentRequired } from '../grants/user-checks';
-import { correlationId, formBody, parseCookies, wrap } from '../http';
+import { correlationId, formBody, parseCookies, traceId, wrap } from '../http';
 import type { SeedApp } from '../seed/schema';
 import type { Session, Transaction } from '../store';
 import { sendHtml } from '../views/html';
@@ -343,6 +343,7 @@ class AuthorizeFlow {
     err: AadError,
   ): void {
     const body = aadErrorBody(err, {
+      traceId: traceId(res),
       correlationId: correlationId(req),
       now: this.ctx.now(),
       baseUrl: this.ctx.baseUrl,

@@ -111,6 +111,17 @@ describe('control plane: keys, faults, counters, minting, revocation, reset', ()
     expect((await armList(token)).status).toBe(200);
   });
 
+  it('fails authorize with an error page', async () => {
+    emu.faults.add({ endpoint: 'authorize', status: 500, count: 1 });
+    const res = await call(
+      emu,
+      'GET',
+      `/${TENANT}/oauth2/v2.0/authorize?client_id=${WEB.clientId}`,
+    );
+    expect(res.status).toBe(500);
+    expect(res.text).toContain('AADSTS90033');
+  });
+
   it('validates fault rules', async () => {
     const res = await call(emu, 'POST', '/_emulator/faults', { json: { endpoint: 'nowhere' } });
     expect(res.status).toBe(400);

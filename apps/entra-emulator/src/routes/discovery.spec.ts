@@ -86,6 +86,23 @@ describe('discovery, JWKS and instance discovery', () => {
     expect(keys.body.keys).toHaveLength(1);
   });
 
+  it('sends CORS headers on discovery, keys and token (with preflight) and x-ms-request-id = trace_id', async () => {
+    const doc = await call(emu, 'GET', `/${TENANT}/v2.0/.well-known/openid-configuration`);
+    expect(doc.headers['access-control-allow-origin']).toBe('*');
+    const preflight = await call(emu, 'OPTIONS', `/${TENANT}/oauth2/v2.0/token`, {
+      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-methods']).toContain('POST');
+    const error = await call(emu, 'POST', `/${TENANT}/oauth2/v2.0/token`, {
+      form: { grant_type: 'password' },
+      headers: { 'client-request-id': '11111111-2222-4333-8444-555555555555' },
+    });
+    expect(error.headers['x-ms-request-id']).toBe(error.body.trace_id);
+    expect(error.headers['client-request-id']).toBe('11111111-2222-4333-8444-555555555555');
+    expect(error.body.correlation_id).toBe('11111111-2222-4333-8444-555555555555');
+  });
+
   it('serves a home document and a health check', async () => {
     expect((await call(emu, 'GET', '/')).body.authority).toBe(emu.authority);
     expect((await call(emu, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
