@@ -1,5 +1,5 @@
 import { TokenValidationError, type TokenErrorCode } from './errors';
-import { guidsIn } from './tenant';
+import { issuerTenants } from './tenant';
 import type { TokenClaims, ValidatedToken } from './types';
 
 export interface ClaimRules {
@@ -46,8 +46,12 @@ export function checkClaims(
   const iss = payload['iss'];
   if (typeof iss !== 'string') fail('ERR_TOKEN_ISSUER', 'The token issuer is not accepted.');
   if (tenantId !== undefined) {
-    const issuerTenants = guidsIn(iss);
-    if (issuerTenants.length > 0 && !issuerTenants.includes(tenantId.toLowerCase())) {
+    const tenants = issuerTenants(iss);
+    if (
+      tenants.length > 0 &&
+      !tenants.includes(tenantId) &&
+      !tenants.includes(tenantId.toLowerCase())
+    ) {
       fail('ERR_TOKEN_TENANT_MISMATCH', 'The token tenant does not match its issuer.');
     }
   }
@@ -69,7 +73,7 @@ export function checkClaims(
   ) {
     invalid('The token roles claim is invalid.');
   }
-  const scopes = scp ? scp.split(' ').filter(Boolean) : [];
+  const scopes = scp ? splitScopes(scp) : [];
   const roles = (rolesClaim as string[] | undefined) ?? [];
   if (scopes.length === 0 && roles.length === 0) {
     fail('ERR_TOKEN_NO_PERMISSIONS', 'The token carries neither scopes (scp) nor roles.');
@@ -84,15 +88,15 @@ export function checkClaims(
   const oid = payload['oid'];
   if (oid !== undefined && typeof oid !== 'string') invalid('The token oid claim is invalid.');
 
-  return {
-    claims: payload as TokenClaims,
-    ...(tenantId !== undefined && { tenantId }),
-    ...(oid !== undefined && { objectId: oid }),
-    scopes,
-    roles,
-    kind,
-    version,
-  };
+  const result: ValidatedToken = { claims: payload as TokenClaims, scopes, roles, kind, version };
+  if (tenantId !== undefined) result.tenantId = tenantId;
+  if (oid !== undefined) result.objectId = oid;
+  return result;
+}
+
+function splitScopes(scp: string): string[] {
+  const scopes = scp.split(' ');
+  return scopes.includes('') ? scopes.filter(Boolean) : scopes;
 }
 
 function invalid(message: string): never {

@@ -9,6 +9,7 @@ export {
 export type {
   TokenValidatorOptions,
   TokenValidator,
+  SyncTokenValidator,
   TokenValidatorStats,
   ValidatedToken,
   TokenClaims,

@@ -9,6 +9,20 @@ export function guidsIn(text: string): string[] {
   return (text.match(GUID_RE) ?? []).map((guid) => guid.toLowerCase());
 }
 
+// Issuers repeat on every token: remember their GUIDs (bounded; cleared when full).
+const issuerGuids = new Map<string, readonly string[]>();
+
+/** {@link guidsIn} for an issuer, remembered. */
+export function issuerTenants(iss: string): readonly string[] {
+  let guids = issuerGuids.get(iss);
+  if (!guids) {
+    guids = guidsIn(iss);
+    if (issuerGuids.size >= 256) issuerGuids.clear();
+    issuerGuids.set(iss, guids);
+  }
+  return guids;
+}
+
 /**
  * The tenant rules, applied before any cryptography (a foreign tenant costs nothing and never
  * makes us fetch its JWKS): `tid` present when required, well-formed, and allow-listed.
@@ -31,6 +45,8 @@ export class TenantPolicy {
       }
       return undefined;
     }
+    // Allow-listed ids were checked at construction; only others need the format check.
+    if (typeof tid === 'string' && this.allowed !== '*' && this.allowed.has(tid)) return tid;
     if (typeof tid !== 'string' || !TENANT_ID_RE.test(tid)) {
       throw new TokenValidationError(
         'ERR_TOKEN_CLAIM_INVALID',

@@ -80,9 +80,15 @@ export interface TokenValidator {
   /**
    * Synchronous fast path: the result when the token's key is already cached, `undefined` when
    * the key must be fetched first (then call {@link validate}). Throws TokenValidationError.
+   * Optional in the interface (test doubles may omit it); `createTokenValidator` provides it.
    */
-  validateSync(token: string): ValidatedToken | undefined;
+  validateSync?(token: string): ValidatedToken | undefined;
   /** Fetches the JWKS once (used by readiness probes); resolves true when at least one key is loaded. */
   warmUp(): Promise<boolean>;
   stats(): TokenValidatorStats;
+}
+
+/** What {@link createTokenValidator} returns: a TokenValidator whose sync fast path is always there. */
+export interface SyncTokenValidator extends TokenValidator {
+  validateSync(token: string): ValidatedToken | undefined;
 }

@@ -8,13 +8,13 @@ import { KeyResolver } from './keys/key-resolver';
 import type { SigningKeyEntry } from './keys/key-source';
 import { resolveOptions } from './options';
 import { TenantPolicy } from './tenant';
-import type { TokenValidator, TokenValidatorOptions, ValidatedToken } from './types';
+import type { SyncTokenValidator, TokenValidatorOptions, ValidatedToken } from './types';
 
 /**
  * Builds a validator for Microsoft Entra access tokens (RS256 JWTs whose keys come from a
  * JWKS). Throws TokenValidatorConfigError for bad options. See the README for every rule.
  */
-export function createTokenValidator(options: TokenValidatorOptions): TokenValidator {
+export function createTokenValidator(options: TokenValidatorOptions): SyncTokenValidator {
   const o = resolveOptions(options);
   const source = o.keySource ?? createJwksRsaKeySource({ ca: o.ca, timeoutMs: o.jwksTimeoutMs });
   const tenants = new TenantPolicy(o.allowedTenants, o.requireTenantId);

@@ -214,6 +214,22 @@ describe('authenticateBearer + BearerStrategy (RFC 6750)', () => {
     );
   });
 
+  it('works with a TokenValidator without the sync fast path (async path)', async () => {
+    const inner = makeValidator();
+    const asyncOnly: TokenValidator = {
+      validate: (token) => inner.validate(token),
+      warmUp: () => inner.warmUp(),
+      stats: () => inner.stats(),
+    };
+    const asyncApp = makeApp(asyncOnly);
+    expect(
+      (await request(asyncApp).get('/scoped').set('Authorization', `Bearer ${good}`)).status,
+    ).toBe(200);
+    const bad = await request(asyncApp).get('/me').set('Authorization', `Bearer ${expired}`);
+    expect(bad.status).toBe(401);
+    expect(bad.body.error).toBe('invalid_token');
+  });
+
   it('guards refuse a request whose req.authInfo was set by someone else', async () => {
     const forged = express();
     forged.get(

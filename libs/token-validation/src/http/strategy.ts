@@ -46,6 +46,26 @@ export class BearerStrategy extends passport.Strategy {
       this.refuse(req, err);
       return;
     }
+    const succeed = (validated: ValidatedToken) => {
+      rememberToken(req, validated, this.options);
+      this.success(validated.claims, validated);
+    };
+    const refuse = (err: unknown) => {
+      if (err instanceof TokenValidationError && err.status !== 503) this.refuse(req, err);
+      else this.error(err);
+    };
+    // Hot path: a cached key answers synchronously, without a promise.
+    let cached: ValidatedToken | undefined;
+    try {
+      cached = this.validator.validateSync?.(extracted.token);
+    } catch (err) {
+      refuse(err);
+      return;
+    }
+    if (cached) {
+      succeed(cached);
+      return;
+    }
     let pending: Promise<ValidatedToken>;
     try {
       pending = this.validator.validate(extracted.token);
@@ -53,16 +73,7 @@ export class BearerStrategy extends passport.Strategy {
       // A TokenValidator must reject, not throw; tolerate one that throws anyway.
       pending = Promise.reject(err);
     }
-    pending.then(
-      (validated) => {
-        rememberToken(req, validated, this.options);
-        this.success(validated.claims, validated);
-      },
-      (err: unknown) => {
-        if (err instanceof TokenValidationError && err.status !== 503) this.refuse(req, err);
-        else this.error(err);
-      },
-    );
+    pending.then(succeed, refuse);
   }
 
   private refuse(req: IncomingMessage, err: TokenValidationError): void {
