@@ -74,41 +74,56 @@ export class Directory {
     return app.servicePrincipalId ?? derivedGuid(`sp:${app.clientId}`);
   }
 
-  /** Resolves a `scope` parameter; throws AADSTS70011/28000 for unknown or mixed resources. */
+  /** Resolves a token request's `scope`: one resource only (AADSTS28000), unknown → AADSTS70011. */
   parseScopes(scope: unknown): ScopeRequest {
+    const requests = this.parseScopeSet(scope);
+    if (requests.length > 1) {
+      throw new AadError(
+        28000,
+        'invalid_scope',
+        'Provided value for the input parameter scope is not valid because it contains more than one resource.',
+      );
+    }
+    return requests[0];
+  }
+
+  /**
+   * Resolves an authorize request's `scope`, which may name several resources (consent is
+   * asked for all of them; each token is then for one). Every entry shares the OIDC scopes.
+   */
+  parseScopeSet(scope: unknown): ScopeRequest[] {
     if (typeof scope !== 'string' || scope.trim() === '') throw aad.missingParameter('scope');
     const oidc: string[] = [];
-    let found: Omit<ScopeRequest, 'oidc'> | undefined;
+    const groups: Omit<ScopeRequest, 'oidc'>[] = [];
     for (const token of scope.trim().split(/\s+/)) {
       if ((OIDC_SCOPES as readonly string[]).includes(token.toLowerCase())) {
-        oidc.push(token.toLowerCase());
+        if (!oidc.includes(token.toLowerCase())) oidc.push(token.toLowerCase());
         continue;
       }
       const match = this.matchScope(token);
       if (!match) throw aad.invalidScope(token);
-      if (found && found.resource !== match.resource) {
-        throw new AadError(
-          28000,
-          'invalid_scope',
-          'Provided value for the input parameter scope is not valid because it contains more than one resource.',
-        );
+      let found = groups.find((g) => g.resource === match.resource);
+      if (!found) {
+        found = { ...match, permissions: [], isDefault: false, implicit: false };
+        groups.push(found);
       }
-      if (!found) found = { ...match, permissions: [], isDefault: false, implicit: false };
       if (match.permission === '.default') found.isDefault = true;
       else if (!found.permissions.includes(match.permission))
         found.permissions.push(match.permission);
     }
-    if (found) return { oidc, ...found };
+    if (groups.length > 0) return groups.map((g) => ({ oidc, ...g }));
     const graph = this.app(GRAPH_APP_ID) ?? GRAPH_FALLBACK;
-    return {
-      oidc,
-      resource: graph,
-      identifier: graph.identifierUris[0] ?? GRAPH_APP_ID,
-      prefix: 'https://graph.microsoft.com',
-      permissions: ['User.Read'],
-      isDefault: false,
-      implicit: true,
-    };
+    return [
+      {
+        oidc,
+        resource: graph,
+        identifier: graph.identifierUris[0] ?? GRAPH_APP_ID,
+        prefix: 'https://graph.microsoft.com',
+        permissions: ['User.Read'],
+        isDefault: false,
+        implicit: true,
+      },
+    ];
   }
 
   private matchScope(

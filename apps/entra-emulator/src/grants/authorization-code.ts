@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { authenticateClient } from '../client-auth';
 import { AadError, aad } from '../errors';
 import { issueUserTokens } from '../tokens';
+import { parseClaims } from './claims';
 import { required, type GrantHandler } from './types';
+import { checkUserGrant } from './user-checks';
 
 /** `authorization_code`: single use, 10 minutes, bound to client, redirect URI and PKCE. */
 export const authorizationCodeGrant: GrantHandler = (ctx, req, body, tenant) => {
@@ -49,16 +51,25 @@ export const authorizationCodeGrant: GrantHandler = (ctx, req, body, tenant) => 
   }
   const user = ctx.directory.user(record.userId);
   if (!user) throw aad.expiredGrant();
-  const request = ctx.directory.parseScopes(record.scope);
-  const granted = request.isDefault
-    ? [...ctx.directory.consentedScopes(user, client.app, request.resource)]
-    : request.permissions;
+  // The code may cover several resources (consented at authorize); the token is for the one the
+  // redemption's `scope` names, or else the first one asked for.
+  const authorized = ctx.directory.parseScopeSet(record.scope);
+  const asked = body.scope ? ctx.directory.parseScopes(body.scope) : undefined;
+  const request = asked && !asked.implicit ? asked : authorized[0];
+  request.oidc = authorized[0].oidc;
+  const { scopes, strength } = checkUserGrant(ctx, {
+    user,
+    client: client.app,
+    request,
+    strength: record.strength,
+    claims: parseClaims(body.claims),
+  });
   return issueUserTokens(ctx, {
     user,
     client: client.app,
     request,
-    scopes: granted,
-    strength: record.strength,
+    scopes,
+    strength,
     capabilities: record.capabilities,
     authTime: record.authTime,
     azpacr: client.acr,

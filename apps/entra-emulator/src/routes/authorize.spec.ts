@@ -277,6 +277,38 @@ describe('authorize, sign-in pages, code redemption and logout', () => {
     });
   });
 
+  it('asks consent for several resources at once; each redemption names one', async () => {
+    const browser = new EmulatorBrowser(emu.caCert);
+    const scope = `${API_SCOPE} User.Read openid offline_access`;
+    await browser.signIn(authorizeUrl(), { username: BOB, password: PASSWORD });
+    const consent = await browser.get(authorizeUrl({ client_id: OTHER_CLIENT, scope }));
+    expect(consent.body).toContain('OBO API: access_as_user');
+    expect(consent.body).toContain('Microsoft Graph: User.Read');
+    const result = await browser.signIn(authorizeUrl({ client_id: OTHER_CLIENT, scope }));
+    const redeemed = await call(emu, 'POST', tokenPath(), {
+      form: {
+        grant_type: 'authorization_code',
+        client_id: OTHER_CLIENT,
+        client_secret: WEB.clientSecret,
+        code: result.params.code,
+        redirect_uri: REDIRECT,
+        scope: 'User.Read openid',
+      },
+    });
+    expect(claimsOf(redeemed.body.access_token).aud).toBe('https://graph.microsoft.com');
+    expect(redeemed.body.id_token).toBeDefined();
+    const refreshed = await call(emu, 'POST', tokenPath(), {
+      form: {
+        grant_type: 'refresh_token',
+        client_id: OTHER_CLIENT,
+        client_secret: WEB.clientSecret,
+        refresh_token: redeemed.body.refresh_token,
+        scope: API_SCOPE,
+      },
+    });
+    expect(claimsOf(refreshed.body.access_token).aud).toBe(API_SCOPE.split('/')[2]);
+  });
+
   it('uses the tenant domain as an authority too', async () => {
     const url = authorizeUrl().replace(`/${TENANT}/`, '/obodev.onmicrosoft.com/');
     const res = await new EmulatorBrowser(emu.caCert).signIn(url, {

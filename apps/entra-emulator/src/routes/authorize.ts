@@ -104,7 +104,7 @@ class AuthorizeFlow {
       );
     }
     try {
-      this.ctx.directory.parseScopes(q.scope);
+      this.ctx.directory.parseScopeSet(q.scope);
       parseClaims(q.claims);
     } catch (err) {
       if (err instanceof AadError) return fail(err);
@@ -168,11 +168,13 @@ class AuthorizeFlow {
       const user = this.ctx.directory.user(tx.userId);
       const app = this.ctx.directory.app(tx.params.client_id);
       if (!user || !app) return this.render(res, tx, 'login');
-      const request = this.ctx.directory.parseScopes(tx.params.scope);
-      const permissions = request.isDefault
-        ? this.ctx.directory.requiredScopes(app, request.resource)
-        : request.permissions;
-      this.ctx.directory.grantConsent(user, app, request.resource, permissions);
+      for (const request of this.ctx.directory.parseScopeSet(tx.params.scope)) {
+        if (request.implicit) continue;
+        const permissions = request.isDefault
+          ? this.ctx.directory.requiredScopes(app, request.resource)
+          : request.permissions;
+        this.ctx.directory.grantConsent(user, app, request.resource, permissions);
+      }
       tx.consentDone = true;
     }
     return this.advance(req, res, tx, session);
@@ -235,22 +237,25 @@ class AuthorizeFlow {
       tx.userId = undefined;
       return this.render(res, tx, 'login');
     }
-    const request = this.ctx.directory.parseScopes(p.scope);
+    const requests = this.ctx.directory.parseScopeSet(p.scope);
     const claims = parseClaims(p.claims);
     const needsMfa =
       claimsRequestStepUp(claims) ||
-      this.ctx.directory.mfaPolicy(user, request.resource) !== undefined;
+      requests.some((r) => this.ctx.directory.mfaPolicy(user, r.resource) !== undefined);
     if (needsMfa && !account.strength.amr.includes('mfa') && !tx.mfaDone) {
       if (none)
         return deny('interaction_required', 50076, 'Multi-factor authentication is required.');
       return this.render(res, tx, 'mfa', undefined, session);
     }
-    if (!request.implicit && !tx.consentDone) {
-      const consented = this.ctx.directory.consentedScopes(user, app, request.resource);
-      const missing = request.isDefault
-        ? consented.size === 0
-        : request.permissions.some((s) => !consented.has(s));
-      if (missing || p.prompt === 'consent') {
+    if (!tx.consentDone) {
+      const missing = requests.some((request) => {
+        if (request.implicit) return false;
+        const consented = this.ctx.directory.consentedScopes(user, app, request.resource);
+        return request.isDefault
+          ? consented.size === 0
+          : request.permissions.some((s) => !consented.has(s));
+      });
+      if (missing || (p.prompt === 'consent' && requests.some((r) => !r.implicit))) {
         if (none) return this.redirectError(req, res, p, consentRequired(app));
         return this.render(res, tx, 'consent', undefined, session);
       }
@@ -307,12 +312,15 @@ class AuthorizeFlow {
         loginPage({ tenantName, action, tx: tx.id, clientName: app.displayName }),
       );
     if (view === 'mfa') return sendHtml(res, mfaPage({ tenantName, action, tx: tx.id, user }));
-    const request = this.ctx.directory.parseScopes(tx.params.scope);
-    const permissions = (
-      request.isDefault
-        ? this.ctx.directory.requiredScopes(app, request.resource)
-        : request.permissions
-    ).map((s) => `${request.resource.displayName}: ${s}`);
+    const permissions = this.ctx.directory
+      .parseScopeSet(tx.params.scope)
+      .filter((request) => !request.implicit)
+      .flatMap((request) =>
+        (request.isDefault
+          ? this.ctx.directory.requiredScopes(app, request.resource)
+          : request.permissions
+        ).map((s) => `${request.resource.displayName}: ${s}`),
+      );
     return sendHtml(
       res,
       consentPage({
