@@ -21,12 +21,15 @@ export function checkClaims(
   const exp = payload['exp'];
   const nbf = payload['nbf'];
   const iat = payload['iat'];
-  if (typeof exp !== 'number' || !Number.isFinite(exp))
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     invalid('The token has no valid expiry (exp).');
-  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf)))
+  }
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) {
     invalid('The token nbf is invalid.');
-  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat)))
+  }
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) {
     invalid('The token iat is invalid.');
+  }
 
   if (typeof nbf === 'number' && nbf >= exp) invalid('The token nbf is not before its exp.');
 
@@ -55,12 +58,14 @@ export function checkClaims(
       fail('ERR_TOKEN_TENANT_MISMATCH', 'The token tenant does not match its issuer.');
     }
   }
-  if (!rules.matchIssuer(iss, tenantId))
+  if (!rules.matchIssuer(iss, tenantId)) {
     fail('ERR_TOKEN_ISSUER', 'The token issuer is not accepted.');
+  }
 
   const ver = payload['ver'];
-  if (ver !== undefined && ver !== '1.0' && ver !== '2.0')
+  if (ver !== undefined && ver !== '1.0' && ver !== '2.0') {
     invalid('The token version (ver) is not supported.');
+  }
   const version =
     (ver as '1.0' | '2.0' | undefined) ?? (iss.startsWith('https://sts.') ? '1.0' : '2.0');
 
@@ -80,8 +85,9 @@ export function checkClaims(
   }
 
   const idtyp = payload['idtyp'];
-  if (idtyp === 'app' && scopes.length > 0)
+  if (idtyp === 'app' && scopes.length > 0) {
     invalid('An app-only token cannot carry delegated scopes.');
+  }
   const kind =
     idtyp === 'app' ? 'app' : idtyp === 'user' || scopes.length > 0 ? 'delegated' : 'app';
 

@@ -33,8 +33,9 @@ const HEADER_CACHE_SIZE = 64;
  * The payload's characters are not pre-checked: the signature covers them exactly.
  */
 export function decodeJwt(token: unknown, maxTokenBytes: number): DecodedJwt {
-  if (typeof token !== 'string' || token.length === 0)
+  if (typeof token !== 'string' || token.length === 0) {
     fail('ERR_TOKEN_MALFORMED', 'The token is not a JWT.');
+  }
   // A JWT is ASCII, so length is its size in bytes; other characters fail the checks below.
   if (token.length > maxTokenBytes) fail('ERR_TOKEN_TOO_LARGE', 'The token is too large.');
 
@@ -42,8 +43,9 @@ export function decodeJwt(token: unknown, maxTokenBytes: number): DecodedJwt {
   const secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
   if (secondDot < 0) fail('ERR_TOKEN_MALFORMED', 'The token is not a JWT.');
   if (token.indexOf('.', secondDot + 1) >= 0) {
-    if (token.split('.').length === 5)
+    if (token.split('.').length === 5) {
       fail('ERR_TOKEN_ENCRYPTED', 'Encrypted tokens (JWE) are not accepted.');
+    }
     fail('ERR_TOKEN_MALFORMED', 'The token is not a JWT.');
   }
   const headerPart = token.slice(0, firstDot);
@@ -75,8 +77,9 @@ function checkHeader(headerPart: string): CheckedHeader {
   if (typ !== undefined && (typeof typ !== 'string' || !ACCEPTED_TYP.has(typ.toLowerCase()))) {
     fail('ERR_TOKEN_TYPE', 'The token type is not JWT.');
   }
-  if ('crit' in header)
+  if ('crit' in header) {
     fail('ERR_TOKEN_CRIT_UNSUPPORTED', 'Critical header parameters are not supported.');
+  }
   const kid = header['kid'];
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) {
     fail('ERR_TOKEN_KID_MISSING', 'The token header has no usable key id (kid).');
@@ -119,8 +122,9 @@ function sextet(code: number): number {
 }
 
 function checkAlg(alg: unknown): void {
-  if (typeof alg !== 'string')
+  if (typeof alg !== 'string') {
     fail('ERR_TOKEN_ALG_UNSUPPORTED', 'The token algorithm is not accepted.');
+  }
   if (alg === 'RS256') return;
   if (alg.toLowerCase() === 'none') fail('ERR_TOKEN_ALG_NONE', 'Unsigned tokens are not accepted.');
   if (/^hs/i.test(alg)) fail('ERR_TOKEN_ALG_HMAC', 'Symmetric (HMAC) tokens are not accepted.');
@@ -130,8 +134,9 @@ function checkAlg(alg: unknown): void {
 function parseObject(part: string): Record<string, unknown> {
   const bytes = Buffer.from(part, 'base64url');
   // The decoder skips characters outside the alphabet: a shorter result means there were some.
-  if (bytes.length !== Math.floor((part.length * 3) / 4))
+  if (bytes.length !== Math.floor((part.length * 3) / 4)) {
     fail('ERR_TOKEN_MALFORMED', 'The token is not a JWT.');
+  }
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));

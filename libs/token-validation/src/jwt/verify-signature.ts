@@ -20,6 +20,7 @@ export function verifyRs256(jwt: DecodedJwt, entry: SigningKeyEntry): void {
   } catch {
     valid = false;
   }
-  if (!valid)
+  if (!valid) {
     throw new TokenValidationError('ERR_TOKEN_SIGNATURE', 'The token signature is invalid.');
+  }
 }

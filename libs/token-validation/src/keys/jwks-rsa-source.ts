@@ -47,8 +47,9 @@ export function createJwksRsaKeySource(options: JwksRsaKeySourceOptions = {}): K
         if (typeof signingKey.kid !== 'string' || signingKey.kid === '') continue;
         const key = createPublicKey(signingKey.getPublicKey());
         const bits = key.asymmetricKeyDetails?.modulusLength;
-        if (key.asymmetricKeyType === 'rsa' && (bits === undefined || bits < MIN_RSA_BITS))
+        if (key.asymmetricKeyType === 'rsa' && (bits === undefined || bits < MIN_RSA_BITS)) {
           continue;
+        }
         entries.push({ kid: signingKey.kid, key, ...(signingKey.alg && { alg: signingKey.alg }) });
       }
       return entries;
