@@ -185,6 +185,27 @@ describe('createTokenValidator: accepted tokens', () => {
     );
   });
 
+  it('warmUp() with a {tenantid} JWKS URL loads every allow-listed tenant', async () => {
+    const { validator, source } = setup({
+      jwksUri: 'https://login.microsoftonline.com/{tenantid}/discovery/v2.0/keys',
+      allowedTenants: [TENANT, OTHER_TENANT],
+    });
+    expect(await validator.warmUp()).toBe(true);
+    expect(source.uris.sort()).toEqual(
+      [TENANT, OTHER_TENANT]
+        .map((t) => `https://login.microsoftonline.com/${t}/discovery/v2.0/keys`)
+        .sort(),
+    );
+    expect(validator.stats()).toEqual({ jwksFetches: 2, cachedKeys: 4 });
+  });
+
+  it('ERR_TOKEN_KEY_TYPE also for a JWK whose alg is not RS256', async () => {
+    const source = {
+      fetchKeys: async () => [{ kid: key.kid, key: key.publicKey, alg: 'PS256' }],
+    };
+    await expectCode(signToken(goodClaims(), key), 'ERR_TOKEN_KEY_TYPE', { keySource: source });
+  });
+
   it('fills {tenantid} in the JWKS URL with the allow-listed tid', async () => {
     const { validator, source } = setup({
       jwksUri: 'https://login.microsoftonline.com/{tenantid}/discovery/v2.0/keys',

@@ -247,6 +247,27 @@ describe('authenticateBearer + BearerStrategy (RFC 6750)', () => {
   });
 });
 
+describe('bearerErrorHandler and guards', () => {
+  it('passes errors that are not TokenValidationError to the next handler', async () => {
+    const app = express();
+    app.get('/', () => {
+      throw new Error('boom');
+    });
+    app.use(bearerErrorHandler());
+    app.use(((_err, _req, res, _next) => {
+      res.status(500).json({ error: 'server_error' });
+    }) as express.ErrorRequestHandler);
+    const res = await request(app).get('/');
+    expect(res.status).toBe(500);
+    expect(res.headers['www-authenticate']).toBeUndefined();
+  });
+
+  it('refuses to build a guard without scopes or roles', () => {
+    expect(() => requireScopes()).toThrow(TypeError);
+    expect(() => requireScopesOrRoles([], [''])).toThrow(TypeError);
+  });
+});
+
 describe('quoteSafe', () => {
   it('drops quotes, backslashes, control and non-ASCII characters', () => {
     expect(quoteSafe('a"b\\c\r\nd\u00e9\u0000e ok')).toBe('abcde ok');
