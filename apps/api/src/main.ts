@@ -1,7 +1,7 @@
 import { ConfigError, describeConfig, loadApiConfig } from '@obo/config';
-import { createClient } from 'redis';
-import { createApp, createServer, type RedisClientLike } from './app';
+import { createApp, createServer } from './app';
 import { createLogger } from './logger';
+import { createRedisClient } from './redis';
 
 async function main(): Promise<void> {
   let config;
@@ -23,27 +23,9 @@ async function main(): Promise<void> {
   }
   logger.debug({ config: JSON.parse(describeConfig(config)) }, 'configuration');
 
-  let redis: ReturnType<typeof createClient> | undefined;
-  if (config.redisUrl) {
-    redis = createClient({
-      url: config.redisUrl.reveal(),
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: 2000,
-        reconnectStrategy: (retries: number) => Math.min(retries * 200, 2000),
-      },
-    });
-    redis.on('error', (error: Error) =>
-      logger.warn({ err: { message: error.message } }, 'redis error'),
-    );
-    redis
-      .connect()
-      .catch((error: Error) =>
-        logger.warn({ err: { message: error.message } }, 'redis not reachable yet'),
-      );
-  }
+  const redis = config.redisUrl ? createRedisClient(config.redisUrl.reveal(), logger) : undefined;
 
-  const api = createApp(config, { logger, redis: (redis as unknown as RedisClientLike) ?? null });
+  const api = createApp(config, { logger, redis: redis ?? null });
   const server = createServer(api.app, config.requestTimeoutMs);
   server.listen(config.port, config.host, () => {
     logger.info(
@@ -70,7 +52,8 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       api.close();
-      await redis?.quit().catch(() => undefined);
+      if (redis?.isReady) await redis.quit().catch(() => undefined);
+      else if (redis?.isOpen) redis.destroy();
       logger.info('stopped');
       process.exit(0);
     });

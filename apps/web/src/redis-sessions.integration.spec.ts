@@ -12,12 +12,7 @@ import {
   webConfigFor,
   type FakeApi,
 } from './test/harness';
-import {
-  redisAvailable,
-  requireRedisInCi,
-  startTestRedis,
-  type TestRedis,
-} from './test/redis-server';
+import { redisAvailable, requireRedisInCi, startTestRedis, type TestRedis } from '@obo/testing';
 
 requireRedisInCi();
 if (!redisAvailable()) {
