@@ -29,13 +29,13 @@ type Body = Record<string, string | undefined>;
  * `private_key_jwt` with a registered certificate, or a federated credential's assertion.
  * Public clients (no credential) only where the app allows them and `allowPublic` is set.
  */
-export function authenticateClient(
+export async function authenticateClient(
   ctx: EmulatorContext,
   req: Request,
   body: Body,
   tenant: string,
   allowPublic = false,
-): AuthenticatedClient {
+): Promise<AuthenticatedClient> {
   const basic = parseBasic(req.headers.authorization);
   const assertion = body.client_assertion;
   let clientId = basic?.clientId ?? body.client_id;
@@ -58,19 +58,19 @@ export function authenticateClient(
     return { app, acr: '1' };
   }
   if (jwt) {
-    verifyClientAssertion(ctx, app, jwt, tenant);
+    await verifyClientAssertion(ctx, app, jwt, tenant);
     return { app, acr: '2' };
   }
   if (allowPublic && app.allowPublicClient) return { app, acr: '0' };
   throw aad.missingCredential();
 }
 
-function verifyClientAssertion(
+async function verifyClientAssertion(
   ctx: EmulatorContext,
   app: SeedApp,
   jwt: DecodedJwt,
   tenant: string,
-): void {
+): Promise<void> {
   const { header, payload } = jwt;
   const now = Math.floor(ctx.now() / 1000);
   const expired = typeof payload.exp !== 'number' || payload.exp + 300 < now;
@@ -129,7 +129,8 @@ function verifyClientAssertion(
       `No matching federated identity record found for presented assertion audience '${auds.join(',')}'.`,
     );
   }
-  const jwk = fic.jwks.keys.find((k) => header.kid === undefined || k.kid === header.kid);
+  const keys = fic.jwks?.keys ?? (await fetchIssuerKeys(fic.issuer));
+  const jwk = keys.find((k) => header.kid === undefined || k.kid === header.kid);
   let ok = false;
   try {
     ok = !!jwk && verifyRs256(jwt, createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }));
@@ -209,4 +210,34 @@ function safeEqual(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();
   return timingSafeEqual(ha, hb);
+}
+
+const issuerKeys = new Map<string, { keys: Record<string, unknown>[]; fetchedAt: number }>();
+
+/**
+ * The JWKS of a federated issuer without inline keys, via its OpenID discovery document.
+ * Cached for 10 minutes; failures become AADSTS700211 (Entra's "no matching federated
+ * identity record" family), never a 500.
+ */
+async function fetchIssuerKeys(issuer: string): Promise<Record<string, unknown>[]> {
+  const cached = issuerKeys.get(issuer);
+  if (cached && Date.now() - cached.fetchedAt < 600_000) return cached.keys;
+  try {
+    const signal = AbortSignal.timeout(5000);
+    const config = (await (
+      await fetch(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, { signal })
+    ).json()) as { jwks_uri?: unknown };
+    if (typeof config.jwks_uri !== 'string') throw new Error('no jwks_uri');
+    const jwks = (await (await fetch(config.jwks_uri, { signal })).json()) as { keys?: unknown };
+    if (!Array.isArray(jwks.keys)) throw new Error('no keys');
+    const keys = jwks.keys as Record<string, unknown>[];
+    issuerKeys.set(issuer, { keys, fetchedAt: Date.now() });
+    return keys;
+  } catch (cause) {
+    throw new AadError(
+      700211,
+      'invalid_client',
+      `Cannot fetch the signing keys of the federated issuer '${issuer}': ${(cause as Error).message}.`,
+    );
+  }
 }

@@ -7,8 +7,8 @@ import { required, type GrantHandler } from './types';
 import { checkUserGrant } from './user-checks';
 
 /** `authorization_code`: single use, 10 minutes, bound to client, redirect URI and PKCE. */
-export const authorizationCodeGrant: GrantHandler = (ctx, req, body, tenant) => {
-  const client = authenticateClient(ctx, req, body, tenant, true);
+export const authorizationCodeGrant: GrantHandler = async (ctx, req, body, tenant) => {
+  const client = await authenticateClient(ctx, req, body, tenant, true);
   const code = required(body, 'code');
   const record = ctx.store.codes.get(code);
   if (!record)

@@ -4,8 +4,8 @@ import { issueAppToken } from '../tokens';
 import { required, type GrantHandler } from './types';
 
 /** `client_credentials`: one `{resource}/.default` scope; `roles` = the app's application permissions. */
-export const clientCredentialsGrant: GrantHandler = (ctx, req, body, tenant) => {
-  const client = authenticateClient(ctx, req, body, tenant);
+export const clientCredentialsGrant: GrantHandler = async (ctx, req, body, tenant) => {
+  const client = await authenticateClient(ctx, req, body, tenant);
   const scope = required(body, 'scope').trim();
   if (/\s/.test(scope) || !scope.endsWith('/.default')) {
     throw new AadError(

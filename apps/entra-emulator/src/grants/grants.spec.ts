@@ -1,4 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { RunningEmulator } from '../emulator';
 import { signJwt } from '../jwt';
 import { loadSeed } from '../seed/load';
@@ -22,6 +24,7 @@ import {
 const CERT_APP = '0b0e0000-0000-4000-8000-000000000401';
 const FIC_APP = '0b0e0000-0000-4000-8000-000000000501';
 const FIC_ISSUER = 'https://token.actions.example.test';
+const REMOTE_FIC_APP = '0b0e0000-0000-4000-8000-000000000502';
 
 describe('token endpoint grants and client authentication', () => {
   let emu: RunningEmulator;
@@ -30,7 +33,22 @@ describe('token endpoint grants and client authentication', () => {
   const form = (f: Record<string, string>, headers?: Record<string, string>) =>
     call(emu, 'POST', tokenPath(), { form: f, headers });
 
+  const issuerServer = createServer((req, res) => {
+    const base = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
+    res.setHeader('Content-Type', 'application/json');
+    if (req.url === '/.well-known/openid-configuration') {
+      res.end(JSON.stringify({ issuer: base, jwks_uri: `${base}/keys` }));
+    } else {
+      res.end(
+        JSON.stringify({ keys: [{ ...fic.publicKey.export({ format: 'jwk' }), kid: 'remote-1' }] }),
+      );
+    }
+  });
+  let remoteIssuer = '';
+
   beforeAll(async () => {
+    await new Promise<void>((resolve) => issuerServer.listen(0, '127.0.0.1', resolve));
+    remoteIssuer = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
     const seed = loadSeed();
     seed.apps.push(
       {
@@ -57,9 +75,25 @@ describe('token endpoint grants and client authentication', () => {
         ],
       },
     );
+    seed.apps.push({
+      ...seed.apps[2],
+      displayName: 'Remote issuer app',
+      clientId: REMOTE_FIC_APP,
+      secrets: [],
+      federatedCredentials: [
+        {
+          issuer: remoteIssuer,
+          subject: 'system:serviceaccount:obo:api',
+          audiences: ['api://AzureADTokenExchange'],
+        },
+      ],
+    });
     emu = await startTestEmulator({ seed });
   });
-  afterAll(() => emu.stop());
+  afterAll(async () => {
+    await emu.stop();
+    await new Promise((resolve) => issuerServer.close(resolve));
+  });
 
   describe('client_credentials', () => {
     const cc = (extra: Record<string, string> = {}) =>
@@ -207,6 +241,22 @@ describe('token endpoint grants and client authentication', () => {
       const res = await form(assertionForm(FIC_APP, ficAssertion()));
       expect(res.status).toBe(200);
       expect(claimsOf(res.body.access_token).azp).toBe(FIC_APP);
+    });
+
+    it("fetches the issuer's keys through its discovery document when none are inline", async () => {
+      const assertion = signJwt(
+        {
+          iss: remoteIssuer,
+          sub: 'system:serviceaccount:obo:api',
+          aud: 'api://AzureADTokenExchange',
+          nbf: now(),
+          exp: now() + 600,
+        },
+        fic.privateKey,
+        { kid: 'remote-1' },
+      );
+      const res = await form(assertionForm(REMOTE_FIC_APP, assertion));
+      expect(res.status).toBe(200);
     });
 
     it('refuses an unknown subject (70021) and a wrong audience (700212)', async () => {

@@ -16,8 +16,8 @@ const SKEW_S = 300;
  * the user's access token it received; the emulator verifies it and issues a token for the
  * downstream resource, subject to consent and Conditional Access.
  */
-export const onBehalfOfGrant: GrantHandler = (ctx, req, body, tenant) => {
-  const client = authenticateClient(ctx, req, body, tenant);
+export const onBehalfOfGrant: GrantHandler = async (ctx, req, body, tenant) => {
+  const client = await authenticateClient(ctx, req, body, tenant);
   const jwt = decodeJwt(required(body, 'assertion'));
   if (!jwt) throw new AadError(50027, 'invalid_request', 'JWT token is invalid or malformed.');
   const claims = verifyAssertion(ctx, jwt, client.app);

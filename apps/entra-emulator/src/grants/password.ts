@@ -7,8 +7,8 @@ import { required, type GrantHandler } from './types';
 import { checkUserGrant } from './user-checks';
 
 /** `password` (ROPC), for scripted tests: username + password, then consent and MFA checks. */
-export const passwordGrant: GrantHandler = (ctx, req, body, tenant) => {
-  const client = authenticateClient(ctx, req, body, tenant, true);
+export const passwordGrant: GrantHandler = async (ctx, req, body, tenant) => {
+  const client = await authenticateClient(ctx, req, body, tenant, true);
   const username = required(body, 'username');
   const password = required(body, 'password');
   const user = ctx.directory.user(username);

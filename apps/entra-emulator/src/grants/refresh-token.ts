@@ -6,8 +6,8 @@ import { required, type GrantHandler } from './types';
 import { checkUserGrant } from './user-checks';
 
 /** `refresh_token`: rotated on every use; replaying a redeemed token revokes its whole family. */
-export const refreshTokenGrant: GrantHandler = (ctx, req, body, tenant) => {
-  const client = authenticateClient(ctx, req, body, tenant, true);
+export const refreshTokenGrant: GrantHandler = async (ctx, req, body, tenant) => {
+  const client = await authenticateClient(ctx, req, body, tenant, true);
   const token = required(body, 'refresh_token');
   const record = ctx.store.refreshTokens.get(token);
   if (!record)

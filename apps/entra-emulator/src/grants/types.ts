@@ -9,7 +9,7 @@ export type GrantHandler = (
   req: Request,
   body: Record<string, string | undefined>,
   tenant: string,
-) => TokenResponse;
+) => Promise<TokenResponse>;
 
 export function required(body: Record<string, string | undefined>, name: string): string {
   const value = body[name];

@@ -44,7 +44,7 @@ export function tokenRoutes(ctx: EmulatorContext): Router {
           `The app requested an unsupported grant type '${body.grant_type}'.`,
         );
       }
-      const response = handler(ctx, req, body, tenant);
+      const response = await handler(ctx, req, body, tenant);
       res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(response);
     }),
   );

@@ -15,8 +15,11 @@ const federatedCredentialSchema = z.object({
   issuer: z.string().min(1),
   subject: z.string().min(1),
   audiences: z.array(z.string()).default(['api://AzureADTokenExchange']),
-  /** The issuer's public keys inline (a JWK set), for offline tests. */
-  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
+  /**
+   * The issuer's public keys inline (a JWK set), for offline tests. Without it the keys come
+   * from the issuer's `/.well-known/openid-configuration` → `jwks_uri`.
+   */
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
 });
 
 const resourceAccessSchema = z.object({
