@@ -40,6 +40,11 @@ export interface UserGrant {
 }
 
 const uti = () => randomBytes(16).toString('base64url').slice(0, 22);
+/** Entra's opaque internal claims (`aio`, `rh`): present, meaningless, never to be relied on. */
+const opaque = () => ({
+  aio: randomBytes(24).toString('base64'),
+  rh: `0.${randomBytes(30).toString('base64url')}.`,
+});
 const seconds = (ctx: EmulatorContext) => Math.floor(ctx.now() / 1000);
 
 export function clientInfo(userId: string, tenantId: string): string {
@@ -94,6 +99,7 @@ function userAccessClaims(
     iat,
     nbf: iat,
     exp: iat + TOKEN_LIFETIME_S,
+    ...opaque(),
     amr: strength.amr,
     ...(strength.acrs.length > 0 ? { acrs: strength.acrs } : {}),
     name: user.displayName,
@@ -143,6 +149,7 @@ function idTokenClaims(
     iat,
     nbf: iat,
     exp: iat + TOKEN_LIFETIME_S,
+    ...opaque(),
     auth_time: Math.floor(grant.authTime / 1000),
     ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
     name: user.displayName,
@@ -179,6 +186,7 @@ export function issueAppToken(
     iat,
     nbf: iat,
     exp: iat + TOKEN_LIFETIME_S,
+    ...opaque(),
     idtyp: 'app',
     oid,
     ...(roles.length > 0 ? { roles } : {}),
