@@ -12,6 +12,8 @@ import {
 } from './test/harness';
 
 /** Two API replicas sharing a real redis-server: one OBO between them, and Redis may die. */
+jest.setTimeout(30_000);
+
 describe('shared L2 token cache on a real redis-server', () => {
   requireRedisInCi();
   const run = redisAvailable() ? it : it.skip;

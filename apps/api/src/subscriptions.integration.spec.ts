@@ -11,6 +11,8 @@ import {
 } from './test/harness';
 
 /** The whole chain against the real emulator: validate → OBO → every ARM page. */
+jest.setTimeout(30_000);
+
 describe('GET /api/subscriptions against the emulator', () => {
   let emu: RunningEmulator;
   let api: RunningApi;

@@ -10,7 +10,7 @@ export {
   toTokenAcquisitionError,
   type TokenAcquisitionErrorCode,
 } from './errors';
-export { NetworkClient, withSystemRoots, type NetworkClientOptions } from './network-client';
+export { NetworkClient, secureContextTrusting, type NetworkClientOptions } from './network-client';
 export { SingleFlight } from './single-flight';
 export {
   MemoryTokenCache,

@@ -1,7 +1,7 @@
 import https from 'node:https';
 import http from 'node:http';
-import { rootCertificates } from 'node:tls';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { secureContextTrusting } from '@obo/token-acquisition';
 import { ApiError } from '../errors';
 
 export interface ArmClientOptions {
@@ -62,7 +62,7 @@ export class ArmClient {
       httpsAgent: new https.Agent({
         keepAlive: true,
         maxSockets: 256,
-        ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
+        ...(options.ca ? { secureContext: secureContextTrusting(options.ca) } : {}),
       }),
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256 }),
       headers: { accept: 'application/json' },
