@@ -50,6 +50,8 @@ export interface Transaction {
   id: string;
   tenant: string;
   params: Record<string, string>;
+  /** The browser (flow cookie) that started it: page posts from any other browser are refused. */
+  browser: string;
   /** The account this sign-in is for, once known. */
   userId?: string;
   /** Steps completed within this sign-in. */
@@ -66,7 +68,7 @@ const TRANSACTION_TTL_MS = 30 * 60_000;
 /** Upper bound on each map so a busy or hostile client cannot grow memory without limit. */
 const MAX_ENTRIES = 50_000;
 
-const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
+export const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
 /** In-memory protocol state: codes, refresh tokens, sessions, pending sign-ins. */
 export class Store {
@@ -108,11 +110,12 @@ export class Store {
     return session;
   }
 
-  createTransaction(tenant: string, params: Record<string, string>): Transaction {
+  createTransaction(tenant: string, params: Record<string, string>, browser: string): Transaction {
     const tx: Transaction = {
       id: token(18),
       tenant,
       params,
+      browser,
       expiresAt: this.now() + TRANSACTION_TTL_MS,
     };
     bounded(this.transactions).set(tx.id, tx);

@@ -4,11 +4,13 @@ import { AadError, aad } from '../errors';
 import { claimsRequestStepUp, parseClaims } from '../grants/claims';
 import { consentRequired } from '../grants/user-checks';
 import { parseCookies } from '../http';
-import type { Session, Transaction } from '../store';
+import { token, type Session, type Transaction } from '../store';
 import { redirectError, renderStep, respondToClient, sendErrorPage } from './authorize-output';
 
 /** Name of the emulator's browser-session cookie. */
 export const SESSION_COOKIE = 'emulator_session';
+/** Identifies the browser a sign-in flow belongs to. */
+export const FLOW_COOKIE = 'emulator_flow';
 const PROMPTS = ['none', 'login', 'consent', 'select_account', 'create'];
 const RESPONSE_MODES = ['query', 'fragment', 'form_post'];
 
@@ -69,14 +71,15 @@ export class AuthorizeFlow {
       if (err instanceof AadError) return fail(err);
       throw err;
     }
-    const tx = this.ctx.store.createTransaction(tenant, q);
+    const tx = this.ctx.store.createTransaction(tenant, q, this.browser(req, res));
     return this.advance(req, res, tx, this.session(req));
   }
 
   step(step: 'login' | 'select' | 'mfa' | 'consent', req: Request, res: Response): void {
     const body = req.body as Record<string, string>;
     const tx = this.ctx.store.transaction(body.tx);
-    if (!tx || tx.tenant !== req.params.tenant) {
+    // The flow cookie binds the pages to the browser that opened them (no login CSRF).
+    if (!tx || tx.tenant !== req.params.tenant || parseCookies(req)[FLOW_COOKIE] !== tx.browser) {
       return sendErrorPage(
         this.ctx,
         req,
@@ -241,6 +244,14 @@ export class AuthorizeFlow {
     if (p.state !== undefined) fields.state = p.state;
     if (session) fields.session_state = session.sid;
     return respondToClient(this.ctx, res, p, fields);
+  }
+
+  private browser(req: Request, res: Response): string {
+    const existing = parseCookies(req)[FLOW_COOKIE];
+    if (existing && /^[A-Za-z0-9_-]{16,64}$/.test(existing)) return existing;
+    const value = token(24);
+    res.cookie(FLOW_COOKIE, value, { httpOnly: true, secure: true, sameSite: 'none', path: '/' });
+    return value;
   }
 
   private session(req: Request): Session | undefined {

@@ -105,6 +105,26 @@ describe('authorize, sign-in pages, code redemption and logout', () => {
     expect(none.params.error_description).toMatch(/^AADSTS50058/);
   });
 
+  it('refuses sign-in page posts from another browser (login CSRF)', async () => {
+    const victim = new EmulatorBrowser(emu.caCert);
+    const attacker = new EmulatorBrowser(emu.caCert);
+    const page = await attacker.get(authorizeUrl());
+    const tx = /name="tx" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const forged = await victim.post(`${emu.authority}/oauth2/v2.0/authorize/login`, {
+      tx,
+      login: ALICE,
+      passwd: PASSWORD,
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.body).toContain('AADSTS50058');
+    const own = await attacker.post(`${emu.authority}/oauth2/v2.0/authorize/login`, {
+      tx,
+      login: ALICE,
+      passwd: PASSWORD,
+    });
+    expect(own.status).toBe(302);
+  });
+
   it('re-renders the form with AADSTS50126 on a bad password', async () => {
     await expect(
       new EmulatorBrowser(emu.caCert).signIn(authorizeUrl(), {
