@@ -168,7 +168,16 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
   });
   app.use(openApiRoutes(config.tokenValidation.requiredScope));
   app.use(meRoutes(guard));
-  app.use(subscriptionRoutes({ obo, arm, armScope: config.arm.scope, metrics, guard }));
+  app.use(
+    subscriptionRoutes({
+      obo,
+      arm,
+      armScope: config.arm.scope,
+      metrics,
+      guard,
+      tokenJourney: config.tokenJourney,
+    }),
+  );
   app.use(
     methodNotAllowed([
       '/api/subscriptions',

@@ -21,6 +21,7 @@ import {
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
+import { journeyRoutes } from './routes/journey';
 import { profileRoutes } from './routes/profile';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { Views } from './views/render';
@@ -62,7 +63,7 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
     logger,
     now,
     msal,
-    views: new Views(),
+    views: new Views({ journey: config.tokenJourney }),
     signIn: new SignInFlow(config, msal, now),
     api: new ApiClient({ baseUrl: config.api.baseUrl, ca: config.identity.extraCa?.pem }),
     sessions: createSessionStore(config, {
@@ -105,6 +106,7 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
   app.use(authRoutes(ctx));
   app.use(profileRoutes(ctx));
   app.use(subscriptionRoutes(ctx));
+  if (config.tokenJourney) app.use(journeyRoutes(ctx));
   app.use(notFound());
   app.use(errorHandler(ctx.views, logger));
 

@@ -69,8 +69,12 @@ export class ArmClient {
     });
   }
 
-  /** Every subscription the token's user can see, all pages. */
-  async listSubscriptions(accessToken: string, correlationId: string): Promise<unknown[]> {
+  /** Every subscription the token's user can see, all pages (counted in `stats.pages`). */
+  async listSubscriptions(
+    accessToken: string,
+    correlationId: string,
+    stats?: { pages: number },
+  ): Promise<unknown[]> {
     const items: unknown[] = [];
     let url: string | undefined = `/subscriptions?api-version=${API_VERSION}`;
     for (let page = 0; url; page++) {
@@ -82,6 +86,7 @@ export class ArmClient {
         );
       }
       const response = await this.get(url, accessToken, correlationId);
+      if (stats) stats.pages++;
       const body = response.data as { value?: unknown; nextLink?: unknown };
       if (!body || !Array.isArray(body.value)) {
         throw new ApiError(

@@ -5,6 +5,7 @@ import { ArmClaimsChallenge, type ArmClient } from '../arm/arm-client';
 import { ApiError } from '../errors';
 import type { Metrics } from '../metrics';
 import { timingsOf } from '../middleware/timings';
+import { decodeForDisplay, type DecodedToken } from '../journey/decode';
 
 export interface SubscriptionRouteOptions {
   obo: OboClient;
@@ -13,6 +14,15 @@ export interface SubscriptionRouteOptions {
   metrics: Metrics;
   /** Middleware that validates the bearer token and requires the scope. */
   guard: RequestHandler[];
+  /** Development only: `?journey=1` adds the OBO token's decoded claims and timings. */
+  tokenJourney?: boolean;
+}
+
+/** What `?journey=1` adds (development only): decoded claims and timings, never a token. */
+export interface Journey {
+  obo: { source: OboResult['source']; ms: number } & DecodedToken;
+  arm: { ms: number; pages: number };
+  validateMs?: number;
 }
 
 /** `GET /api/subscriptions`: OBO for ARM, then every page of ARM's subscription list. */
@@ -50,16 +60,27 @@ export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
 
     let token = await exchange();
     const armStarted = performance.now();
+    const stats = { pages: 0 };
     let value: unknown[];
     try {
-      value = await options.arm.listSubscriptions(token.accessToken, correlationId);
+      value = await options.arm.listSubscriptions(token.accessToken, correlationId, stats);
     } catch (error) {
       if (!(error instanceof ArmClaimsChallenge)) throw error;
       // ARM wants more (e.g. a fresh MFA): redo OBO with its claims and try once more.
       token = await exchange(error.claims);
-      value = await options.arm.listSubscriptions(token.accessToken, correlationId);
+      value = await options.arm.listSubscriptions(token.accessToken, correlationId, stats);
     } finally {
       timings.armMs = round(performance.now() - armStarted);
+    }
+    if (options.tokenJourney && req.query.journey === '1') {
+      const decoded = decodeForDisplay(token.accessToken);
+      const journey: Journey | undefined = decoded && {
+        obo: { source: token.source, ms: timings.oboMs ?? 0, ...decoded },
+        arm: { ms: timings.armMs, pages: stats.pages },
+        validateMs: timings.validateMs,
+      };
+      res.json({ value, ...(journey ? { journey } : {}) });
+      return;
     }
     res.json({ value });
   });

@@ -12,7 +12,12 @@ export interface SubscriptionRow {
 }
 
 export type SubscriptionsResult =
-  | { kind: 'ok'; subscriptions: SubscriptionRow[] }
+  | {
+      kind: 'ok';
+      subscriptions: SubscriptionRow[];
+      /** The API's development-only `journey` field, unchecked (see journey/model.ts). */
+      journey?: unknown;
+    }
   | { kind: 'challenge'; challenge: ApiChallenge }
   | { kind: 'error'; status?: number; code?: string; message: string };
 
@@ -54,10 +59,12 @@ export class ApiClient {
   async listSubscriptions(
     accessToken: string,
     correlationId: string,
+    options: { journey?: boolean } = {},
   ): Promise<SubscriptionsResult> {
     let response: AxiosResponse<unknown>;
+    const path = options.journey ? '/api/subscriptions?journey=1' : '/api/subscriptions';
     try {
-      response = await this.get('/api/subscriptions', accessToken, correlationId);
+      response = await this.get(path, accessToken, correlationId);
     } catch (error) {
       const e = error as { code?: string };
       return {
@@ -70,7 +77,11 @@ export class ApiClient {
     if (status === 200) {
       const rows = toRows(data);
       return rows
-        ? { kind: 'ok', subscriptions: rows }
+        ? {
+            kind: 'ok',
+            subscriptions: rows,
+            ...(options.journey ? { journey: (data as { journey?: unknown }).journey } : {}),
+          }
         : {
             kind: 'error',
             status,

@@ -35,7 +35,7 @@ export function subscriptionRoutes(ctx: WebContext): Router {
       }
       if (isInteractionRequired(error)) {
         const claims = (error as { claims?: string }).claims || undefined;
-        return stepUp(ctx, req, res, { kind: 'interaction', claims });
+        return stepUp(ctx, req, res, { kind: 'interaction', claims }, RETURN_TO);
       }
       const e = error as { errorCode?: string };
       ctx.logger.warn({ correlationId, code: e.errorCode }, 'silent token acquisition failed');
@@ -54,7 +54,7 @@ export function subscriptionRoutes(ctx: WebContext): Router {
           subscriptions: outcome.subscriptions,
         });
       case 'challenge':
-        return stepUp(ctx, req, res, outcome.challenge);
+        return stepUp(ctx, req, res, outcome.challenge, RETURN_TO);
       case 'error':
         ctx.logger.warn(
           { correlationId, status: outcome.status, code: outcome.code },
@@ -68,12 +68,16 @@ export function subscriptionRoutes(ctx: WebContext): Router {
   return router;
 }
 
-/** Sends the user through sign-in again with the challenge's claims (or consent prompt). */
-async function stepUp(
+/**
+ * Sends the user through sign-in again with the challenge's claims (or consent prompt), then
+ * back to `returnTo`.
+ */
+export async function stepUp(
   ctx: WebContext,
   req: Request,
   res: Response,
   challenge: ApiChallenge,
+  returnTo: string,
 ): Promise<void> {
   const steppedUpAt = req.session.steppedUpAt;
   if (steppedUpAt !== undefined && ctx.now() - steppedUpAt < STEP_UP_LOOP_WINDOW_MS) {
@@ -90,7 +94,7 @@ async function stepUp(
     });
   }
   const url = await ctx.signIn.start(req, {
-    returnTo: RETURN_TO,
+    returnTo,
     claims: challenge.claims,
     prompt: challenge.kind === 'consent' ? 'consent' : undefined,
     extraScopesToConsent: challenge.scopes,
@@ -100,7 +104,7 @@ async function stepUp(
   res.redirect(url);
 }
 
-function isInteractionRequired(error: unknown): boolean {
+export function isInteractionRequired(error: unknown): boolean {
   if (error instanceof InteractionRequiredAuthError) return true;
   const code = (error as { errorCode?: string } | null)?.errorCode;
   return (

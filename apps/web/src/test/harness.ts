@@ -64,6 +64,8 @@ export interface FakeApi {
   calls: FakeApiCall[];
   /** Subscriptions returned by default. */
   subscriptions: Record<string, unknown>[];
+  /** The development-only `journey` field answered to `?journey=1`; null = none. */
+  journey: Record<string, unknown> | null;
   /** Queues a one-off answer for the next call. */
   next(responder: Responder): void;
   close(): Promise<void>;
@@ -86,16 +88,39 @@ export const SUBSCRIPTIONS = [
   },
 ];
 
+/** What apps/api's `?journey=1` adds: the OBO token's decoded header and claims, timings. */
+export const FAKE_JOURNEY = {
+  obo: {
+    source: 'network',
+    ms: 12.5,
+    header: { alg: 'RS256', kid: 'fake-kid', typ: 'JWT' },
+    claims: {
+      aud: 'https://management.azure.com/',
+      iss: `https://sts.windows.net/${EMULATOR_DEFAULTS.tenantId}/`,
+      appid: EMULATOR_DEFAULTS.api.clientId,
+      scp: 'user_impersonation',
+      ver: '1.0',
+      tid: EMULATOR_DEFAULTS.tenantId,
+      // A claim that looks like a token must never be rendered as one.
+      smuggled: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eHh4eHgifQ.c2lnbmF0dXJlc2lnbmF0dXJl',
+    },
+  },
+  arm: { ms: 7.25, pages: 2 },
+  validateMs: 0.5,
+};
+
 export async function startFakeApi(): Promise<FakeApi> {
   const queue: Responder[] = [];
   const api: Omit<FakeApi, 'url'> & { url?: string } = {
     calls: [],
     subscriptions: SUBSCRIPTIONS,
+    journey: FAKE_JOURNEY,
     next: (responder) => queue.push(responder),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || req.url !== '/api/subscriptions') {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method !== 'GET' || url.pathname !== '/api/subscriptions') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
       return;
     }
@@ -109,9 +134,10 @@ export async function startFakeApi(): Promise<FakeApi> {
     });
     const responder = queue.shift();
     if (responder) return responder(res);
+    const journey = url.searchParams.get('journey') === '1' && api.journey;
     res
       .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ value: api.subscriptions }));
+      .end(JSON.stringify({ value: api.subscriptions, ...(journey ? { journey } : {}) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -2,17 +2,27 @@ import { Eta } from 'eta';
 import type { Request, Response } from 'express';
 import { LAYOUT, TEMPLATES, type PageName } from './templates';
 
-const NAV = [
+const NAV: readonly { href: string; label: string; page: PageName }[] = [
   { href: '/', label: 'Home', page: 'home' },
   { href: '/profile', label: 'ID token', page: 'profile' },
   { href: '/subscriptions', label: 'Subscriptions', page: 'subscriptions' },
-] as const;
+];
+const JOURNEY_NAV = { href: '/journey', label: 'Token journey', page: 'journey' } as const;
+
+export interface ViewOptions {
+  /** Link the development-only `/journey` page. Default false. */
+  journey?: boolean;
+}
 
 /** Renders pages with Eta (auto-escaping) into the shared layout. */
 export class Views {
   private readonly eta = new Eta({ autoEscape: true, cache: true, autoTrim: [false, 'nl'] });
+  private readonly nav: readonly { href: string; label: string; page: PageName }[];
+  private readonly journey: boolean;
 
-  constructor() {
+  constructor(options: ViewOptions = {}) {
+    this.journey = options.journey ?? false;
+    this.nav = this.journey ? [...NAV, JOURNEY_NAV] : NAV;
     this.eta.loadTemplate('@layout', LAYOUT);
     for (const [name, template] of Object.entries(TEMPLATES)) {
       this.eta.loadTemplate(`@${name}`, template);
@@ -25,6 +35,7 @@ export class Views {
     const body = this.eta.render(`@${page}`, {
       ...data,
       user,
+      journeyEnabled: this.journey,
       correlationId: (req.res?.locals.correlationId as string | undefined) ?? '',
     });
     return this.eta.render('@layout', {
@@ -32,7 +43,7 @@ export class Views {
       body,
       user,
       csrfToken: req.session?.csrfToken ?? '',
-      nav: NAV.map((l) => ({ href: l.href, label: l.label, current: l.page === page })),
+      nav: this.nav.map((l) => ({ href: l.href, label: l.label, current: l.page === page })),
     });
   }
 

@@ -43,6 +43,15 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dt { font-weight: 600; }
 dd { margin: 0; overflow-wrap: anywhere; }
+.journey { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem;
+  margin-top: 1.5rem; }
+.hop { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 1rem;
+  min-width: 0; }
+.hop h2 { font-size: 1.15rem; margin: 0; }
+.hop-path { margin: .1rem 0 .5rem; color: var(--muted); font-weight: 600; }
+.hop table { font-size: .85rem; }
+main:has(.journey) { max-width: 90rem; }
+tr.changed th, tr.changed td { background: color-mix(in srgb, var(--accent) 12%, transparent); }
 footer { max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .9rem; }
 @media (max-width: 40rem) {
   .account { margin-left: 0; width: 100%; }

@@ -51,6 +51,9 @@ export const HOME = `<h1>On-Behalf-Of sample</h1>
 <ul>
   <li><a href="/profile">ID token details</a> — the claims in your ID token.</li>
   <li><a href="/subscriptions">Azure subscriptions</a> — fetched by the API on your behalf.</li>
+<% if (it.journeyEnabled) { %>
+  <li><a href="/journey">Token journey</a> — the three tokens of one request, side by side (development only).</li>
+<% } %>
 </ul>
 `;
 
@@ -99,6 +102,58 @@ export const SUBSCRIPTIONS = `<h1>Azure subscriptions</h1>
 <% } %>
 `;
 
+export const JOURNEY = `<h1>Token journey</h1>
+<p class="muted">Development only. One request for your subscriptions — browser → web → API → Azure
+Resource Manager — and the token used at each hop, decoded. Tokens and signatures are never shown:
+only the header's <code>alg</code>, <code>kid</code> and <code>typ</code>, and the payload's claims.</p>
+<% if (it.error) { %>
+<div class="panel error" role="alert">
+  <h2>The journey could not be traced</h2>
+  <p><%= it.error.message %></p>
+  <dl>
+<% if (it.error.status) { %>    <dt>Status</dt><dd><%= it.error.status %></dd>
+<% } %><% if (it.error.code) { %>    <dt>Error</dt><dd><code><%= it.error.code %></code></dd>
+<% } %>    <dt>Correlation ID</dt><dd><code><%= it.correlationId %></code></dd>
+  </dl>
+</div>
+<% } else { %>
+<h2>What changed between the tokens</h2>
+<div class="table-wrap">
+<table class="journey-diff">
+  <caption>The API received <%= it.subscriptionCount %> subscription<%= it.subscriptionCount === 1 ? '' : 's' %> from ARM with the last token</caption>
+  <thead><tr><th scope="col">Claim</th><% for (const h of it.hops) { %><th scope="col"><%= h.title %></th><% } %></tr></thead>
+  <tbody>
+<% for (const d of it.diff) { %>
+    <tr<% if (d.changed) { %> class="changed"<% } %>><th scope="row"><code><%= d.claim %></code><br><span class="muted"><%= d.meaning %></span></th><% for (const v of d.values) { %><td><%= v %></td><% } %></tr>
+<% } %>
+  </tbody>
+</table>
+</div>
+<div class="journey">
+<% for (const h of it.hops) { %>
+<section class="hop" data-hop="<%= h.id %>" aria-labelledby="hop-<%= h.id %>">
+  <h2 id="hop-<%= h.id %>"><%= h.title %></h2>
+  <p class="hop-path"><%= h.hop %></p>
+  <p><%= h.explanation %></p>
+  <dl>
+    <dt>Cache</dt><dd><%= h.cache %></dd>
+<% for (const t of h.timings) { %>    <dt><%= t.label %></dt><dd><%= t.ms %> ms</dd>
+<% } %>    <dt>Header</dt><dd><code>alg <%= h.header.alg ?? '—' %> · typ <%= h.header.typ ?? '—' %> · kid <%= h.header.kid ?? '—' %></code></dd>
+  </dl>
+  <table>
+    <caption>Claims</caption>
+    <tbody>
+<% for (const c of h.claims) { %>
+      <tr data-claim="<%= c.name %>"><th scope="row"><code><%= c.name %></code></th><td><%= c.value %></td></tr>
+<% } %>
+    </tbody>
+  </table>
+</section>
+<% } %>
+</div>
+<% } %>
+`;
+
 export const AUTH_ERROR = `<h1>Sign-in failed</h1>
 <div class="panel error" role="alert">
   <dl>
@@ -131,6 +186,7 @@ export const TEMPLATES = {
   home: HOME,
   profile: PROFILE,
   subscriptions: SUBSCRIPTIONS,
+  journey: JOURNEY,
   'auth-error': AUTH_ERROR,
   unauthorized: UNAUTHORIZED,
   error: ERROR,

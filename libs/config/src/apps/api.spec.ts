@@ -168,6 +168,44 @@ describe('loadApiConfig', () => {
     expect(Object.keys(issues)).toEqual(['CORS_ALLOWED_ORIGINS']);
   });
 
+  describe('TOKEN_JOURNEY', () => {
+    const tenant = {
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: CLIENT,
+      AZURE_CLIENT_SECRET: SECRET,
+    };
+
+    it('is on by default in the emulator profile and can be turned off', () => {
+      expect(load({ EXTRA_CA_CERTS: caPath }).tokenJourney).toBe(true);
+      expect(load({ EXTRA_CA_CERTS: caPath, TOKEN_JOURNEY: 'false' }).tokenJourney).toBe(false);
+    });
+
+    it('is off for a real tenant unless set explicitly in development', () => {
+      expect(load(tenant).tokenJourney).toBe(false);
+      expect(load({ ...tenant, TOKEN_JOURNEY: 'true' }).tokenJourney).toBe(true);
+    });
+
+    it('is off in production and refused when set to true there', () => {
+      expect(load({ ...tenant, NODE_ENV: 'production' }).tokenJourney).toBe(false);
+      const issues = issuesOf(() =>
+        load({ ...tenant, NODE_ENV: 'production', TOKEN_JOURNEY: 'true' }),
+      );
+      expect(issues.TOKEN_JOURNEY).toMatch(/development only/);
+      const allowed = load({
+        NODE_ENV: 'production',
+        EXTRA_CA_CERTS: caPath,
+        ALLOW_EMULATOR_IN_PRODUCTION: 'true',
+      });
+      expect(allowed.tokenJourney).toBe(false);
+    });
+
+    it('rejects a value that is not a boolean', () => {
+      expect(issuesOf(() => load({ ...tenant, TOKEN_JOURNEY: 'maybe' })).TOKEN_JOURNEY).toBe(
+        'expected true or false',
+      );
+    });
+  });
+
   it('refuses the emulator profile in production unless explicitly allowed', () => {
     const issues = issuesOf(() => load({ NODE_ENV: 'production', EXTRA_CA_CERTS: caPath }));
     expect(Object.keys(issues)).toEqual(['IDENTITY_PROFILE']);

@@ -51,6 +51,12 @@ export interface ApiConfig {
   armTimeoutMs: number;
   /** Upper bound on `nextLink` pages followed. Default 50. */
   armMaxPages: number;
+  /**
+   * Development-only token journey: `GET /api/subscriptions?journey=1` adds the OBO token's
+   * decoded claims and the hops' timings. Default true in the emulator profile outside
+   * production, else false; refused in production.
+   */
+  tokenJourney: boolean;
 }
 
 const apiShape = {
@@ -72,6 +78,7 @@ const apiShape = {
   REQUEST_TIMEOUT_MS: fields.positiveInt(),
   ARM_TIMEOUT_MS: fields.positiveInt(),
   ARM_MAX_PAGES: fields.positiveInt(),
+  TOKEN_JOURNEY: fields.boolean(),
 };
 
 /** Loads and validates the API's configuration; throws ConfigError naming every bad variable. */
@@ -88,6 +95,7 @@ export function loadApiConfig(source: EnvSource = {}): ApiConfig {
         break;
       }
     }
+    const tokenJourney = resolveTokenJourney(v, identity?.profile, issues);
     if (!identity || !client) return undefined;
     return {
       app: 'api',
@@ -114,6 +122,30 @@ export function loadApiConfig(source: EnvSource = {}): ApiConfig {
       requestTimeoutMs: v.REQUEST_TIMEOUT_MS ?? 30_000,
       armTimeoutMs: v.ARM_TIMEOUT_MS ?? 10_000,
       armMaxPages: v.ARM_MAX_PAGES ?? 50,
+      tokenJourney,
     };
   });
+}
+
+/**
+ * TOKEN_JOURNEY: shows decoded token claims, so it is a development aid only. Default on in the
+ * emulator profile outside production; `true` elsewhere in development turns it on; `true` with
+ * NODE_ENV=production is refused.
+ */
+export function resolveTokenJourney(
+  v: { NODE_ENV?: string; TOKEN_JOURNEY?: boolean },
+  profile: string | undefined,
+  issues: { add(variable: string, message: string): void },
+): boolean {
+  const production = v.NODE_ENV === 'production';
+  if (production) {
+    if (v.TOKEN_JOURNEY === true) {
+      issues.add(
+        'TOKEN_JOURNEY',
+        'the token journey shows decoded token claims and is for development only: unset it when NODE_ENV=production',
+      );
+    }
+    return false;
+  }
+  return v.TOKEN_JOURNEY ?? profile === 'emulator';
 }

@@ -87,6 +87,27 @@ describe('loadWebConfig', () => {
     ).toBe(false);
   });
 
+  it('turns the token journey on in the emulator profile only, and refuses it in production', () => {
+    const tenant = {
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: CLIENT,
+      AZURE_CLIENT_SECRET: 'x',
+      API_SCOPES: 'api://x/access_as_user',
+    };
+    expect(load({ EXTRA_CA_CERTS: caPath }).tokenJourney).toBe(true);
+    expect(load({ EXTRA_CA_CERTS: caPath, TOKEN_JOURNEY: 'no' }).tokenJourney).toBe(false);
+    expect(load(tenant).tokenJourney).toBe(false);
+    expect(load({ ...tenant, TOKEN_JOURNEY: 'true' }).tokenJourney).toBe(true);
+    expect(load({ ...tenant, NODE_ENV: 'production', SESSION_SECRET: SESSION }).tokenJourney).toBe(
+      false,
+    );
+    expect(
+      variablesOf(() =>
+        load({ ...tenant, NODE_ENV: 'production', SESSION_SECRET: SESSION, TOKEN_JOURNEY: 'true' }),
+      ),
+    ).toEqual(['TOKEN_JOURNEY']);
+  });
+
   it('configures Azure AD B2C user flows', () => {
     const config = load({
       B2C_TENANT_NAME: 'contosob2c',

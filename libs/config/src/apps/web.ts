@@ -11,6 +11,7 @@ import {
 } from '../identity';
 import { loadConfig, LOG_LEVELS, type LogLevel } from '../load';
 import { Secret } from '../secret';
+import { resolveTokenJourney } from './api';
 
 /** Everything `apps/web` reads from its environment. */
 export interface WebConfig {
@@ -45,6 +46,11 @@ export interface WebConfig {
   redisUrl?: Secret;
   /** Express `trust proxy`: false, true, a hop count, or a list of addresses. Default false. */
   trustProxy: boolean | number | string;
+  /**
+   * Development-only `/journey` page (decoded claims of the ID, API and OBO tokens). Default
+   * true in the emulator profile outside production, else false; refused in production.
+   */
+  tokenJourney: boolean;
 }
 
 const webShape = {
@@ -65,6 +71,7 @@ const webShape = {
     message: 'expected a redis:// or rediss:// URL',
   }),
   TRUST_PROXY: fields.string(),
+  TOKEN_JOURNEY: fields.boolean(),
 };
 
 /** Loads and validates the web app's configuration; throws ConfigError naming every bad variable. */
@@ -94,6 +101,7 @@ export function loadWebConfig(source: EnvSource = {}): WebConfig {
           : 'with REDIS_URL: instances sharing sessions need the same secret',
       );
     }
+    const tokenJourney = resolveTokenJourney(v, identity?.profile, issues);
     if (!identity || !client || !scopes) return undefined;
     const port = v.PORT ?? 3000;
     return {
@@ -115,6 +123,7 @@ export function loadWebConfig(source: EnvSource = {}): WebConfig {
       },
       redisUrl: v.REDIS_URL ? new Secret(v.REDIS_URL) : undefined,
       trustProxy: parseTrustProxy(v.TRUST_PROXY),
+      tokenJourney,
     };
   });
 }
