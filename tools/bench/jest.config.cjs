@@ -1,0 +1,6 @@
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: 'bench',
+  rootDir: __dirname,
+  coverageDirectory: '../../coverage/tools/bench',
+};

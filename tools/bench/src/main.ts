@@ -1,0 +1,173 @@
+/**
+ * `npm run bench [-- --quick]`: the OBO chain's benchmarks (DESIGN.md §5). Prints a table of
+ * every figure with its baseline, writes docs/benchmarks.{md,svg,json} (quick mode:
+ * test-artifacts/bench/). Never fails on a slow number; fails when a scenario errors.
+ */
+import { cpus, loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './processes';
+import { consoleTable, type BenchMeta } from './report';
+import { buildRows, renderMarkdown, type BenchResults } from './results';
+import {
+  ALICE,
+  BOB,
+  startApiChild,
+  startEmulatorChild,
+  startProxyChild,
+  startWebChild,
+  WORKSPACE,
+  type Server,
+} from './stack';
+import { barChartSvg } from './svg';
+import {
+  burst,
+  coldObo,
+  memory,
+  mintUsers,
+  steadyState,
+  tokenEndpointRate,
+  warmPath,
+} from './scenarios/chain';
+import { signIns } from './scenarios/signin';
+import { validationBench } from './scenarios/validation';
+
+const quick = process.argv.includes('--quick');
+
+const PLAN = quick
+  ? {
+      validation: { iterations: 2000, rounds: 5 },
+      warm: { connections: 10, duration: 1.5, rounds: 2, bob: false },
+      coldUsers: 100,
+      issuanceSeconds: 1.5,
+      burst: 200,
+      steadyRequests: 2000,
+      memory: { users: 2000, maxSeconds: 20 },
+      signIns: 5,
+    }
+  : {
+      validation: { iterations: 5000, rounds: 9 },
+      warm: { connections: 10, duration: 5, rounds: 3, bob: true },
+      coldUsers: 1000,
+      issuanceSeconds: 5,
+      burst: 200,
+      steadyRequests: 10_000,
+      memory: { users: 100_000, maxSeconds: 180 },
+      signIns: 30,
+    };
+
+function log(message: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const loadBefore = loadavg();
+  log(`${quick ? 'quick' : 'full'} run; node ${process.version}, ${cpus().length} cores, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+
+  log('1/7 validation cost');
+  const validation = await validationBench(PLAN.validation.iterations, PLAN.validation.rounds);
+
+  const webPort = await freePort();
+  // Bench user 0: burst; 1..coldUsers: cold OBO; the rest: memory.
+  const seedUsers = 1 + PLAN.coldUsers + PLAN.memory.users;
+  log(`starting the emulator (seed + ${seedUsers} bench users), the API, the proxies, the web app`);
+  const emu = await startEmulatorChild(webPort, seedUsers);
+  const servers: Server[] = [];
+  try {
+    const api = await startApiChild(emu);
+    servers.push(api);
+    const alice = await emu.userToken(ALICE.oid, ALICE.upn);
+    const bob = await emu.userToken(BOB.oid, BOB.upn);
+    const tokenMap = {
+      [alice]: await emu.armTokenFor(alice),
+      [bob]: await emu.armTokenFor(bob),
+    };
+    const express = await startProxyChild('express', emu, tokenMap);
+    servers.push(express);
+    const plain = await startProxyChild('http', emu, tokenMap);
+    servers.push(plain);
+    const targets = [
+      { name: 'API (validate + cached OBO + ARM)', url: api.url },
+      { name: 'bare Express proxy', url: express.url },
+      { name: 'node:http proxy', url: plain.url },
+    ];
+
+    log('2/7 API warm path (alice, 1 page)');
+    const warm = [await warmPath(targets, alice, 'alice', 1, PLAN.warm)];
+    if (PLAN.warm.bob) {
+      log('2/7 API warm path (bob, 3 pages)');
+      warm.push(await warmPath(targets, bob, 'bob', 3, PLAN.warm));
+    }
+    // The proxies are done: give their cores back.
+    await Promise.all([express.child.stop(), plain.child.stop()]);
+
+    log('6/7 steady state (warm requests vs emulator counters)');
+    const steady = await steadyState(emu, api, alice, PLAN.steadyRequests);
+
+    log('4/7 burst of concurrent first calls with one new token');
+    const [burstToken] = await mintUsers(emu, 0, 1);
+    const burstResult = await burst(emu, api, burstToken, PLAN.burst);
+
+    log(`3/7 cold OBO (${PLAN.coldUsers} distinct users) and the emulator's issuance rate`);
+    const coldTokens = await mintUsers(emu, 1, PLAN.coldUsers);
+    const cold = await coldObo(emu, api, coldTokens, 10);
+    const issuance = await tokenEndpointRate(emu, alice, 10, PLAN.issuanceSeconds);
+
+    log(`5/7 memory (${PLAN.memory.users} distinct users, at most ${PLAN.memory.maxSeconds} s)`);
+    const mem = await memory(emu, api, 1 + PLAN.coldUsers, PLAN.memory.users, PLAN.memory.maxSeconds, 16);
+
+    log(`7/7 web sign-in round trip (${PLAN.signIns} sign-ins)`);
+    const web = await startWebChild(emu, webPort, api.url);
+    servers.push(web);
+    const signIn = await signIns(emu, web, PLAN.signIns);
+
+    const meta: BenchMeta = {
+      date: new Date().toISOString(),
+      mode: quick ? 'quick' : 'full',
+      node: process.version,
+      cores: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadavg(),
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    const results: BenchResults = {
+      meta,
+      validation,
+      warm,
+      steady,
+      burst: burstResult,
+      cold,
+      issuance,
+      memory: mem,
+      signIn,
+    };
+    const rows = buildRows(results);
+    console.log(`\n${consoleTable(rows)}\n`);
+
+    const outDir = quick ? join(WORKSPACE, 'test-artifacts/bench') : join(WORKSPACE, 'docs');
+    mkdirSync(outDir, { recursive: true });
+    const bars = rows
+      .filter((r) => r.ratio !== undefined && r.targetRatio !== undefined)
+      .map((r) => ({ label: `${r.metric}`, ratio: r.ratio ?? NaN, target: r.targetRatio, met: r.met }));
+    writeFileSync(
+      join(outDir, 'benchmarks.svg'),
+      barChartSvg(`OBO chain benchmarks — ratios to baseline (${meta.date.slice(0, 10)}, ${meta.mode})`, bars),
+    );
+    writeFileSync(join(outDir, 'benchmarks.json'), `${JSON.stringify({ ...results, rows }, null, 2)}\n`);
+    writeFileSync(join(outDir, 'benchmarks.md'), renderMarkdown(results, rows));
+    log(`wrote ${outDir}/benchmarks.{md,svg,json} in ${meta.durationSeconds} s`);
+  } finally {
+    for (const server of servers.reverse()) await server.child.stop();
+    await emu.child.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,117 @@
+/**
+ * The baselines of the warm-path benchmark, run as a child process by stack.ts:
+ * `PROXY_KIND=express|http`. Both forward `GET /api/subscriptions` to the ARM emulator with a
+ * pre-obtained ARM token (looked up by the caller's Authorization header, no validation, no
+ * OBO), follow `nextLink` like the API does, and answer `{value: [...all pages]}`. Same
+ * keep-alive https agent settings as the API's ArmClient.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import express from 'express';
+import { secureContextTrusting } from '@obo/token-acquisition';
+
+const kind = process.env['PROXY_KIND'] ?? 'http';
+const port = Number(process.env['PORT'] ?? 0);
+const endpoint = (process.env['ARM_ENDPOINT'] ?? '').replace(/\/+$/, '');
+const ca = readFileSync(process.env['EXTRA_CA_CERTS'] ?? '', 'utf8');
+const tokens = new Map(
+  Object.entries(JSON.parse(readFileSync(process.env['TOKEN_MAP'] ?? '', 'utf8')) as object),
+) as Map<string, string>;
+const agent = new https.Agent({
+  keepAlive: true,
+  maxSockets: 256,
+  secureContext: secureContextTrusting(ca),
+});
+
+function getJson(url: string, armToken: string): Promise<{ value?: unknown[]; nextLink?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(
+      url,
+      { agent, headers: { authorization: `Bearer ${armToken}`, accept: 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode !== 200) {
+            reject(new Error(`ARM answered ${res.statusCode}`));
+            return;
+          }
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (error) {
+            reject(error);
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+  });
+}
+
+async function listSubscriptions(armToken: string): Promise<unknown[]> {
+  const items: unknown[] = [];
+  let url: string | undefined = `${endpoint}/subscriptions?api-version=2022-12-01`;
+  while (url) {
+    const page = await getJson(url, armToken);
+    items.push(...(page.value ?? []));
+    url = page.nextLink || undefined;
+  }
+  return items;
+}
+
+function armTokenOf(authorization: string | undefined): string | undefined {
+  return authorization ? tokens.get(authorization.replace(/^bearer\s+/i, '')) : undefined;
+}
+
+function expressServer(): http.Server {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/api/subscriptions', async (req, res) => {
+    const armToken = armTokenOf(req.headers.authorization);
+    if (!armToken) {
+      res.status(401).json({ error: 'unknown_token' });
+      return;
+    }
+    try {
+      res.json({ value: await listSubscriptions(armToken) });
+    } catch {
+      res.status(502).json({ error: 'arm_error' });
+    }
+  });
+  return http.createServer(app);
+}
+
+function plainServer(): http.Server {
+  const send = (res: http.ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  };
+  return http.createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return send(res, 200, { status: 'ok' });
+    if (req.method !== 'GET' || path !== '/api/subscriptions') return send(res, 404, {});
+    const armToken = armTokenOf(req.headers.authorization);
+    if (!armToken) return send(res, 401, { error: 'unknown_token' });
+    listSubscriptions(armToken).then(
+      (value) => send(res, 200, { value }),
+      () => send(res, 502, { error: 'arm_error' }),
+    );
+  });
+}
+
+const server = kind === 'express' ? expressServer() : plainServer();
+server.keepAliveTimeout = 65_000;
+server.listen(port, '127.0.0.1');
+process.on('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});

@@ -1,0 +1,276 @@
+import type { BenchMeta, ResultRow } from './report';
+import { markdownTable } from './report';
+import type {
+  BurstResult,
+  ColdResult,
+  MemoryResult,
+  SteadyResult,
+  WarmResult,
+} from './scenarios/chain';
+import type { LoadResult } from './scenarios/autocannon';
+import type { SignInResult } from './scenarios/signin';
+import type { ValidationResult } from './scenarios/validation';
+import { fmt, pct, ratio } from './stats';
+
+export interface BenchResults {
+  meta: BenchMeta;
+  validation: ValidationResult;
+  warm: WarmResult[];
+  steady: SteadyResult;
+  burst: BurstResult;
+  cold: ColdResult;
+  issuance: LoadResult;
+  memory: MemoryResult;
+  signIn: SignInResult;
+}
+
+const MiB = 1024 * 1024;
+/** The API's default L1 bound (OBO_CACHE_MAX_BYTES), which the RSS bound is derived from. */
+export const L1_MAX_BYTES = 64 * MiB;
+/** Slack over baseline + L1 for V8 heap growth, GC headroom and socket buffers. */
+export const RSS_SLACK_BYTES = 64 * MiB;
+
+export function rssBound(m: MemoryResult): number {
+  return m.rssBeforeBytes + L1_MAX_BYTES + RSS_SLACK_BYTES;
+}
+
+const ms = (v: number) => `${fmt(v, 1)} ms`;
+const rps = (v: number) => `${fmt(v)} req/s`;
+
+export function buildRows(r: BenchResults): ResultRow[] {
+  const rows: ResultRow[] = [];
+  const raw = r.validation.cases[0];
+  for (const c of r.validation.cases.slice(1)) {
+    const ours = c.name.startsWith('ours');
+    const rt = ratio(c.opsPerSecond, raw.opsPerSecond);
+    rows.push({
+      scenario: '1 validation',
+      metric: c.name,
+      value: `${fmt(c.opsPerSecond)} ops/s (${fmt(c.nsPerOp / 1000, 1)} µs)`,
+      baseline: `raw verify ${fmt(raw.opsPerSecond)} ops/s (${fmt(raw.nsPerOp / 1000, 1)} µs)`,
+      ratio: rt,
+      ...(ours ? { targetRatio: 0.75, target: '≥ 75 % of raw rate', met: rt >= 0.75 } : {}),
+    });
+  }
+  for (const w of r.warm) {
+    const [api, ex, plain] = w.targets;
+    const scenario = `2 warm path (${w.user}, ${w.pages} page${w.pages > 1 ? 's' : ''})`;
+    const toEx = ratio(api.requestsPerSecond, ex.requestsPerSecond);
+    const toPlain = ratio(api.requestsPerSecond, plain.requestsPerSecond);
+    rows.push(
+      {
+        scenario,
+        metric: `API vs Express proxy (${w.user})`,
+        value: rps(api.requestsPerSecond),
+        baseline: rps(ex.requestsPerSecond),
+        ratio: toEx,
+        targetRatio: 0.85,
+        target: '≥ 85 %',
+        met: toEx >= 0.85,
+      },
+      {
+        scenario,
+        metric: `API vs node:http proxy (${w.user})`,
+        value: rps(api.requestsPerSecond),
+        baseline: rps(plain.requestsPerSecond),
+        ratio: toPlain,
+        targetRatio: 0.8,
+        target: '≥ 80 %',
+        met: toPlain >= 0.8,
+      },
+      {
+        scenario,
+        metric: 'Express proxy vs node:http proxy',
+        value: rps(ex.requestsPerSecond),
+        baseline: rps(plain.requestsPerSecond),
+        ratio: ratio(ex.requestsPerSecond, plain.requestsPerSecond),
+      },
+    );
+    for (const t of w.targets) {
+      rows.push({
+        scenario,
+        metric: `${t.name} latency p50 / p99`,
+        value: `${ms(t.p50)} / ${ms(t.p99)}`,
+        baseline: t === api ? `Express ${ms(ex.p50)} / ${ms(ex.p99)}` : '—',
+      });
+    }
+  }
+  const { cold, issuance } = r;
+  rows.push(
+    {
+      scenario: '3 cold OBO',
+      metric: `${fmt(cold.users)} distinct users, first call (${cold.concurrency} in flight)`,
+      value: `${fmt(cold.usersPerSecond)} users/s`,
+      baseline: `emulator OBO issuance ${fmt(issuance.requestsPerSecond)} tokens/s`,
+      ratio: ratio(cold.usersPerSecond, issuance.requestsPerSecond),
+    },
+    {
+      scenario: '3 cold OBO',
+      metric: 'first-call latency p50 / p99',
+      value: `${ms(cold.latency.p50)} / ${ms(cold.latency.p99)}`,
+      baseline: `token endpoint alone ${ms(issuance.p50)} / ${ms(issuance.p99)}`,
+    },
+    {
+      scenario: '3 cold OBO',
+      metric: 'token-endpoint calls for the cold users',
+      value: fmt(cold.oboCalls),
+      baseline: `${fmt(cold.users)} users`,
+      target: '= users',
+      met: cold.oboCalls === cold.users,
+    },
+    {
+      scenario: '4 burst',
+      metric: `${r.burst.concurrent} concurrent first calls, one token`,
+      value: `${r.burst.oboCalls} token-endpoint call(s)`,
+      baseline: '1',
+      target: 'exactly 1',
+      met: r.burst.oboCalls === 1,
+    },
+    {
+      scenario: '4 burst',
+      metric: 'burst latency p50 / p99',
+      value: `${ms(r.burst.latency.p50)} / ${ms(r.burst.latency.p99)}`,
+      baseline: '—',
+    },
+  );
+  const m = r.memory;
+  const bound = rssBound(m);
+  rows.push(
+    {
+      scenario: '5 memory',
+      metric: `distinct users through the API (target ${fmt(m.targetUsers)})`,
+      value: `${fmt(m.users)} in ${fmt(m.seconds, 1)} s (${fmt(m.usersPerSecond)} users/s)`,
+      baseline: `${fmt(m.targetUsers)} users`,
+      ...(m.timeLimited ? { target: `${fmt(m.targetUsers)} users`, met: false } : {}),
+    },
+    {
+      scenario: '5 memory',
+      metric: 'API RSS before → after (peak)',
+      value: `${fmt(m.rssBeforeBytes / MiB)} → ${fmt(m.rssAfterBytes / MiB)} MiB (peak ${fmt(m.rssPeakBytes / MiB)})`,
+      baseline: `bound ${fmt(bound / MiB)} MiB`,
+      target: 'peak ≤ bound',
+      met: m.rssPeakBytes <= bound,
+    },
+    {
+      scenario: '5 memory',
+      metric: 'L1 entries',
+      value: `≤ ${fmt(Math.min(10_000, m.users + cold.users + 3))} (not exposed by the API)`,
+      baseline: 'bound 10,000 entries / 64 MiB',
+    },
+  );
+  const s = r.steady;
+  const per10k = (n: number) => (n * 10_000) / s.requests;
+  rows.push(
+    {
+      scenario: '6 steady state',
+      metric: `JWKS fetches per 10,000 warm requests (${fmt(s.requests)} sent)`,
+      value: fmt(per10k(s.jwksFetches), 1),
+      baseline: '0',
+      target: '0',
+      met: s.jwksFetches === 0,
+    },
+    {
+      scenario: '6 steady state',
+      metric: 'token-endpoint calls per 10,000 warm requests',
+      value: fmt(per10k(s.tokenCalls), 1),
+      baseline: '0',
+      target: '0',
+      met: s.tokenCalls === 0,
+    },
+    {
+      scenario: '7 sign-in',
+      metric: `web sign-in round trip (${r.signIn.signIns} sign-ins)`,
+      value: `p50 ${ms(r.signIn.latency.p50)} / p99 ${ms(r.signIn.latency.p99)}`,
+      baseline: '—',
+    },
+  );
+  return rows;
+}
+
+function gaps(r: BenchResults, rows: ResultRow[]): string[] {
+  const out: string[] = [];
+  const missed = rows.filter((row) => row.met === false);
+  for (const row of missed) {
+    if (row.scenario.startsWith('2 warm')) {
+      out.push(
+        `- **${row.metric}: ${pct(row.ratio ?? NaN)}** (target ${row.target}). The API does per request ` +
+          'what the proxies skip: RS256 signature verification of the caller token (~20 µs of CPU), the ' +
+          'passport/guard layers, the L1 cache lookup (SHA-256 of the assertion), correlation ids, ' +
+          'pino-http logging, Prometheus metrics and axios for the ARM call. On 2 cores shared by the ' +
+          'emulator, the API and autocannon, every microsecond of API CPU is taken from the same budget, ' +
+          'so the ratio is sensitive to load (see the load average above).',
+      );
+    } else if (row.scenario.startsWith('1 validation')) {
+      out.push(
+        `- **${row.metric}: ${pct(row.ratio ?? NaN)} of raw** (target ${row.target}): decoding, claim ` +
+          'checks and the tenant policy add to the signature check; noisy on a loaded machine.',
+      );
+    } else if (row.scenario.startsWith('5 memory') && row.metric.startsWith('distinct')) {
+      out.push(
+        `- **Memory: ${fmt(r.memory.users)} of ${fmt(r.memory.targetUsers)} users** in the time box ` +
+          `(${fmt(r.memory.usersPerSecond)} users/s). Each user costs two RS256 signatures at the ` +
+          'emulator (minting the user token through the control plane and issuing the OBO token), ' +
+          'so the emulator — one Node process on the same 2 cores — bounds the rate; ' +
+          `${fmt(r.memory.targetUsers)} users would take about ${fmt(r.memory.targetUsers / r.memory.usersPerSecond / 60, 1)} min. ` +
+          'Past 10,000 users the L1 is full and evicts, so further users exercise eviction, not growth.',
+      );
+    } else {
+      out.push(`- **${row.scenario} — ${row.metric}:** ${row.value} (target ${row.target}).`);
+    }
+  }
+  return out.length ? out : ['- None: every target is met in this run.'];
+}
+
+export function renderMarkdown(r: BenchResults, rows: ResultRow[]): string {
+  const m = r.meta;
+  const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' / ');
+  return `# Benchmarks
+
+Generated by \`npm run bench\` (\`tools/bench\`) on ${m.date} — ${m.mode} run, ${m.durationSeconds} s.
+Machine: ${m.cores} cores (${m.cpu}), Node ${m.node}; load average (1/5/15 min) ${load(m.loadAverageBefore)}
+before and ${load(m.loadAverageAfter)} after (other work was running on the machine). Figures are
+ratios measured in one run; absolute numbers move with the load, the ratios less so. No
+threshold is asserted: the bench fails only when a scenario errors (e.g. a non-2xx answer).
+
+![ratios to baseline](benchmarks.svg)
+
+${markdownTable(rows)}
+
+## Targets missed: gaps and causes
+
+${gaps(r, rows).join('\n')}
+
+## How each figure is measured
+
+1. **Validation** — \`createTokenValidator\` with a warm key cache (\`validate()\` and
+   \`validateSync()\`) on a ~${r.validation.tokenBytes}-byte Entra v2 token vs one raw RS256
+   \`crypto.verify\` with a KeyObject, and \`jsonwebtoken.verify\` with a KeyObject and with a PEM
+   string; same process, ${r.validation.rounds} interleaved rounds of ${fmt(r.validation.iterations)}
+   calls, median round per case.
+2. **Warm path** — \`GET /api/subscriptions\` with a cached OBO token against the API's esbuild
+   bundle vs two bare proxies written in the bench (Express, and plain \`node:http\`) that forward
+   to the same ARM emulator with a pre-obtained ARM token and follow \`nextLink\`, with the same
+   keep-alive https agent settings as the API's ArmClient (keepAlive, maxSockets 256, emulator
+   CA). autocannon, ${r.warm[0]?.connections} connections, ${r.warm[0]?.duration} s per run, runs
+   interleaved A, B, C × ${r.warm[0]?.rounds}, medians. Every server is its own child process
+   (emulator, API, each proxy), so autocannon in the bench process does not share an event loop
+   with what it measures; on 2 cores they still share CPU.
+   Rounds (req/s): ${r.warm.map((w) => w.targets.map((t) => `${w.user} ${t.name}: ${t.runs.join(', ')}`).join('; ')).join('; ')}.
+3. **Cold OBO** — ${fmt(r.cold.users)} distinct seeded users (tokens minted through the emulator's
+   control plane), each one's first call, ${r.cold.concurrency} in flight; the baseline is the
+   emulator's own OBO issuance rate (autocannon on its token endpoint, 10 connections).
+4. **Burst** — ${r.burst.concurrent} concurrent first calls carrying one new user token; the
+   emulator's token-endpoint counter before/after.
+5. **Memory** — distinct users (token minted, then first call) through the API, 16 in flight,
+   time-boxed; RSS of the API process from \`/proc/<pid>/status\` (VmRSS), sampled every 250 ms
+   for the peak. Bound = RSS before + L1 max bytes (64 MiB, \`OBO_CACHE_MAX_BYTES\`) + 64 MiB slack
+   (V8 heap growth, GC headroom, sockets) = ${fmt(rssBound(r.memory) / MiB)} MiB. The L1 holds at
+   most 10,000 entries (\`OBO_CACHE_MAX_ENTRIES\`); the API exposes no entry-count metric, so the
+   entries figure is the configured bound, not a reading.
+6. **Steady state** — ${fmt(r.steady.requests)} warm requests; the emulator's JWKS and token
+   counters before/after (ARM calls in the same window: ${fmt(r.steady.armCalls)}).
+7. **Sign-in** — the web bundle's \`/login\` → the emulator's authorize page → login form post →
+   callback (\`/auth/redirect\`, code redemption by MSAL) with a cookie jar, sequentially; the
+   emulator seed's web redirect URI points at the bench's web port.
+`;
+}

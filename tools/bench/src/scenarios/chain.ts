@@ -1,0 +1,257 @@
+/** Scenarios over the running chain: emulator, API, proxies, web (all child processes). */
+import http from 'node:http';
+import { EMULATOR_DEFAULTS } from '@obo/config';
+import { pool, request } from '../http';
+import { rssBytes } from '../processes';
+import { benchUserId, type Emulator, type Server } from '../stack';
+import { median, summarize, type LatencySummary } from '../stats';
+import { load, type LoadResult } from './autocannon';
+
+export interface WarmTarget {
+  name: string;
+  url: string;
+}
+
+export interface WarmResult {
+  user: string;
+  pages: number;
+  connections: number;
+  duration: number;
+  rounds: number;
+  /** Per target: median over rounds of req/s, p50, p99 (ms), and every round's req/s. */
+  targets: { name: string; requestsPerSecond: number; p50: number; p99: number; runs: number[] }[];
+}
+
+/** A, B, C, A, B, C … same user token, same concurrency; medians over the rounds. */
+export async function warmPath(
+  targets: WarmTarget[],
+  userToken: string,
+  user: string,
+  pages: number,
+  options: { connections: number; duration: number; rounds: number },
+): Promise<WarmResult> {
+  const headers = { authorization: `Bearer ${userToken}` };
+  // Warm every target (caches, JIT, sockets) before measuring.
+  for (const t of targets) {
+    await load({ url: `${t.url}/api/subscriptions`, connections: options.connections, amount: 200, headers });
+  }
+  const runs = targets.map((): LoadResult[] => []);
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [i, t] of targets.entries()) {
+      runs[i].push(
+        await load({
+          url: `${t.url}/api/subscriptions`,
+          connections: options.connections,
+          duration: options.duration,
+          headers,
+        }),
+      );
+    }
+  }
+  return {
+    user,
+    pages,
+    connections: options.connections,
+    duration: options.duration,
+    rounds: options.rounds,
+    targets: targets.map((t, i) => ({
+      name: t.name,
+      requestsPerSecond: median(runs[i].map((r) => r.requestsPerSecond)),
+      p50: median(runs[i].map((r) => r.p50)),
+      p99: median(runs[i].map((r) => r.p99)),
+      runs: runs[i].map((r) => Math.round(r.requestsPerSecond)),
+    })),
+  };
+}
+
+async function getSubscriptions(api: Server, token: string, agent: http.Agent): Promise<number> {
+  const started = performance.now();
+  const reply = await request(`${api.url}/api/subscriptions`, {
+    agent,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (reply.status !== 200) {
+    throw new Error(`GET /api/subscriptions → ${reply.status}: ${reply.body.slice(0, 300)}`);
+  }
+  return performance.now() - started;
+}
+
+/** Mints user tokens for bench users [from, from + count) through the control plane. */
+export async function mintUsers(emu: Emulator, from: number, count: number): Promise<string[]> {
+  const tokens: string[] = new Array<string>(count);
+  await pool(count, 8, async (i) => {
+    const oid = benchUserId(from + i);
+    tokens[i] = await emu.userToken(oid, `bench${from + i}@${EMULATOR_DEFAULTS.tenantDomain}`);
+  });
+  return tokens;
+}
+
+export interface ColdResult {
+  users: number;
+  concurrency: number;
+  usersPerSecond: number;
+  latency: LatencySummary;
+  oboCalls: number;
+}
+
+/** Distinct users, each one's first call (a real OBO exchange at the emulator). */
+export async function coldObo(
+  emu: Emulator,
+  api: Server,
+  tokens: string[],
+  concurrency: number,
+): Promise<ColdResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const before = await emu.counters();
+  const latencies: number[] = [];
+  const started = performance.now();
+  await pool(tokens.length, concurrency, async (i) => {
+    latencies.push(await getSubscriptions(api, tokens[i], agent));
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const after = await emu.counters();
+  agent.destroy();
+  return {
+    users: tokens.length,
+    concurrency,
+    usersPerSecond: tokens.length / seconds,
+    latency: summarize(latencies),
+    oboCalls: after.token.on_behalf_of - before.token.on_behalf_of,
+  };
+}
+
+/** The emulator's own OBO issuance rate: its token endpoint hammered directly. */
+export async function tokenEndpointRate(
+  emu: Emulator,
+  assertion: string,
+  connections: number,
+  duration: number,
+): Promise<LoadResult> {
+  return load({
+    url: emu.tokenUrl,
+    method: 'POST',
+    connections,
+    duration,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: emu.oboForm(assertion),
+  });
+}
+
+export interface BurstResult {
+  concurrent: number;
+  ok: number;
+  oboCalls: number;
+  latency: LatencySummary;
+}
+
+/** N concurrent first calls with one new user token. */
+export async function burst(emu: Emulator, api: Server, token: string, n: number): Promise<BurstResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  // Open the sockets first so the N requests really arrive together.
+  await Promise.all(
+    Array.from({ length: n }, () => request(`${api.url}/healthz`, { agent })),
+  );
+  const before = await emu.counters();
+  const latencies = await Promise.all(
+    Array.from({ length: n }, () => getSubscriptions(api, token, agent)),
+  );
+  const after = await emu.counters();
+  agent.destroy();
+  return {
+    concurrent: n,
+    ok: latencies.length,
+    oboCalls: after.token.total - before.token.total,
+    latency: summarize(latencies),
+  };
+}
+
+export interface SteadyResult {
+  requests: number;
+  jwksFetches: number;
+  tokenCalls: number;
+  armCalls: number;
+}
+
+/** Warm requests; JWKS and token-endpoint calls counted by the emulator. */
+export async function steadyState(
+  emu: Emulator,
+  api: Server,
+  token: string,
+  requests: number,
+): Promise<SteadyResult> {
+  const before = await emu.counters();
+  await load({
+    url: `${api.url}/api/subscriptions`,
+    connections: 10,
+    amount: requests,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const after = await emu.counters();
+  return {
+    requests,
+    jwksFetches: after.jwks - before.jwks,
+    tokenCalls: after.token.total - before.token.total,
+    armCalls: after.arm.total - before.arm.total,
+  };
+}
+
+export interface MemoryResult {
+  targetUsers: number;
+  users: number;
+  seconds: number;
+  usersPerSecond: number;
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  rssPeakBytes: number;
+  timeLimited: boolean;
+}
+
+/**
+ * Distinct users through the API (mint a token, first call), bounded by `users` and
+ * `maxSeconds`; the API's RSS sampled before, during (peak) and after.
+ */
+export async function memory(
+  emu: Emulator,
+  api: Server,
+  firstUser: number,
+  users: number,
+  maxSeconds: number,
+  concurrency: number,
+): Promise<MemoryResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const rssBeforeBytes = rssBytes(api.child.pid);
+  let rssPeakBytes = rssBeforeBytes;
+  const sampler = setInterval(() => {
+    rssPeakBytes = Math.max(rssPeakBytes, rssBytes(api.child.pid));
+  }, 250);
+  const started = performance.now();
+  const deadline = Date.now() + maxSeconds * 1000;
+  let done: number;
+  try {
+    done = await pool(
+      users,
+      concurrency,
+      async (i) => {
+        const oid = benchUserId(firstUser + i);
+        const token = await emu.userToken(oid, `bench${firstUser + i}@${EMULATOR_DEFAULTS.tenantDomain}`);
+        await getSubscriptions(api, token, agent);
+      },
+      deadline,
+    );
+  } finally {
+    clearInterval(sampler);
+    agent.destroy();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const rssAfterBytes = rssBytes(api.child.pid);
+  return {
+    targetUsers: users,
+    users: done,
+    seconds,
+    usersPerSecond: done / seconds,
+    rssBeforeBytes,
+    rssAfterBytes,
+    rssPeakBytes: Math.max(rssPeakBytes, rssAfterBytes),
+    timeLimited: done < users,
+  };
+}
