@@ -14,6 +14,7 @@ import { armRoutes } from './routes/arm';
 import { authorizeRoutes } from './routes/authorize';
 import { controlRoutes } from './routes/control';
 import { discoveryRoutes } from './routes/discovery';
+import { graphRoutes } from './routes/graph';
 import { logoutRoutes } from './routes/logout';
 import { tokenRoutes } from './routes/token';
 import { loadSeed } from './seed/load';
@@ -85,6 +86,7 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   app.use(authorizeRoutes(context));
   app.use(logoutRoutes(context));
   app.use('/arm', armRoutes(context));
+  app.use('/graph', graphRoutes(context));
   if (context.controlPlane) app.use('/_emulator', controlRoutes(controls));
   app.use((req, res) => {
     const tenant = req.path.split('/')[1] ?? '';

@@ -30,8 +30,25 @@ const normalise = (id: string) => id.toLowerCase().replace(/\/+$/, '');
 /** Read-only views of the seed plus the consents users give at run time. */
 export class Directory {
   private readonly consents = new Map<string, Set<string>>();
+  /** Clients whose `requiredResourceAccess` is admin-consented (apps registered through Graph). */
+  private readonly adminConsented = new Set<string>();
 
   constructor(readonly seed: Seed) {}
+
+  /** Registers a new app (Graph `POST /applications`); its client id must be new. */
+  addApp(app: SeedApp, options: { adminConsented?: boolean } = {}): void {
+    if (this.app(app.clientId)) throw new Error(`an app with client id ${app.clientId} exists`);
+    this.seed.apps.push(app);
+    if (options.adminConsented) this.adminConsented.add(app.clientId.toLowerCase());
+  }
+
+  /** Changes a registered app in place (Graph `PATCH`); the client id cannot change. */
+  updateApp(clientId: string, changes: Partial<SeedApp>): SeedApp {
+    const app = this.app(clientId);
+    if (!app) throw new Error(`no app with client id ${clientId}`);
+    Object.assign(app, { ...changes, clientId: app.clientId });
+    return app;
+  }
 
   get tenantId(): string {
     return this.seed.tenant.id;
@@ -194,6 +211,8 @@ export class Directory {
         scopes.push(...grant.scopes);
       }
     }
+    if (this.adminConsented.has(client.clientId.toLowerCase()))
+      scopes.push(...this.requiredScopes(client, resource));
     const given = this.consents.get(consentKey(user, client, resource));
     if (given) scopes.push(...given);
     return scopes;

@@ -1,0 +1,191 @@
+import { EMULATOR_DEFAULTS } from '@obo/config';
+import request from 'supertest';
+import { createEmulatorApp } from '../app';
+import { ARM_APP_ID } from './graph';
+
+/** The Graph subset behind `tools/dev/src/register-apps`: protocol, auth, and live effect. */
+describe('Graph /graph/v1.0 (applications, service principals)', () => {
+  const { app } = createEmulatorApp({ publicUrl: 'https://localhost:8443' });
+  const tenant = EMULATOR_DEFAULTS.tenantId;
+  const USER_IMPERSONATION = '41094075-9dad-400e-a0bd-54e686782033';
+  let token = '';
+
+  const tokenRequest = (form: Record<string, string>) =>
+    request(app).post(`/${tenant}/oauth2/v2.0/token`).type('form').send(form);
+  const graph = () => ({
+    get: (path: string) => request(app).get(`/graph/v1.0${path}`).auth(token, { type: 'bearer' }),
+    post: (path: string, body: object) =>
+      request(app).post(`/graph/v1.0${path}`).auth(token, { type: 'bearer' }).send(body),
+    patch: (path: string, body: object) =>
+      request(app).patch(`/graph/v1.0${path}`).auth(token, { type: 'bearer' }).send(body),
+  });
+
+  beforeAll(async () => {
+    // A delegated Graph token for a tenant user (any user may register apps, as in Entra).
+    const res = await tokenRequest({
+      grant_type: 'password',
+      client_id: EMULATOR_DEFAULTS.web.clientId,
+      client_secret: EMULATOR_DEFAULTS.web.clientSecret,
+      scope: 'https://graph.microsoft.com/User.Read',
+      username: EMULATOR_DEFAULTS.devUser,
+      password: EMULATOR_DEFAULTS.devPassword,
+    }).expect(200);
+    token = res.body.access_token as string;
+  });
+
+  it('refuses requests without a Graph token (401) and app-only tokens without the role (403)', async () => {
+    const none = await request(app).get('/graph/v1.0/applications').expect(401);
+    expect(none.body.error.code).toBe('InvalidAuthenticationToken');
+
+    const api = await tokenRequest({
+      grant_type: 'password',
+      client_id: EMULATOR_DEFAULTS.web.clientId,
+      client_secret: EMULATOR_DEFAULTS.web.clientSecret,
+      scope: `api://${EMULATOR_DEFAULTS.api.clientId}/access_as_user`,
+      username: EMULATOR_DEFAULTS.devUser,
+      password: EMULATOR_DEFAULTS.devPassword,
+    }).expect(200);
+    await request(app)
+      .get('/graph/v1.0/applications')
+      .auth(api.body.access_token, { type: 'bearer' })
+      .expect(401);
+
+    const daemon = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: '0b0e0000-0000-4000-8000-000000000301',
+      client_secret: 'obo-daemon-dev-secret-not-for-production',
+      scope: 'https://graph.microsoft.com/.default',
+    }).expect(200);
+    const denied = await request(app)
+      .get('/graph/v1.0/applications')
+      .auth(daemon.body.access_token, { type: 'bearer' })
+      .expect(403);
+    expect(denied.body.error.code).toBe('Authorization_RequestDenied');
+  });
+
+  it('lists the tenant’s own apps by displayName, never first-party ones', async () => {
+    const res = await graph().get(`/applications?$filter=displayName eq 'OBO API'`).expect(200);
+    expect(res.body.value).toHaveLength(1);
+    const api = res.body.value[0];
+    expect(api).toMatchObject({
+      appId: EMULATOR_DEFAULTS.api.clientId,
+      identifierUris: [`api://${EMULATOR_DEFAULTS.api.clientId}`],
+      api: {
+        requestedAccessTokenVersion: 2,
+        knownClientApplications: [EMULATOR_DEFAULTS.web.clientId],
+      },
+    });
+    expect(api.requiredResourceAccess).toContainEqual({
+      resourceAppId: ARM_APP_ID,
+      resourceAccess: [{ id: USER_IMPERSONATION, type: 'Scope' }],
+    });
+    expect(JSON.stringify(api)).not.toContain(EMULATOR_DEFAULTS.api.clientSecret);
+    const all = await graph().get('/applications').expect(200);
+    expect(all.body.value.map((a: { appId: string }) => a.appId)).not.toContain(ARM_APP_ID);
+    await graph().get(`/applications?$filter=startswith(displayName,'O')`).expect(400);
+  });
+
+  it('creates, updates and adds a secret to an app that then signs users in and does OBO', async () => {
+    const scopeId = 'a1b2c3d4-0000-4000-8000-000000000001';
+    const created = await graph().post('/applications', { displayName: 'Graph API' }).expect(201);
+    const apiApp = created.body as { id: string; appId: string };
+    await graph()
+      .patch(`/applications/${apiApp.id}`, {
+        identifierUris: [`api://${apiApp.appId}`],
+        api: {
+          requestedAccessTokenVersion: 2,
+          oauth2PermissionScopes: [
+            { id: scopeId, value: 'access_as_user', type: 'User', isEnabled: true },
+          ],
+        },
+        requiredResourceAccess: [
+          {
+            resourceAppId: ARM_APP_ID,
+            resourceAccess: [{ id: USER_IMPERSONATION, type: 'Scope' }],
+          },
+        ],
+      })
+      .expect(204);
+    const webApp = (
+      await graph()
+        .post('/applications', {
+          displayName: 'Graph Web',
+          web: { redirectUris: ['http://localhost:5000/auth/redirect'] },
+          requiredResourceAccess: [
+            { resourceAppId: apiApp.appId, resourceAccess: [{ id: scopeId, type: 'Scope' }] },
+          ],
+        })
+        .expect(201)
+    ).body as { id: string; appId: string };
+    await graph()
+      .patch(`/applications/${apiApp.id}`, { api: { knownClientApplications: [webApp.appId] } })
+      .expect(204);
+
+    // A bad permission id changes nothing.
+    const bad = await graph()
+      .patch(`/applications/${webApp.id}`, {
+        displayName: 'renamed',
+        requiredResourceAccess: [
+          { resourceAppId: ARM_APP_ID, resourceAccess: [{ id: scopeId, type: 'Scope' }] },
+        ],
+      })
+      .expect(400);
+    expect(bad.body.error.code).toBe('Request_BadRequest');
+    const read = await graph().get(`/applications/${webApp.id}`).expect(200);
+    expect(read.body.displayName).toBe('Graph Web');
+    expect(read.body.requiredResourceAccess[0].resourceAccess[0].id).toBe(scopeId);
+
+    const webSecret = (await graph().post(`/applications/${webApp.id}/addPassword`, {}).expect(200))
+      .body as { secretText: string; hint: string };
+    const apiSecret = (await graph().post(`/applications/${apiApp.id}/addPassword`, {}).expect(200))
+      .body as { secretText: string };
+    expect(webSecret.hint).toBe(webSecret.secretText.slice(0, 3));
+    const listed = await graph().get(`/applications/${webApp.id}`).expect(200);
+    expect(listed.body.passwordCredentials).toHaveLength(1);
+    expect(JSON.stringify(listed.body)).not.toContain(webSecret.secretText);
+
+    // Service principals: none until created, then one; a second create conflicts.
+    const sp = () => graph().get(`/servicePrincipals?$filter=appId eq '${webApp.appId}'`);
+    expect((await sp().expect(200)).body.value).toEqual([]);
+    await graph().post('/servicePrincipals', { appId: webApp.appId }).expect(201);
+    expect((await sp().expect(200)).body.value).toHaveLength(1);
+    await graph().post('/servicePrincipals', { appId: webApp.appId }).expect(409);
+
+    // Live registrations: a user token for the new API, then OBO to ARM with the new API.
+    const user = await tokenRequest({
+      grant_type: 'password',
+      client_id: webApp.appId,
+      client_secret: webSecret.secretText,
+      scope: `api://${apiApp.appId}/access_as_user`,
+      username: EMULATOR_DEFAULTS.devUser,
+      password: EMULATOR_DEFAULTS.devPassword,
+    }).expect(200);
+    const obo = await tokenRequest({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      requested_token_use: 'on_behalf_of',
+      client_id: apiApp.appId,
+      client_secret: apiSecret.secretText,
+      assertion: user.body.access_token,
+      scope: 'https://management.azure.com/user_impersonation',
+    }).expect(200);
+    const arm = await request(app)
+      .get('/arm/subscriptions?api-version=2022-12-01')
+      .auth(obo.body.access_token, { type: 'bearer' })
+      .expect(200);
+    expect(arm.body.value.length).toBeGreaterThan(0);
+  });
+
+  it('answers unknown ids with 404 and bad JSON with 400, in Graph’s error shape', async () => {
+    const missing = await graph()
+      .get('/applications/00000000-0000-4000-8000-000000000000')
+      .expect(404);
+    expect(missing.body.error).toMatchObject({ code: 'Request_ResourceNotFound' });
+    expect(missing.body.error.innerError['request-id']).toBeDefined();
+    await request(app)
+      .post('/graph/v1.0/applications')
+      .auth(token, { type: 'bearer' })
+      .set('content-type', 'application/json')
+      .send('{"displayName":')
+      .expect(400);
+  });
+});
