@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { EmulatorContext } from './context';
 import { createControls, type EmulatorControls } from './controls';
+import { customerRoutes } from './customer/routes';
+import { CustomerTenant } from './customer/tenant';
 import { emptyCounters } from './counters';
 import { Directory } from './directory';
 import { aad, AadError } from './errors';
@@ -37,6 +39,8 @@ export interface EmulatorAppOptions {
   now?: () => number;
   /** PEM of the initial token-signing key. Default: a new key. */
   signingKeyPem?: string;
+  /** JSON file keeping the B2C tenant's users (sign-ups, changes) across restarts. Default none. */
+  b2cUsersFile?: string;
 }
 
 /** The emulator as an Express app without a listening port (for supertest). */
@@ -81,6 +85,11 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   app.get('/', (_req, res) => res.json(home(context)));
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.use(identityHeaders());
+  const customerTenants = [
+    ...(seed.b2c ? [new CustomerTenant('b2c', seed.b2c, options.b2cUsersFile)] : []),
+    ...(seed.ciam ? [new CustomerTenant('ciam', seed.ciam)] : []),
+  ];
+  if (customerTenants.length > 0) app.use(customerRoutes(context, customerTenants));
   app.use(discoveryRoutes(context));
   app.use(tokenRoutes(context));
   app.use(authorizeRoutes(context));

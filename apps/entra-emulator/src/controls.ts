@@ -98,5 +98,15 @@ export function publicSeed(seed: Seed): unknown {
     ...seed,
     apps: seed.apps.map(({ secrets, ...app }) => ({ ...app, secretCount: secrets.length })),
     users: seed.users.map(({ password: _password, ...user }) => user),
+    b2c: seed.b2c && redactCustomer(seed.b2c),
+    ciam: seed.ciam && redactCustomer(seed.ciam),
+  };
+}
+
+function redactCustomer<T extends NonNullable<Seed['ciam']>>(tenant: T) {
+  return {
+    ...tenant,
+    apps: tenant.apps.map(({ secrets, ...app }) => ({ ...app, secretCount: secrets.length })),
+    users: tenant.users.map(({ password: _password, ...user }) => user),
   };
 }

@@ -37,6 +37,8 @@ export interface StartEmulatorOptions {
   logger?: false | Logger;
   /** Clock in epoch ms. Default `Date.now`. */
   now?: () => number;
+  /** JSON file keeping B2C users across restarts. Default env `EMULATOR_B2C_USERS_FILE`, else none. */
+  b2cUsersFile?: string;
 }
 
 /** A started emulator. */
@@ -121,6 +123,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       logger: options.logger,
       now: options.now,
       signingKeyPem: signingKey(dataDir),
+      b2cUsersFile: options.b2cUsersFile ?? (process.env.EMULATOR_B2C_USERS_FILE || undefined),
     });
   } catch (err) {
     await Promise.all(servers.map(close));

@@ -80,6 +80,49 @@ const conditionalAccessSchema = z.object({
   resources: z.array(z.string()).min(1),
 });
 
+/** An app registered in a B2C or External ID (CIAM) tenant. */
+const customerAppSchema = z.object({
+  displayName: z.string().min(1),
+  clientId: guid,
+  secrets: z.array(z.string().min(1)).default([]),
+  redirectUris: z.array(z.string()).default([]),
+  postLogoutRedirectUris: z.array(z.string()).default([]),
+  /** Identifier URI of an API app, e.g. `https://obodevb2c.onmicrosoft.com/api`. */
+  identifierUri: z.string().optional(),
+  /** Scope values the app exposes (e.g. `demo.read`); full scope: `{identifierUri}/{value}`. */
+  scopes: z.array(z.string()).default([]),
+});
+
+/** A local account (email + password) of a B2C or CIAM tenant. */
+const customerUserSchema = z.object({
+  id: guid,
+  email: z.string().includes('@'),
+  password: z.string().min(1),
+  displayName: z.string().min(1),
+});
+
+const customerTenantShape = {
+  /** The tenant name: `obodevb2c` for `obodevb2c.onmicrosoft.com`. */
+  tenantName: z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, 'expected a tenant name (contoso)'),
+  tenantId: guid,
+  displayName: z.string().min(1).default('Customer tenant'),
+  apps: z.array(customerAppSchema).default([]),
+  users: z.array(customerUserSchema).default([]),
+};
+
+/** Azure AD B2C: user flows (policies) at `/{tenant}.onmicrosoft.com/{policy}/...`. */
+const b2cSchema = z.object({
+  ...customerTenantShape,
+  policies: z.object({
+    signUpSignIn: z.string().min(1).default('B2C_1_susi'),
+    editProfile: z.string().min(1).optional(),
+    resetPassword: z.string().min(1).optional(),
+  }),
+});
+
+/** Microsoft Entra External ID (CIAM): `/{tenant}.onmicrosoft.com/...`, no policies. */
+const ciamSchema = z.object(customerTenantShape);
+
 /** The emulator's directory: one tenant with its apps, users, consents and subscriptions. */
 export const seedSchema = z.object({
   tenant: z.object({
@@ -91,6 +134,10 @@ export const seedSchema = z.object({
   users: z.array(userSchema).default([]),
   grants: z.array(grantSchema).default([]),
   conditionalAccess: z.array(conditionalAccessSchema).default([]),
+  /** An optional Azure AD B2C tenant served by the same server. */
+  b2c: b2cSchema.optional(),
+  /** An optional External ID (CIAM) tenant served by the same server. */
+  ciam: ciamSchema.optional(),
 });
 
 /** A validated seed (defaults applied). */
@@ -101,3 +148,7 @@ export type SeedApp = Seed['apps'][number];
 export type SeedUser = Seed['users'][number];
 export type SeedSubscription = SeedUser['subscriptions'][number];
 export type SeedFederatedCredential = SeedApp['federatedCredentials'][number];
+export type SeedB2c = NonNullable<Seed['b2c']>;
+export type SeedCiam = NonNullable<Seed['ciam']>;
+export type SeedCustomerApp = SeedB2c['apps'][number];
+export type SeedCustomerUser = SeedB2c['users'][number];

@@ -97,6 +97,44 @@ export class EmulatorBrowser {
     throw new Error('Sign-in did not finish within 10 steps.');
   }
 
+  /**
+   * Posts the form on `page` (its hidden fields plus `values`): for the B2C/CIAM sign-up,
+   * password-reset and edit-profile pages, whose fields `signIn` does not know.
+   */
+  submit(page: BrowserResponse, pageUrl: string, values: Record<string, string>) {
+    const form = parseForm(page.body);
+    if (page.status !== 200 || !form) {
+      throw new Error(`No form on HTTP ${page.status}: ${textOf(page.body).slice(0, 300)}`);
+    }
+    return this.post(new URL(form.action, pageUrl).toString(), { ...form.fields, ...values });
+  }
+
+  /** The absolute URL of the link with `id` on `page` (e.g. `createAccount`, `forgotPassword`). */
+  link(page: BrowserResponse, id: string, pageUrl: string): string {
+    const href = new RegExp(`<a id="${id}" href="([^"]*)"`).exec(page.body)?.[1];
+    if (href === undefined) throw new Error(`No link #${id} on the page.`);
+    return new URL(unescapeHtml(href), pageUrl).toString();
+  }
+
+  /**
+   * Follows the emulator's redirects from `res` until it hands the browser back to the client;
+   * throws when a page (e.g. a form with an error) comes first.
+   */
+  async finish(res: BrowserResponse, pageUrl: string): Promise<SignInResult> {
+    const origin = new URL(pageUrl).origin;
+    for (let step = 0; step < 10; step++) {
+      if (res.status !== 302 && res.status !== 303) {
+        throw new Error(
+          `Expected a redirect, got HTTP ${res.status}: ${textOf(res.body).slice(0, 300)}`,
+        );
+      }
+      const target = new URL(String(res.headers.location), origin);
+      if (target.origin !== origin) return resultFrom(target);
+      res = await this.get(target.toString());
+    }
+    throw new Error('Too many redirects.');
+  }
+
   private send(url: string, method: 'GET' | 'POST', body?: string): Promise<BrowserResponse> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { Accept: 'text/html' };

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SeedB2c, SeedCiam, SeedCustomerApp, SeedCustomerUser } from '../seed/schema';
+
+/** Which kind of customer tenant: Azure AD B2C (user flows) or External ID (CIAM). */
+export type CustomerKind = 'b2c' | 'ciam';
+
+/** The user flow a B2C request runs; CIAM has only sign-up/sign-in. */
+export type PolicyKind = 'signUpSignIn' | 'editProfile' | 'resetPassword';
+
+/**
+ * A B2C or CIAM tenant and its local accounts. Users signed up (or changed) while the emulator
+ * runs live for its lifetime, and in `usersFile` when one is given (read at start, rewritten
+ * on every change) so they survive restarts.
+ */
+export class CustomerTenant {
+  readonly name: string;
+  readonly id: string;
+  readonly displayName: string;
+  readonly apps: SeedCustomerApp[];
+  readonly policies: Partial<Record<PolicyKind, string>>;
+  private readonly users = new Map<string, SeedCustomerUser>();
+
+  constructor(
+    readonly kind: CustomerKind,
+    seed: SeedB2c | SeedCiam,
+    private readonly usersFile?: string,
+  ) {
+    this.name = seed.tenantName.toLowerCase();
+    this.id = seed.tenantId.toLowerCase();
+    this.displayName = seed.displayName;
+    this.apps = seed.apps;
+    this.policies = 'policies' in seed ? seed.policies : { signUpSignIn: undefined };
+    for (const user of seed.users) this.users.set(user.id, { ...user });
+    if (usersFile && existsSync(usersFile)) {
+      const saved = JSON.parse(readFileSync(usersFile, 'utf8')) as { users?: SeedCustomerUser[] };
+      for (const user of saved.users ?? []) this.users.set(user.id, user);
+    }
+  }
+
+  /** `{name}.onmicrosoft.com`. */
+  get domain(): string {
+    return `${this.name}.onmicrosoft.com`;
+  }
+
+  /** True for the tenant's domain or id (case-insensitive). */
+  matches(segment: string): boolean {
+    const s = segment.toLowerCase();
+    return s === this.domain || s === this.id;
+  }
+
+  /** The kind of a B2C policy name (case-insensitive), or undefined for an unknown one. */
+  policyKind(policy: string): PolicyKind | undefined {
+    const p = policy.toLowerCase();
+    return (Object.keys(this.policies) as PolicyKind[]).find(
+      (k) => this.policies[k]?.toLowerCase() === p,
+    );
+  }
+
+  app(clientId: unknown): SeedCustomerApp | undefined {
+    if (typeof clientId !== 'string') return undefined;
+    return this.apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
+  }
+
+  /** The API app whose full scope (`{identifierUri}/{value}`) is `scope`. */
+  apiScope(scope: string): { app: SeedCustomerApp; value: string } | undefined {
+    for (const app of this.apps) {
+      if (!app.identifierUri) continue;
+      const prefix = `${app.identifierUri.replace(/\/+$/, '')}/`;
+      if (!scope.toLowerCase().startsWith(prefix.toLowerCase())) continue;
+      const value = scope.slice(prefix.length);
+      if (app.scopes.includes(value)) return { app, value };
+    }
+    return undefined;
+  }
+
+  user(id: string): SeedCustomerUser | undefined {
+    return this.users.get(id);
+  }
+
+  userByEmail(email: string): SeedCustomerUser | undefined {
+    const e = email.trim().toLowerCase();
+    return [...this.users.values()].find((u) => u.email.toLowerCase() === e);
+  }
+
+  /** Creates a local account; throws when the email is taken. */
+  addUser(input: { email: string; password: string; displayName: string }): SeedCustomerUser {
+    if (this.userByEmail(input.email)) throw new Error('A user with this email already exists.');
+    const user = { id: randomUUID(), ...input, email: input.email.trim() };
+    this.users.set(user.id, user);
+    this.save();
+    return user;
+  }
+
+  updateUser(id: string, change: Partial<Pick<SeedCustomerUser, 'password' | 'displayName'>>) {
+    const user = this.users.get(id);
+    if (!user) return;
+    Object.assign(user, change);
+    this.save();
+  }
+
+  private save(): void {
+    if (!this.usersFile) return;
+    mkdirSync(dirname(this.usersFile), { recursive: true });
+    writeFileSync(this.usersFile, JSON.stringify({ users: [...this.users.values()] }, null, 2), {
+      mode: 0o600,
+    });
+  }
+}
