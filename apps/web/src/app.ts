@@ -19,6 +19,7 @@ import {
   type RedisClientLike,
 } from './middleware/session';
 import { authRoutes } from './routes/auth';
+import { b2cRoutes } from './routes/b2c';
 import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
 import { journeyRoutes } from './routes/journey';
@@ -105,6 +106,7 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
   app.use(homeRoutes(ctx));
   app.use(authRoutes(ctx));
   app.use(profileRoutes(ctx));
+  app.use(b2cRoutes(ctx));
   app.use(subscriptionRoutes(ctx));
   if (config.tokenJourney) app.use(journeyRoutes(ctx));
   app.use(notFound());

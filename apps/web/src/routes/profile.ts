@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { authorityFor } from '../auth/authority';
 import type { WebContext } from '../context';
 
 /** Short explanations of the claims most ID tokens carry. */
@@ -27,6 +28,9 @@ export const CLAIM_DESCRIPTIONS: Record<string, string> = {
   login_hint: 'Opaque hint to sign this user in again.',
   sid: 'Session id of the user’s sign-in session.',
   xms_cc: 'Client capabilities this app declared (cp1: handles claims challenges).',
+  emails: 'B2C: the user’s e-mail addresses.',
+  tfp: 'B2C: the user flow (policy) that issued the token.',
+  newUser: 'B2C: true when the user signed up in this sign-in.',
 };
 
 const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp', 'auth_time']);
@@ -45,7 +49,11 @@ export function profileRoutes(ctx: WebContext): Router {
       value: formatClaim(name, value),
       description: CLAIM_DESCRIPTIONS[name] ?? '',
     }));
-    ctx.views.send(req, res, 200, 'profile', 'ID token details', { claims });
+    // B2C with an edit-profile user flow: a link that runs it and comes back here.
+    const editProfileUrl = authorityFor(ctx.config.identity, 'editProfile')
+      ? '/edit-profile'
+      : undefined;
+    ctx.views.send(req, res, 200, 'profile', 'ID token details', { claims, editProfileUrl });
   });
   return router;
 }

@@ -60,6 +60,9 @@ export const HOME = `<h1>On-Behalf-Of sample</h1>
 export const PROFILE = `<h1>ID token details</h1>
 <p>These claims come from the ID token the identity provider issued when you signed in.
 The token itself is never shown.</p>
+<% if (it.editProfileUrl) { %>
+<p><a class="button" id="editProfile" href="<%= it.editProfileUrl %>">Edit profile</a></p>
+<% } %>
 <div class="table-wrap">
 <table>
   <caption>Claims in your ID token</caption>

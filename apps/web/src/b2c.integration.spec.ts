@@ -1,0 +1,281 @@
+import { EmulatorBrowser, type RunningEmulator } from '@obo/entra-emulator';
+import request from 'supertest';
+import { createApp, type WebApp } from './app';
+import { silentLogger } from './test/config';
+import {
+  csrfTokenOf,
+  PASSWORD,
+  REDIRECT_URI,
+  startFakeApi,
+  startTestEmulator,
+  webConfigFor,
+  type FakeApi,
+} from './test/harness';
+
+/** The emulator's default-seed B2C and CIAM tenants (apps/entra-emulator/README.md). */
+const B2C = {
+  tenantName: 'obodevb2c',
+  webClientId: '0b0eb2c0-0000-4000-8000-000000000101',
+  webSecret: 'obo-b2c-web-dev-secret-not-for-production',
+  apiClientId: '0b0eb2c0-0000-4000-8000-000000000201',
+  scope: 'https://obodevb2c.onmicrosoft.com/api/demo.read',
+  user: 'erin@example.com',
+};
+const CIAM = {
+  webClientId: '0b0ec1a0-0000-4000-8000-000000000101',
+  webSecret: 'obo-ciam-web-dev-secret-not-for-production',
+  scope: 'api://0b0ec1a0-0000-4000-8000-000000000201/access_as_user',
+  user: 'frank@example.com',
+};
+
+/**
+ * Drives one browser through the emulator: `run` gets the authorize URL the app redirected
+ * to and returns the emulator's answer; the answer goes to the app's redirect path.
+ */
+async function viaEmulator(
+  agent: request.Agent,
+  start: request.Response,
+  run: (url: string) => Promise<{ redirectUri: string; params: Record<string, string> }>,
+): Promise<request.Response> {
+  expect(start.status).toBe(302);
+  const result = await run(start.headers.location as string);
+  expect(result.redirectUri).toBe(REDIRECT_URI);
+  return agent.get('/auth/redirect').query(result.params);
+}
+
+describe('web app in B2C mode (emulator B2C tenant)', () => {
+  let emu: RunningEmulator;
+  let fakeApi: FakeApi;
+  let web: WebApp;
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    fakeApi = await startFakeApi();
+    const config = webConfigFor(emu, fakeApi.url, {
+      B2C_TENANT_NAME: B2C.tenantName,
+      B2C_HOST: emu.url,
+      SIGNUPSIGNIN_USER_FLOW: 'B2C_1_susi',
+      EDITPROFILE_USER_FLOW: 'B2C_1_edit',
+      RESETPASSWORD_USER_FLOW: 'B2C_1_reset',
+      AZURE_CLIENT_ID: B2C.webClientId,
+      AZURE_CLIENT_SECRET: B2C.webSecret,
+      API_SCOPES: B2C.scope,
+    });
+    expect(config.identity.profile).toBe('b2c');
+    web = createApp(config, { logger: silentLogger });
+  });
+
+  afterAll(async () => {
+    await web?.close();
+    await fakeApi?.close();
+    await emu?.stop();
+  });
+
+  beforeEach(() => {
+    fakeApi.calls.length = 0;
+  });
+
+  const signIn = async (agent: request.Agent, browser: EmulatorBrowser, username: string) => {
+    const back = await viaEmulator(agent, await agent.get('/login'), (url) =>
+      browser.signIn(url, { username, password: PASSWORD }),
+    );
+    expect(back.status).toBe(302);
+    return back;
+  };
+
+  it('signs in with the sign-up/sign-in user flow; /profile shows tfp and an Edit profile link', async () => {
+    const agent = request.agent(web.app);
+    const start = await agent.get('/login');
+    expect(start.headers.location).toContain(
+      `${emu.url}/${B2C.tenantName}.onmicrosoft.com/b2c_1_susi/oauth2/v2.0/authorize`,
+    );
+    const back = await viaEmulator(agent, start, (url) =>
+      new EmulatorBrowser(emu.caCert).signIn(url, { username: B2C.user, password: PASSWORD }),
+    );
+    expect(back.headers.location).toBe('/');
+    const profile = await agent.get('/profile').expect(200);
+    expect(profile.text).toContain('Erin Example');
+    expect(profile.text).toContain('B2C_1_susi');
+    expect(profile.text).toContain('href="/edit-profile"');
+  });
+
+  it('signs up a new user, then shows the new account on /profile', async () => {
+    const agent = request.agent(web.app);
+    const browser = new EmulatorBrowser(emu.caCert);
+    const back = await viaEmulator(agent, await agent.get('/login'), async (url) => {
+      const login = await browser.get(url);
+      const signUpUrl = browser.link(login, 'createAccount', url);
+      const done = await browser.submit(await browser.get(signUpUrl), signUpUrl, {
+        email: 'web-signup@example.com',
+        newPassword: 'S1gn-up-passw0rd',
+        reenterPassword: 'S1gn-up-passw0rd',
+        displayName: 'Web Signup',
+      });
+      return browser.finish(done, signUpUrl);
+    });
+    expect(back.status).toBe(302);
+    const profile = await agent.get('/profile').expect(200);
+    expect(profile.text).toContain('Web Signup');
+    expect(profile.text).toContain('web-signup@example.com');
+    expect(profile.text).toContain('newUser');
+  });
+
+  it('edits the profile: /edit-profile runs B2C_1_edit and /profile shows the new name', async () => {
+    const agent = request.agent(web.app);
+    const browser = new EmulatorBrowser(emu.caCert);
+    await signIn(agent, browser, B2C.user);
+    const back = await viaEmulator(agent, await agent.get('/edit-profile'), async (url) => {
+      expect(url).toContain('/b2c_1_edit/oauth2/v2.0/authorize');
+      const edit = await browser.get(url);
+      return browser.finish(await browser.submit(edit, url, { displayName: 'Erin Edited' }), url);
+    });
+    expect(back.headers.location).toBe('/profile');
+    const profile = await agent.get('/profile').expect(200);
+    expect(profile.text).toContain('Erin Edited');
+    expect(profile.text).toContain('B2C_1_edit');
+  });
+
+  it('"Forgot your password?" (AADB2C90118) starts the reset user flow, then signs the user in', async () => {
+    const agent = request.agent(web.app);
+    const browser = new EmulatorBrowser(emu.caCert);
+    const toReset = await viaEmulator(agent, await agent.get('/login'), async (url) => {
+      const login = await browser.get(url);
+      return browser.finish(await browser.get(browser.link(login, 'forgotPassword', url)), url);
+    });
+    expect(toReset.status).toBe(302);
+    const resetUrl = toReset.headers.location as string;
+    expect(resetUrl).toContain('/b2c_1_reset/oauth2/v2.0/authorize');
+    const back = await viaEmulator(agent, toReset, async (url) => {
+      const emailPage = await browser.get(url);
+      const passwordPage = await browser.submit(emailPage, url, {
+        email: 'web-signup@example.com',
+      });
+      const done = await browser.submit(passwordPage, url, {
+        newPassword: 'R3set-passw0rd',
+        reenterPassword: 'R3set-passw0rd',
+      });
+      return browser.finish(done, url);
+    });
+    expect(back.headers.location).toBe('/');
+    const profile = await agent.get('/profile').expect(200);
+    expect(profile.text).toContain('Web Signup');
+    expect(profile.text).toContain('B2C_1_reset');
+  });
+
+  it('calls the API with a B2C access token (aud = API app, scp demo.read, tfp)', async () => {
+    const agent = request.agent(web.app);
+    await signIn(agent, new EmulatorBrowser(emu.caCert), B2C.user);
+    const page = await agent.get('/subscriptions').expect(200);
+    expect(page.text).toContain('Contoso Dev/Test');
+    expect(fakeApi.calls).toHaveLength(1);
+    expect(fakeApi.calls[0].claims).toMatchObject({
+      aud: B2C.apiClientId,
+      scp: 'demo.read',
+      tfp: 'B2C_1_susi',
+      iss: `${emu.url}/0b0eb2c0-0000-4000-8000-000000000001/v2.0/`,
+    });
+  });
+
+  it("shows B2C's OBO refusal (AADB2C90086) from the API clearly in the error panel", async () => {
+    const agent = request.agent(web.app);
+    await signIn(agent, new EmulatorBrowser(emu.caCert), B2C.user);
+    fakeApi.next((res) =>
+      res.writeHead(502, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          error: 'token_acquisition_failed',
+          error_description:
+            'AADB2C90086: The supplied grant_type [urn:ietf:params:oauth:grant-type:jwt-bearer] is not supported.',
+          correlationId: 'c-1',
+        }),
+      ),
+    );
+    const page = await agent.get('/subscriptions');
+    expect(page.text).toContain('role="alert"');
+    expect(page.text).toContain('AADB2C90086: The supplied grant_type');
+    expect(page.text).toContain('token_acquisition_failed');
+  });
+
+  it("signs out through the user flow's end-session endpoint", async () => {
+    const agent = request.agent(web.app);
+    const browser = new EmulatorBrowser(emu.caCert);
+    await signIn(agent, browser, B2C.user);
+    const home = await agent.get('/').expect(200);
+    const out = await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(home.text) ?? '' })
+      .expect(302);
+    const endSession = out.headers.location as string;
+    expect(endSession).toContain(
+      `${emu.url}/${B2C.tenantName}.onmicrosoft.com/B2C_1_susi/oauth2/v2.0/logout`,
+    );
+    const emuOut = await browser.get(endSession);
+    expect(emuOut.headers.location).toBe('http://localhost:3000/');
+    await agent.get('/profile').expect(401);
+  });
+});
+
+describe('web app in CIAM mode (emulator External ID tenant)', () => {
+  let emu: RunningEmulator;
+  let fakeApi: FakeApi;
+  let web: WebApp;
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    fakeApi = await startFakeApi();
+    const config = webConfigFor(emu, fakeApi.url, {
+      AUTHORITY: `${emu.url}/obodevciam.onmicrosoft.com`,
+      AZURE_CLIENT_ID: CIAM.webClientId,
+      AZURE_CLIENT_SECRET: CIAM.webSecret,
+      API_SCOPES: CIAM.scope,
+    });
+    expect(config.identity.profile).toBe('ciam');
+    web = createApp(config, { logger: silentLogger });
+  });
+
+  afterAll(async () => {
+    await web?.close();
+    await fakeApi?.close();
+    await emu?.stop();
+  });
+
+  it('signs up, shows the profile (no Edit profile link) and signs out', async () => {
+    const agent = request.agent(web.app);
+    const browser = new EmulatorBrowser(emu.caCert);
+    const back = await viaEmulator(agent, await agent.get('/login'), async (url) => {
+      const login = await browser.get(url);
+      const signUpUrl = browser.link(login, 'createAccount', url);
+      const done = await browser.submit(await browser.get(signUpUrl), signUpUrl, {
+        email: 'ciam-signup@example.com',
+        newPassword: 'C1am-passw0rd',
+        reenterPassword: 'C1am-passw0rd',
+        displayName: 'Ciam Signup',
+      });
+      return browser.finish(done, signUpUrl);
+    });
+    expect(back.headers.location).toBe('/');
+    const profile = await agent.get('/profile').expect(200);
+    expect(profile.text).toContain('Ciam Signup');
+    expect(profile.text).toContain('0b0ec1a0-0000-4000-8000-000000000001');
+    expect(profile.text).not.toContain('href="/edit-profile"');
+    await agent.get('/edit-profile').expect(404);
+    const out = await agent.get('/logout').expect(302);
+    expect(out.headers.location).toContain(
+      `${emu.url}/obodevciam.onmicrosoft.com/oauth2/v2.0/logout`,
+    );
+  });
+
+  it('signs in a seeded user and calls the API with a CIAM token', async () => {
+    const agent = request.agent(web.app);
+    await viaEmulator(agent, await agent.get('/login'), (url) =>
+      new EmulatorBrowser(emu.caCert).signIn(url, { username: CIAM.user, password: PASSWORD }),
+    );
+    expect((await agent.get('/profile').expect(200)).text).toContain('Frank Example');
+    await agent.get('/subscriptions').expect(200);
+    expect(fakeApi.calls.at(-1)?.claims).toMatchObject({
+      aud: '0b0ec1a0-0000-4000-8000-000000000201',
+      scp: 'access_as_user',
+      tid: '0b0ec1a0-0000-4000-8000-000000000001',
+    });
+  });
+});
