@@ -53,7 +53,9 @@ export function request(url: string, options: RequestOptions = {}): Promise<Repl
 export async function json<T>(url: string, options: RequestOptions = {}): Promise<T> {
   const reply = await request(url, options);
   if (reply.status < 200 || reply.status > 299) {
-    throw new Error(`${options.method ?? 'GET'} ${url} → ${reply.status}: ${reply.body.slice(0, 300)}`);
+    throw new Error(
+      `${options.method ?? 'GET'} ${url} → ${reply.status}: ${reply.body.slice(0, 300)}`,
+    );
   }
   return JSON.parse(reply.body) as T;
 }

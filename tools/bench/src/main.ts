@@ -63,7 +63,9 @@ function log(message: string): void {
 async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg();
-  log(`${quick ? 'quick' : 'full'} run; node ${process.version}, ${cpus().length} cores, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `${quick ? 'quick' : 'full'} run; node ${process.version}, ${cpus().length} cores, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+  );
 
   log('1/7 validation cost');
   const validation = await validationBench(PLAN.validation.iterations, PLAN.validation.rounds);
@@ -115,7 +117,14 @@ async function main(): Promise<void> {
     const issuance = await tokenEndpointRate(emu, alice, 10, PLAN.issuanceSeconds);
 
     log(`5/7 memory (${PLAN.memory.users} distinct users, at most ${PLAN.memory.maxSeconds} s)`);
-    const mem = await memory(emu, api, 1 + PLAN.coldUsers, PLAN.memory.users, PLAN.memory.maxSeconds, 16);
+    const mem = await memory(
+      emu,
+      api,
+      1 + PLAN.coldUsers,
+      PLAN.memory.users,
+      PLAN.memory.maxSeconds,
+      16,
+    );
 
     log(`7/7 web sign-in round trip (${PLAN.signIns} sign-ins)`);
     const web = await startWebChild(emu, webPort, api.url);
@@ -150,12 +159,23 @@ async function main(): Promise<void> {
     mkdirSync(outDir, { recursive: true });
     const bars = rows
       .filter((r) => r.ratio !== undefined && r.targetRatio !== undefined)
-      .map((r) => ({ label: `${r.metric}`, ratio: r.ratio ?? NaN, target: r.targetRatio, met: r.met }));
+      .map((r) => ({
+        label: `${r.metric}`,
+        ratio: r.ratio ?? NaN,
+        target: r.targetRatio,
+        met: r.met,
+      }));
     writeFileSync(
       join(outDir, 'benchmarks.svg'),
-      barChartSvg(`OBO chain benchmarks — ratios to baseline (${meta.date.slice(0, 10)}, ${meta.mode})`, bars),
+      barChartSvg(
+        `OBO chain benchmarks — ratios to baseline (${meta.date.slice(0, 10)}, ${meta.mode})`,
+        bars,
+      ),
     );
-    writeFileSync(join(outDir, 'benchmarks.json'), `${JSON.stringify({ ...results, rows }, null, 2)}\n`);
+    writeFileSync(
+      join(outDir, 'benchmarks.json'),
+      `${JSON.stringify({ ...results, rows }, null, 2)}\n`,
+    );
     writeFileSync(join(outDir, 'benchmarks.md'), renderMarkdown(results, rows));
     log(`wrote ${outDir}/benchmarks.{md,svg,json} in ${meta.durationSeconds} s`);
   } finally {

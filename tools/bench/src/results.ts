@@ -193,12 +193,21 @@ function gaps(r: BenchResults, rows: ResultRow[]): string[] {
   for (const row of missed) {
     if (row.scenario.startsWith('2 warm')) {
       out.push(
-        `- **${row.metric}: ${pct(row.ratio ?? NaN)}** (target ${row.target}). The API does per request ` +
-          'what the proxies skip: RS256 signature verification of the caller token (~20 µs of CPU), the ' +
-          'passport/guard layers, the L1 cache lookup (SHA-256 of the assertion), correlation ids, ' +
-          'pino-http logging, Prometheus metrics and axios for the ARM call. On 2 cores shared by the ' +
-          'emulator, the API and autocannon, every microsecond of API CPU is taken from the same budget, ' +
-          'so the ratio is sensitive to load (see the load average above).',
+        `- **${row.metric}: ${pct(row.ratio ?? NaN)}** (target ${row.target}). The API process is ` +
+          'CPU-bound at one core here, so its throughput is 1 ÷ its CPU per request, and it spends ' +
+          'about twice what the Express proxy does. A CPU profile of the API bundle on this machine ' +
+          '(`node --cpu-prof`, 8 s of warm `GET /api/subscriptions`, 10 connections, ~445 req/s, ' +
+          '~2.3 ms CPU per request) attributes per request: ~420 µs to the ARM call through axios ' +
+          '(config merging, interceptors, adapters, on top of the TLS write the proxies also pay), ' +
+          '~125 µs to passport + token decoding/claim checks and ~90 µs to the RS256 verify, ~100 µs ' +
+          'to helmet (11 middlewares) + cors, ~80 µs to pino-http (child logger per request, even at ' +
+          'level warn), ~55 µs to the OBO L1 lookup (SHA-256 of the assertion), ~15 µs to metrics. ' +
+          'The proxies skip all of it (and the node:http one skips Express too). So the gap is ' +
+          'fixed per-request CPU of the layers, not waiting on I/O: p50 latency of the API rises ' +
+          'with queueing, not with ARM. Cheapest wins: raw https (or undici) instead of axios for ' +
+          'ARM, a lighter request logger, fewer helmet headers on a JSON API. The ratio also moves ' +
+          'with machine load (2 cores shared by the emulator, the API and autocannon; see the load ' +
+          'average above).',
       );
     } else if (row.scenario.startsWith('1 validation')) {
       out.push(

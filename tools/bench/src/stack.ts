@@ -67,8 +67,14 @@ export interface Counters {
   arm: { total: number };
 }
 
-export const ALICE = { oid: '0b0e0000-0000-4000-8000-000000001001', upn: 'alice@obodev.onmicrosoft.com' };
-export const BOB = { oid: '0b0e0000-0000-4000-8000-000000001002', upn: 'bob@obodev.onmicrosoft.com' };
+export const ALICE = {
+  oid: '0b0e0000-0000-4000-8000-000000001001',
+  upn: 'alice@obodev.onmicrosoft.com',
+};
+export const BOB = {
+  oid: '0b0e0000-0000-4000-8000-000000001002',
+  upn: 'bob@obodev.onmicrosoft.com',
+};
 
 const tmpDirs: string[] = [];
 process.once('exit', () => {
@@ -89,12 +95,16 @@ export async function startEmulatorChild(webPort: number, extraUsers: number): P
   writeFileSync(seedPath, JSON.stringify(benchSeed(webPort, extraUsers)));
   const port = await freePort();
   const url = `https://localhost:${port}`;
-  const child = startChild('entra-emulator', [join(WORKSPACE, 'apps/entra-emulator/dist/main.js')], {
-    PORT: String(port),
-    EMULATOR_SEED: seedPath,
-    EMULATOR_DATA_DIR: dir,
-    LOG_LEVEL: 'warn',
-  });
+  const child = startChild(
+    'entra-emulator',
+    [join(WORKSPACE, 'apps/entra-emulator/dist/main.js')],
+    {
+      PORT: String(port),
+      EMULATOR_SEED: seedPath,
+      EMULATOR_DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
+    },
+  );
   const caPath = join(dir, 'ca.pem');
   let agent: https.Agent | undefined;
   await waitUntil(
@@ -166,7 +176,10 @@ export interface Server {
 }
 
 /** The API's esbuild bundle as a child process, pointed at the emulator. */
-export async function startApiChild(emu: Emulator, env: Record<string, string> = {}): Promise<Server> {
+export async function startApiChild(
+  emu: Emulator,
+  env: Record<string, string> = {},
+): Promise<Server> {
   const port = await freePort();
   const child = startChild('api', [join(WORKSPACE, 'apps/api/dist/main.js')], {
     PORT: String(port),

@@ -21,7 +21,15 @@ describe('barChartSvg', () => {
 
 describe('tables', () => {
   const rows = [
-    { scenario: 's', metric: 'a|b', value: '1', baseline: '2', ratio: 0.5, target: '≥ 75 %', met: false },
+    {
+      scenario: 's',
+      metric: 'a|b',
+      value: '1',
+      baseline: '2',
+      ratio: 0.5,
+      target: '≥ 75 %',
+      met: false,
+    },
     { scenario: 's', metric: 'c', value: '3', baseline: '—' },
   ];
   it('renders Markdown with escaped pipes and verdicts', () => {

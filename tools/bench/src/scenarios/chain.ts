@@ -33,7 +33,12 @@ export async function warmPath(
   const headers = { authorization: `Bearer ${userToken}` };
   // Warm every target (caches, JIT, sockets) before measuring.
   for (const t of targets) {
-    await load({ url: `${t.url}/api/subscriptions`, connections: options.connections, amount: 200, headers });
+    await load({
+      url: `${t.url}/api/subscriptions`,
+      connections: options.connections,
+      amount: 200,
+      headers,
+    });
   }
   const runs = targets.map((): LoadResult[] => []);
   for (let round = 0; round < options.rounds; round++) {
@@ -145,12 +150,15 @@ export interface BurstResult {
 }
 
 /** N concurrent first calls with one new user token. */
-export async function burst(emu: Emulator, api: Server, token: string, n: number): Promise<BurstResult> {
+export async function burst(
+  emu: Emulator,
+  api: Server,
+  token: string,
+  n: number,
+): Promise<BurstResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   // Open the sockets first so the N requests really arrive together.
-  await Promise.all(
-    Array.from({ length: n }, () => request(`${api.url}/healthz`, { agent })),
-  );
+  await Promise.all(Array.from({ length: n }, () => request(`${api.url}/healthz`, { agent })));
   const before = await emu.counters();
   const latencies = await Promise.all(
     Array.from({ length: n }, () => getSubscriptions(api, token, agent)),
@@ -233,7 +241,10 @@ export async function memory(
       concurrency,
       async (i) => {
         const oid = benchUserId(firstUser + i);
-        const token = await emu.userToken(oid, `bench${firstUser + i}@${EMULATOR_DEFAULTS.tenantDomain}`);
+        const token = await emu.userToken(
+          oid,
+          `bench${firstUser + i}@${EMULATOR_DEFAULTS.tenantDomain}`,
+        );
         await getSubscriptions(api, token, agent);
       },
       deadline,

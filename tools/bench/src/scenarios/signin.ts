@@ -37,7 +37,8 @@ class Jar {
     // The servers listen on loopback; "localhost" may resolve to ::1 first.
     const target = url.replace('://localhost:', '://127.0.0.1:');
     const headers: Record<string, string> = { accept: 'text/html' };
-    if (this.cookies.size) headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.cookies.size)
+      headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const body = form ? new URLSearchParams(form).toString() : undefined;
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     const reply = await request(target, {
@@ -59,7 +60,12 @@ class Jar {
 }
 
 /** One sign-in; resolves with its duration in ms once the callback answered. */
-async function signInOnce(emu: Emulator, web: Server, tls: https.Agent, username: string): Promise<number> {
+async function signInOnce(
+  emu: Emulator,
+  web: Server,
+  tls: https.Agent,
+  username: string,
+): Promise<number> {
   const jar = new Jar(tls);
   const started = performance.now();
   let url = `${web.url}/login`;
@@ -69,7 +75,9 @@ async function signInOnce(emu: Emulator, web: Server, tls: https.Agent, username
     if (onWeb && new URL(url).pathname === '/auth/redirect') {
       const location = String(reply.headers.location ?? '');
       if (reply.status === 302 && !/error/i.test(location)) return performance.now() - started;
-      throw new Error(`sign-in callback answered ${reply.status} ${location}: ${reply.body.slice(0, 200)}`);
+      throw new Error(
+        `sign-in callback answered ${reply.status} ${location}: ${reply.body.slice(0, 200)}`,
+      );
     }
     if (reply.status >= 300 && reply.status < 400) {
       url = new URL(String(reply.headers.location), url).toString();
@@ -103,7 +111,8 @@ export async function signIns(emu: Emulator, web: Server, count: number): Promis
   const tls = new https.Agent({ keepAlive: true, ca: emu.ca });
   await signInOnce(emu, web, tls, EMULATOR_DEFAULTS.devUser); // warm-up
   const latencies: number[] = [];
-  for (let i = 0; i < count; i++) latencies.push(await signInOnce(emu, web, tls, EMULATOR_DEFAULTS.devUser));
+  for (let i = 0; i < count; i++)
+    latencies.push(await signInOnce(emu, web, tls, EMULATOR_DEFAULTS.devUser));
   tls.destroy();
   return { signIns: count, latency: summarize(latencies) };
 }

@@ -42,7 +42,10 @@ async function runOnce(c: Case, iterations: number): Promise<number> {
   return Number(process.hrtime.bigint() - start) / n;
 }
 
-export async function validationBench(iterations: number, rounds: number): Promise<ValidationResult> {
+export async function validationBench(
+  iterations: number,
+  rounds: number,
+): Promise<ValidationResult> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   // A realistically sized Entra v2 access token (~1.3 KB).
