@@ -48,7 +48,10 @@ class GraphError extends Error {
   }
 }
 
-const guid = z.string().uuid();
+// Not z.uuid(): first-party ids such as Graph's 00000003-0000-0000-c000-… are not RFC 4122.
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a GUID');
 const applicationWrite = z
   .object({
     displayName: z.string().min(1).max(120),
