@@ -1,0 +1,217 @@
+import { request as httpsRequest } from 'node:https';
+import { EmulatorBrowser, type RunningEmulator } from '@obo/entra-emulator';
+import { MemoryTokenCache, OboClient, TokenAcquisitionError } from '@obo/token-acquisition';
+import type { ApiConfig } from '@obo/config';
+import request from 'supertest';
+import { createApp, createValidator, type ApiApp } from './app';
+import { apiConfigFor, startTestEmulator } from './test/harness';
+import pino from 'pino';
+
+const REDIRECT = 'http://localhost:3000/auth/redirect';
+const B2C = {
+  tenantName: 'obodevb2c',
+  tenantId: '0b0eb2c0-0000-4000-8000-000000000001',
+  web: {
+    id: '0b0eb2c0-0000-4000-8000-000000000101',
+    secret: 'obo-b2c-web-dev-secret-not-for-production',
+  },
+  api: {
+    id: '0b0eb2c0-0000-4000-8000-000000000201',
+    secret: 'obo-b2c-api-dev-secret-not-for-production',
+  },
+  scope: 'https://obodevb2c.onmicrosoft.com/api/demo.read',
+};
+const CIAM = {
+  tenantId: '0b0ec1a0-0000-4000-8000-000000000001',
+  web: {
+    id: '0b0ec1a0-0000-4000-8000-000000000101',
+    secret: 'obo-ciam-web-dev-secret-not-for-production',
+  },
+  api: {
+    id: '0b0ec1a0-0000-4000-8000-000000000201',
+    secret: 'obo-ciam-api-dev-secret-not-for-production',
+  },
+  scope: 'api://0b0ec1a0-0000-4000-8000-000000000201/access_as_user',
+};
+
+/** Signs `username` in through the emulator's pages and redeems the code: the web app's token. */
+async function accessToken(
+  emu: RunningEmulator,
+  base: string,
+  web: { id: string; secret: string },
+  scope: string,
+  username: string,
+): Promise<string> {
+  const url = new URL(`${base}/oauth2/v2.0/authorize`);
+  Object.entries({
+    client_id: web.id,
+    response_type: 'code',
+    redirect_uri: REDIRECT,
+    scope: `${scope} openid`,
+  }).forEach(([k, v]) => url.searchParams.set(k, v));
+  const { params } = await new EmulatorBrowser(emu.caCert).signIn(url.toString(), {
+    username,
+    password: 'Passw0rd!',
+  });
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    client_id: web.id,
+    client_secret: web.secret,
+    code: params.code,
+    redirect_uri: REDIRECT,
+  }).toString();
+  const json = await new Promise<{ access_token: string }>((resolve, reject) => {
+    const req = httpsRequest(
+      `${base}/oauth2/v2.0/token`,
+      {
+        method: 'POST',
+        ca: emu.caCert,
+        agent: false,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+  return json.access_token;
+}
+
+describe('API with B2C and CIAM tokens (emulator customer tenants)', () => {
+  let emu: RunningEmulator;
+  let b2cApi: ApiApp;
+  let ciamApi: ApiApp;
+  let b2cToken: string;
+  let b2cConfig: ApiConfig;
+  let ciamToken: string;
+  const silent = pino({ level: 'silent' });
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    b2cConfig = apiConfigFor(emu, {
+      B2C_TENANT_NAME: B2C.tenantName,
+      B2C_HOST: emu.url,
+      SIGNUPSIGNIN_USER_FLOW: 'B2C_1_susi',
+      AZURE_CLIENT_ID: B2C.api.id,
+      AZURE_CLIENT_SECRET: B2C.api.secret,
+      ALLOWED_TENANTS: B2C.tenantId,
+      REQUIRED_SCOPE: 'demo.read',
+    });
+    // OboClient refuses the b2c profile at construction (B2C has no OBO). This one is told the
+    // tenant is not B2C, so it tries anyway: the emulator must answer as B2C does.
+    const forcedObo = new OboClient({
+      identity: { ...b2cConfig.identity, profile: 'ciam' },
+      client: b2cConfig.client,
+      l1: new MemoryTokenCache({ maxEntries: 10, maxBytes: 1_000_000 }),
+    });
+    b2cApi = createApp(b2cConfig, { logger: silent, obo: forcedObo });
+    ciamApi = createApp(
+      apiConfigFor(emu, {
+        AUTHORITY: `${emu.url}/obodevciam.onmicrosoft.com`,
+        AZURE_CLIENT_ID: CIAM.api.id,
+        AZURE_CLIENT_SECRET: CIAM.api.secret,
+        ALLOWED_TENANTS: CIAM.tenantId,
+      }),
+      { logger: silent },
+    );
+    b2cToken = await accessToken(
+      emu,
+      `${emu.url}/obodevb2c.onmicrosoft.com/B2C_1_susi`,
+      B2C.web,
+      B2C.scope,
+      'erin@example.com',
+    );
+    ciamToken = await accessToken(
+      emu,
+      `${emu.url}/obodevciam.onmicrosoft.com`,
+      CIAM.web,
+      CIAM.scope,
+      'frank@example.com',
+    );
+  });
+
+  afterAll(async () => {
+    b2cApi?.close();
+    b2cApi?.obo.close();
+    ciamApi?.close();
+    await emu?.stop();
+  });
+
+  it('/api/me accepts a B2C token (B2C issuer, no tid, scp demo.read)', async () => {
+    const res = await request(b2cApi.app)
+      .get('/api/me')
+      .set('authorization', `Bearer ${b2cToken}`)
+      .expect(200);
+    expect(res.body).toMatchObject({ name: 'Erin Example', scopes: ['demo.read'] });
+    expect(res.body.tid).toBeUndefined();
+  });
+
+  it('/api/me accepts a CIAM token and refuses it on the B2C API (and vice versa)', async () => {
+    const res = await request(ciamApi.app)
+      .get('/api/me')
+      .set('authorization', `Bearer ${ciamToken}`)
+      .expect(200);
+    expect(res.body).toMatchObject({ name: 'Frank Example', tid: CIAM.tenantId });
+    await request(b2cApi.app)
+      .get('/api/me')
+      .set('authorization', `Bearer ${ciamToken}`)
+      .expect(401);
+    await request(ciamApi.app)
+      .get('/api/me')
+      .set('authorization', `Bearer ${b2cToken}`)
+      .expect(401);
+  });
+
+  it('/api/subscriptions does not exchange a B2C token (no tenant, no OBO)', async () => {
+    const res = await request(b2cApi.app)
+      .get('/api/subscriptions')
+      .set('authorization', `Bearer ${b2cToken}`);
+    // Refused before any token request: B2C tokens carry no tid (today: 401 invalid_token).
+    expect([400, 401, 501]).toContain(res.status);
+    expect(['invalid_token', 'obo_not_supported']).toContain(res.body.error);
+    expect(res.body.correlationId).toEqual(expect.any(String));
+  });
+
+  it('OBO attempted anyway against the B2C user flow fails with AADB2C90086', async () => {
+    const error = await b2cApi.obo
+      .acquire({
+        assertion: b2cToken,
+        tenantId: `${B2C.tenantName}.onmicrosoft.com/B2C_1_susi`,
+        scopes: ['https://management.azure.com/user_impersonation'],
+        correlationId: '00000000-0000-4000-8000-000000000086',
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(TokenAcquisitionError);
+    const cause = (error as { cause?: { errorCode?: string; errorMessage?: string } }).cause;
+    expect(cause?.errorCode).toBe('unsupported_grant_type');
+    expect(cause?.errorMessage).toMatch(
+      /AADB2C90086: The supplied grant_type \[urn:ietf:params:oauth:grant-type:jwt-bearer\] is not supported\./,
+    );
+  });
+
+  it('createApp refuses the b2c profile without an OBO client (OboClient refuses B2C)', () => {
+    // Today the API cannot start in the b2c profile without an injected OBO client.
+    expect(() => createApp(b2cConfig, { logger: silent })).toThrow(/On-Behalf-Of/);
+  });
+
+  it('refuses a B2C configuration without the tenant GUID', () => {
+    expect(() =>
+      createValidator(
+        apiConfigFor(emu, {
+          B2C_TENANT_NAME: B2C.tenantName,
+          B2C_HOST: emu.url,
+          SIGNUPSIGNIN_USER_FLOW: 'B2C_1_susi',
+          AZURE_CLIENT_ID: B2C.api.id,
+          AZURE_CLIENT_SECRET: B2C.api.secret,
+        }),
+      ),
+    ).toThrow(/ALLOWED_TENANTS/);
+  });
+});
