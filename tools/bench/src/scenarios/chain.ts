@@ -212,6 +212,8 @@ export interface MemoryResult {
   rssAfterBytes: number;
   rssPeakBytes: number;
   timeLimited: boolean;
+  /** RSS (MiB) after every `step` users: [users, MiB]. */
+  rssSeries: [number, number][];
 }
 
 /**
@@ -232,6 +234,9 @@ export async function memory(
   const sampler = setInterval(() => {
     rssPeakBytes = Math.max(rssPeakBytes, rssBytes(api.child.pid));
   }, 250);
+  const step = users >= 10_000 ? 1000 : 100;
+  const rssSeries: [number, number][] = [[0, Math.round(rssBeforeBytes / 1024 / 1024)]];
+  let completed = 0;
   const started = performance.now();
   const deadline = Date.now() + maxSeconds * 1000;
   let done: number;
@@ -246,6 +251,9 @@ export async function memory(
           `bench${firstUser + i}@${EMULATOR_DEFAULTS.tenantDomain}`,
         );
         await getSubscriptions(api, token, agent);
+        if (++completed % step === 0) {
+          rssSeries.push([completed, Math.round(rssBytes(api.child.pid) / 1024 / 1024)]);
+        }
       },
       deadline,
     );
@@ -264,5 +272,6 @@ export async function memory(
     rssAfterBytes,
     rssPeakBytes: Math.max(rssPeakBytes, rssAfterBytes),
     timeLimited: done < users,
+    rssSeries,
   };
 }
