@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningEmulator } from '../emulator';
+import { loadSeed } from '../seed/load';
 import { EmulatorBrowser } from '../testing';
+import { CustomerTenant } from './tenant';
 import { call, claimsOf, PASSWORD, startTestEmulator } from '../../test/helpers';
 
 const B2C_TENANT = 'obodevb2c.onmicrosoft.com';
@@ -172,6 +174,15 @@ describe('B2C and External ID (CIAM) tenants', () => {
     expect(again.params.code).toEqual(expect.any(String));
   });
 
+  it('binds the pages to the browser that opened them (no login CSRF)', async () => {
+    const victim = new EmulatorBrowser(emu.caCert);
+    const attacker = new EmulatorBrowser(emu.caCert);
+    const start = authorizeUrl(b2cBase(), B2C_WEB.clientId);
+    const page = await attacker.get(start);
+    const res = await victim.submit(page, start, { login: ERIN, passwd: PASSWORD });
+    expect([res.status, res.body.includes('AADB2C90208')]).toEqual([400, true]);
+  });
+
   it('"Forgot your password?" returns access_denied AADB2C90118 with the state', async () => {
     const browser = new EmulatorBrowser(emu.caCert);
     const start = authorizeUrl(b2cBase(), B2C_WEB.clientId, { state: 'st-forgot' });
@@ -327,6 +338,14 @@ describe('B2C and External ID (CIAM) tenants', () => {
     );
     const frank = await redeem(ciamBase(), CIAM_WEB, signIn.params.code);
     expect(claimsOf(frank.body.id_token).name).toBe('Frank Example');
+  });
+
+  it('reloads signed-up users from the users file (a restart keeps them)', () => {
+    const b2c = loadSeed().b2c;
+    if (!b2c) throw new Error('the default seed has a b2c tenant');
+    const restarted = new CustomerTenant('b2c', b2c, usersFile);
+    expect(restarted.userByEmail('NEW@example.com')?.displayName).toBe('Renamed User');
+    expect(new CustomerTenant('b2c', b2c).userByEmail('new@example.com')).toBeUndefined();
   });
 
   it('leaves the workforce tenant untouched', async () => {
