@@ -5,10 +5,12 @@
  * tenant, the emulator is not started.
  *
  * Ports: EMULATOR_PORT (8443), API_PORT (4000), WEB_PORT (3000). `--no-build` skips the build.
+ * The environment passes through to every process, so EMULATOR_SEED (e.g. a seed whose web
+ * redirect URIs use another WEB_PORT) and EMULATOR_DATA_DIR reach the emulator.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EMULATOR_DEFAULTS, findWorkspaceRoot, inferProfile, readEnvironment } from '@obo/config';
 import { checkPortFree, startProcess, stopAll, waitForReady } from './processes';
 
@@ -24,9 +26,18 @@ function port(variable: string, fallback: number): number {
 }
 
 function fail(message: string): never {
+  // Reported here once; main()'s catch must not report it again.
+  stopping = true;
   process.stderr.write(`\nnpm start: ${message}\n`);
   void stopAll(children).then(() => process.exit(1));
   throw new Error(message);
+}
+
+/** nx's CLI entry, from its package.json `bin` (the file moved to dist/bin in recent versions). */
+function nxCli(): string {
+  const manifest = require.resolve('nx/package.json', { paths: [root] });
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> };
+  return join(dirname(manifest), bin.nx);
 }
 
 /** True when the app's own `.env` (or the environment) names a real tenant. */
@@ -59,7 +70,7 @@ async function main(): Promise<void> {
     const build = spawnSync(
       process.execPath,
       [
-        join(root, 'node_modules/nx/bin/nx.js'),
+        nxCli(),
         'run-many',
         '-t',
         'build',
@@ -135,6 +146,7 @@ async function main(): Promise<void> {
           `  Sign in as      ${EMULATOR_DEFAULTS.devUser} / ${EMULATOR_DEFAULTS.devPassword}`,
           `                  (bob: many subscriptions, carol: MFA step-up, dave: none)`,
           `  Entra emulator  ${emulatorUrl}  (CA certificate: ${caPath})`,
+          `  Token journey   http://localhost:${ports.web}/journey  (development only: the three tokens of one request)`,
         ]
       : ['  Identity        your tenant (from apps/*/.env)']),
     `  API             http://localhost:${ports.api}  (metrics: /metrics, OpenAPI: /api/openapi.json)`,
