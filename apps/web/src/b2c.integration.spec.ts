@@ -86,7 +86,7 @@ describe('web app in B2C mode (emulator B2C tenant)', () => {
   it('signs in with the sign-up/sign-in user flow; /profile shows tfp and an Edit profile link', async () => {
     const agent = request.agent(web.app);
     const start = await agent.get('/login');
-    expect(start.headers.location).toContain(
+    expect(String(start.headers.location).toLowerCase()).toContain(
       `${emu.url}/${B2C.tenantName}.onmicrosoft.com/b2c_1_susi/oauth2/v2.0/authorize`,
     );
     const back = await viaEmulator(agent, start, (url) =>
@@ -125,7 +125,7 @@ describe('web app in B2C mode (emulator B2C tenant)', () => {
     const browser = new EmulatorBrowser(emu.caCert);
     await signIn(agent, browser, B2C.user);
     const back = await viaEmulator(agent, await agent.get('/edit-profile'), async (url) => {
-      expect(url).toContain('/b2c_1_edit/oauth2/v2.0/authorize');
+      expect(url.toLowerCase()).toContain('/b2c_1_edit/oauth2/v2.0/authorize');
       const edit = await browser.get(url);
       return browser.finish(await browser.submit(edit, url, { displayName: 'Erin Edited' }), url);
     });
@@ -144,7 +144,7 @@ describe('web app in B2C mode (emulator B2C tenant)', () => {
     });
     expect(toReset.status).toBe(302);
     const resetUrl = toReset.headers.location as string;
-    expect(resetUrl).toContain('/b2c_1_reset/oauth2/v2.0/authorize');
+    expect(resetUrl.toLowerCase()).toContain('/b2c_1_reset/oauth2/v2.0/authorize');
     const back = await viaEmulator(agent, toReset, async (url) => {
       const emailPage = await browser.get(url);
       const passwordPage = await browser.submit(emailPage, url, {

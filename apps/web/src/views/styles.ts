@@ -37,6 +37,7 @@ table { border-collapse: collapse; width: 100%; background: var(--panel); }
 caption { text-align: left; padding: .5rem 0; color: var(--muted); }
 th, td { text-align: left; vertical-align: top; padding: .5rem .6rem; border-bottom: 1px solid var(--line); }
 td { overflow-wrap: anywhere; }
+td.nowrap { overflow-wrap: normal; white-space: nowrap; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 1rem; }
 .panel.error { background: var(--error-bg); color: var(--error-fg); border-color: var(--error-fg); }

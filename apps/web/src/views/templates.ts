@@ -97,7 +97,7 @@ export const SUBSCRIPTIONS = `<h1>Azure subscriptions</h1>
   <thead><tr><th scope="col">Name</th><th scope="col">Subscription ID</th><th scope="col">State</th><th scope="col">Tenant</th></tr></thead>
   <tbody>
 <% for (const s of it.subscriptions) { %>
-    <tr><th scope="row"><%= s.displayName %></th><td><code><%= s.subscriptionId %></code></td><td><%= s.state %></td><td><code><%= s.tenantId %></code></td></tr>
+    <tr><th scope="row"><%= s.displayName %></th><td><code><%= s.subscriptionId %></code></td><td class="nowrap"><%= s.state %></td><td><code><%= s.tenantId %></code></td></tr>
 <% } %>
   </tbody>
 </table>
