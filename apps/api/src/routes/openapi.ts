@@ -49,6 +49,16 @@ export function openApiDocument(requiredScope: string): Record<string, unknown> 
       '/api/subscriptions': {
         get: {
           summary: `The signed-in user’s Azure subscriptions (all pages). Requires scope ${requiredScope}.`,
+          parameters: [
+            {
+              name: 'journey',
+              in: 'query',
+              required: false,
+              description:
+                'Development only (TOKEN_JOURNEY): `1` adds `journey` — the OBO token’s decoded header (alg, kid, typ) and claims, its cache source (l1, l2, network) and the timings. Never a token or a signature.',
+              schema: { type: 'string', enum: ['1'] },
+            },
+          ],
           responses: {
             200: {
               description: 'Subscriptions',
@@ -60,6 +70,26 @@ export function openApiDocument(requiredScope: string): Record<string, unknown> 
                       value: {
                         type: 'array',
                         items: { $ref: '#/components/schemas/Subscription' },
+                      },
+                      journey: {
+                        type: 'object',
+                        description: 'Only with ?journey=1 and TOKEN_JOURNEY on (development).',
+                        properties: {
+                          obo: {
+                            type: 'object',
+                            properties: {
+                              source: { type: 'string', enum: ['l1', 'l2', 'network'] },
+                              ms: { type: 'number' },
+                              header: { type: 'object' },
+                              claims: { type: 'object' },
+                            },
+                          },
+                          arm: {
+                            type: 'object',
+                            properties: { ms: { type: 'number' }, pages: { type: 'integer' } },
+                          },
+                          validateMs: { type: 'number' },
+                        },
                       },
                     },
                   },
