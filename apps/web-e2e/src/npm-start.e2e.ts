@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { EMULATOR_DEFAULTS } from '@obo/config';
 import { parseStartBanner, type StartBanner } from './test/banner';
@@ -26,18 +26,21 @@ describe('npm start', () => {
   let descendants: number[] = [];
   let browser: Browser | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'obo-e2e-start-'));
+  let seedPath: string | undefined;
 
   afterAll(async () => {
     await browser?.close();
     if (runner) await stopProcess(runner.child, 'SIGKILL', 0);
     for (const pid of descendants) if (alive(pid)) process.kill(pid, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    if (seedPath) rmSync(dirname(seedPath), { recursive: true, force: true });
   });
 
   it('prints the URL, a sign-in through it reaches /subscriptions, and Ctrl-C stops everything', async () => {
     const ports = { emulator: await freePort(), api: await freePort(), web: await freePort() };
     const webOrigin = `http://localhost:${ports.web}`;
     const { PATH, HOME, LANG } = process.env;
+    seedPath = seedFileFor(webOrigin, EMULATOR_DEFAULTS.web.clientId);
     runner = spawnNode(['-r', '@swc-node/register', 'tools/dev/src/start.ts', '--no-build'], {
       cwd: workspaceRoot,
       env: {
@@ -48,7 +51,7 @@ describe('npm start', () => {
         API_PORT: String(ports.api),
         WEB_PORT: String(ports.web),
         EMULATOR_DATA_DIR: dataDir,
-        EMULATOR_SEED: seedFileFor(webOrigin, EMULATOR_DEFAULTS.web.clientId),
+        EMULATOR_SEED: seedPath,
       },
     });
 

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EMULATOR_DEFAULTS } from '@obo/config';
 import { startEmulator, type RunningEmulator } from '@obo/entra-emulator';
 import { freePort, spawnNode, waitForOk, type Spawned } from './processes';
@@ -34,6 +34,7 @@ export async function startChain(): Promise<RunningChain> {
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'obo-e2e-emulator-'));
   const cwd = mkdtempSync(join(tmpdir(), 'obo-e2e-cwd-'));
+  const seedPath = seedFileFor(webUrl, EMULATOR_DEFAULTS.web.clientId);
   const children: Spawned[] = [];
   let emulator: RunningEmulator | undefined;
   let stopped = false;
@@ -45,6 +46,7 @@ export async function startChain(): Promise<RunningChain> {
     await emulator?.stop();
     rmSync(cwd, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dirname(seedPath), { recursive: true, force: true });
   };
 
   try {
@@ -52,7 +54,7 @@ export async function startChain(): Promise<RunningChain> {
       port: 0,
       host: '127.0.0.1',
       dataDir,
-      seed: seedFileFor(webUrl, EMULATOR_DEFAULTS.web.clientId),
+      seed: seedPath,
       logger: false,
     });
     const identityEnv = {
