@@ -15,6 +15,7 @@ import {
   startApiChild,
   startEmulatorChild,
   startProxyChild,
+  snapshotBundles,
   startWebChild,
   WORKSPACE,
   type Server,
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     `${quick ? 'quick' : 'full'} run; node ${process.version}, ${cpus().length} cores, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
   );
 
+  await snapshotBundles();
   log('1/7 validation cost');
   const validation = await validationBench(PLAN.validation.iterations, PLAN.validation.rounds);
 

@@ -1,5 +1,6 @@
 import https from 'node:https';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EMULATOR_DEFAULTS } from '@obo/config';
@@ -41,6 +42,28 @@ export function benchSeed(webPort: number, extraUsers: number): unknown {
     });
   }
   return seed;
+}
+
+const APPS = { emulator: 'entra-emulator', api: 'api', web: 'web' } as const;
+const BUNDLES = join(WORKSPACE, 'test-artifacts/bench/bundles');
+
+/**
+ * Copies the apps' built bundles aside (under the workspace, so node_modules still resolve):
+ * a rebuild by someone else mid-run deletes dist/ and would kill the bench.
+ */
+export async function snapshotBundles(): Promise<void> {
+  for (const app of Object.values(APPS)) {
+    const dist = join(WORKSPACE, 'apps', app, 'dist');
+    for (let i = 0; i < 120 && !existsSync(join(dist, 'main.js')); i++) await sleep(1000);
+    rmSync(join(BUNDLES, app), { recursive: true, force: true });
+    cpSync(dist, join(BUNDLES, app), { recursive: true });
+    if (!existsSync(join(BUNDLES, app, 'main.js')))
+      throw new Error(`no bundle for ${app}: build it`);
+  }
+}
+
+function bundle(app: keyof typeof APPS): string {
+  return join(BUNDLES, APPS[app], 'main.js');
 }
 
 export interface Emulator {
@@ -95,16 +118,12 @@ export async function startEmulatorChild(webPort: number, extraUsers: number): P
   writeFileSync(seedPath, JSON.stringify(benchSeed(webPort, extraUsers)));
   const port = await freePort();
   const url = `https://localhost:${port}`;
-  const child = startChild(
-    'entra-emulator',
-    [join(WORKSPACE, 'apps/entra-emulator/dist/main.js')],
-    {
-      PORT: String(port),
-      EMULATOR_SEED: seedPath,
-      EMULATOR_DATA_DIR: dir,
-      LOG_LEVEL: 'warn',
-    },
-  );
+  const child = startChild('entra-emulator', [bundle('emulator')], {
+    PORT: String(port),
+    EMULATOR_SEED: seedPath,
+    EMULATOR_DATA_DIR: dir,
+    LOG_LEVEL: 'warn',
+  });
   const caPath = join(dir, 'ca.pem');
   let agent: https.Agent | undefined;
   await waitUntil(
@@ -181,7 +200,7 @@ export async function startApiChild(
   env: Record<string, string> = {},
 ): Promise<Server> {
   const port = await freePort();
-  const child = startChild('api', [join(WORKSPACE, 'apps/api/dist/main.js')], {
+  const child = startChild('api', [bundle('api')], {
     PORT: String(port),
     HOST: '127.0.0.1',
     AZURE_AUTHORITY_HOST: emu.url,
@@ -197,7 +216,7 @@ export async function startApiChild(
 
 /** The web app's bundle as a child process (sign-in benchmark). */
 export async function startWebChild(emu: Emulator, port: number, apiUrl: string): Promise<Server> {
-  const child = startChild('web', [join(WORKSPACE, 'apps/web/dist/main.js')], {
+  const child = startChild('web', [bundle('web')], {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://localhost:${port}`,
