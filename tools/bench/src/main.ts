@@ -4,7 +4,7 @@
  * test-artifacts/bench/). Never fails on a slow number; fails when a scenario errors.
  */
 import { cpus, loadavg } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './processes';
 import { consoleTable, type BenchMeta } from './report';
@@ -154,39 +154,51 @@ async function main(): Promise<void> {
       memory: mem,
       signIn,
     };
-    const rows = buildRows(results);
-    console.log(`\n${consoleTable(rows)}\n`);
-
-    const outDir = quick ? join(WORKSPACE, 'test-artifacts/bench') : join(WORKSPACE, 'docs');
-    mkdirSync(outDir, { recursive: true });
-    const bars = rows
-      .filter((r) => r.ratio !== undefined && r.targetRatio !== undefined)
-      .map((r) => ({
-        label: `${r.metric}`,
-        ratio: r.ratio ?? NaN,
-        target: r.targetRatio,
-        met: r.met,
-      }));
-    writeFileSync(
-      join(outDir, 'benchmarks.svg'),
-      barChartSvg(
-        `OBO chain benchmarks — ratios to baseline (${meta.date.slice(0, 10)}, ${meta.mode})`,
-        bars,
-      ),
-    );
-    writeFileSync(
-      join(outDir, 'benchmarks.json'),
-      `${JSON.stringify({ ...results, rows }, null, 2)}\n`,
-    );
-    writeFileSync(join(outDir, 'benchmarks.md'), renderMarkdown(results, rows));
-    log(`wrote ${outDir}/benchmarks.{md,svg,json} in ${meta.durationSeconds} s`);
+    writeOutputs(results);
   } finally {
     for (const server of servers.reverse()) await server.child.stop();
     await emu.child.stop();
   }
 }
 
-main().then(
+const outDir = quick ? join(WORKSPACE, 'test-artifacts/bench') : join(WORKSPACE, 'docs');
+
+/** Prints the table and writes benchmarks.{svg,json,md}. */
+function writeOutputs(results: BenchResults): void {
+  const { meta } = results;
+  const rows = buildRows(results);
+  console.log(`\n${consoleTable(rows)}\n`);
+  mkdirSync(outDir, { recursive: true });
+  const bars = rows
+    .filter((r) => r.ratio !== undefined && r.targetRatio !== undefined)
+    .map((r) => ({
+      label: `${r.metric}`,
+      ratio: r.ratio ?? NaN,
+      target: r.targetRatio,
+      met: r.met,
+    }));
+  writeFileSync(
+    join(outDir, 'benchmarks.svg'),
+    barChartSvg(
+      `OBO chain benchmarks — ratios to baseline (${meta.date.slice(0, 10)}, ${meta.mode})`,
+      bars,
+    ),
+  );
+  writeFileSync(
+    join(outDir, 'benchmarks.json'),
+    `${JSON.stringify({ ...results, rows }, null, 2)}\n`,
+  );
+  writeFileSync(join(outDir, 'benchmarks.md'), renderMarkdown(results, rows));
+  log(`wrote ${outDir}/benchmarks.{md,svg,json} (run took ${meta.durationSeconds} s)`);
+}
+
+/** `--render`: rewrites the table, Markdown and SVG from the last run's JSON, measuring nothing. */
+async function render(): Promise<void> {
+  const saved = JSON.parse(readFileSync(join(outDir, 'benchmarks.json'), 'utf8')) as BenchResults;
+  writeOutputs(saved);
+}
+
+(process.argv.includes('--render') ? render() : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

@@ -259,7 +259,8 @@ function gaps(r: BenchResults, rows: ResultRow[]): string[] {
           'emulator (minting the user token through the control plane and issuing the OBO token), ' +
           'so the emulator — one Node process on the same 2 cores — bounds the rate; ' +
           `${fmt(r.memory.targetUsers)} users would take about ${fmt(r.memory.targetUsers / r.memory.usersPerSecond / 60, 1)} min. ` +
-          'Past 10,000 users the L1 is full and evicts, so further users exercise eviction, not growth.',
+          'Past 10,000 users the L1 is full and only evicts, so later users should cost no more ' +
+          'cache memory (what RSS actually did is below).',
       );
     } else if (row.scenario.startsWith('5 memory')) {
       out.push(`- **API RSS: ${row.value}, over the ${row.baseline}.** ${memoryShape(r)}`);
