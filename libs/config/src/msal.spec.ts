@@ -35,6 +35,52 @@ describe('msalAuthOptions', () => {
     );
   });
 
+  it('supplies the metadata inline for a B2C user flow or CIAM authority on a loopback host', () => {
+    const b2c = loadApiConfig({
+      env: {
+        B2C_TENANT_NAME: 'obodevb2c',
+        B2C_HOST: 'https://localhost:8443',
+        SIGNUPSIGNIN_USER_FLOW: 'B2C_1_susi',
+        AZURE_CLIENT_ID: EMULATOR_DEFAULTS.api.clientId,
+        AZURE_CLIENT_SECRET: 's',
+      },
+      envFile: false,
+      cwd: dir,
+    });
+    const options = msalAuthOptions(b2c.identity, b2c.client);
+    expect(options.knownAuthorities).toEqual(['localhost:8443']);
+    expect(JSON.parse(options.authorityMetadata ?? '{}').token_endpoint).toBe(
+      'https://localhost:8443/obodevb2c.onmicrosoft.com/B2C_1_susi/oauth2/v2.0/token',
+    );
+    const ciam = loadApiConfig({
+      env: {
+        AUTHORITY: 'https://127.0.0.1:8443/obodevciam.onmicrosoft.com',
+        AZURE_CLIENT_ID: EMULATOR_DEFAULTS.api.clientId,
+        AZURE_CLIENT_SECRET: 's',
+      },
+      envFile: false,
+      cwd: dir,
+    });
+    expect(
+      JSON.parse(msalAuthOptions(ciam.identity, ciam.client).authorityMetadata ?? '{}')
+        .authorization_endpoint,
+    ).toBe('https://127.0.0.1:8443/obodevciam.onmicrosoft.com/oauth2/v2.0/authorize');
+  });
+
+  it('leaves discovery to MSAL for a real B2C tenant', () => {
+    const config = loadApiConfig({
+      env: {
+        B2C_TENANT_NAME: 'contoso',
+        SIGNUPSIGNIN_USER_FLOW: 'B2C_1_susi',
+        AZURE_CLIENT_ID: EMULATOR_DEFAULTS.api.clientId,
+        AZURE_CLIENT_SECRET: 's',
+      },
+      envFile: false,
+      cwd: dir,
+    });
+    expect(msalAuthOptions(config.identity, config.client).authorityMetadata).toBeUndefined();
+  });
+
   it('leaves discovery to MSAL for a real tenant', () => {
     const config = loadApiConfig({
       env: {

@@ -3,9 +3,10 @@ import { readFederatedAssertion, type ClientCredential } from './credentials';
 import type { ClientConfig, IdentityConfig } from './identity';
 
 /**
- * MSAL `auth` options derived in one place. In the emulator profile the authority's
- * metadata is supplied inline, so MSAL never calls instance discovery or fetches the
- * openid-configuration: no request leaves the machine.
+ * MSAL `auth` options derived in one place. In the emulator profile, and for any authority on
+ * a loopback host (`localhost`, `127.0.0.1`, `[::1]`: the emulator's B2C and CIAM tenants),
+ * the authority's metadata is supplied inline, so MSAL never calls instance discovery or
+ * fetches the openid-configuration: no request leaves the machine.
  *
  * @param authority overrides the sign-in authority (the API passes the token's tenant; B2C
  *   passes another user flow's authority).
@@ -21,7 +22,8 @@ export function msalAuthOptions(
     knownAuthorities: identity.knownAuthorities,
     ...msalCredential(client.credential),
   };
-  if (identity.profile === 'emulator') {
+  // The emulator, or any authority on a loopback host (the emulator's B2C and CIAM tenants).
+  if (identity.profile === 'emulator' || isLoopbackAuthority(authority)) {
     options.authorityMetadata = JSON.stringify(emulatorAuthorityMetadata(authority));
   }
   return options;
@@ -59,4 +61,10 @@ export function emulatorAuthorityMetadata(authority: string): Record<string, unk
     jwks_uri: `${base}/discovery/v2.0/keys`,
     response_modes_supported: ['query', 'fragment', 'form_post'],
   };
+}
+
+/** True for `https://localhost…`, `https://127.0.0.1…` and `https://[::1]…` authorities. */
+export function isLoopbackAuthority(authority: string): boolean {
+  const host = new URL(authority).hostname;
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
 }
