@@ -179,6 +179,7 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
       metrics,
       guard,
       tokenJourney: config.tokenJourney,
+      customerTenant: config.identity.profile === 'b2c' || config.identity.profile === 'ciam',
     }),
   );
   app.use(

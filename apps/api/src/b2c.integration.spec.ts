@@ -1,6 +1,6 @@
 import { request as httpsRequest } from 'node:https';
 import { EmulatorBrowser, type RunningEmulator } from '@obo/entra-emulator';
-import { MemoryTokenCache, OboClient, TokenAcquisitionError } from '@obo/token-acquisition';
+import { TokenAcquisitionError } from '@obo/token-acquisition';
 import type { ApiConfig } from '@obo/config';
 import request from 'supertest';
 import { createApp, createValidator, type ApiApp } from './app';
@@ -101,14 +101,7 @@ describe('API with B2C and CIAM tokens (emulator customer tenants)', () => {
       ALLOWED_TENANTS: B2C.tenantId,
       REQUIRED_SCOPE: 'demo.read',
     });
-    // OboClient refuses the b2c profile at construction (B2C has no OBO). This one is told the
-    // tenant is not B2C, so it tries anyway: the emulator must answer as B2C does.
-    const forcedObo = new OboClient({
-      identity: { ...b2cConfig.identity, profile: 'ciam' },
-      client: b2cConfig.client,
-      l1: new MemoryTokenCache({ maxEntries: 10, maxBytes: 1_000_000 }),
-    });
-    b2cApi = createApp(b2cConfig, { logger: silent, obo: forcedObo });
+    b2cApi = createApp(b2cConfig, { logger: silent });
     ciamApi = createApp(
       apiConfigFor(emu, {
         AUTHORITY: `${emu.url}/obodevciam.onmicrosoft.com`,
@@ -136,7 +129,6 @@ describe('API with B2C and CIAM tokens (emulator customer tenants)', () => {
 
   afterAll(async () => {
     b2cApi?.close();
-    b2cApi?.obo.close();
     ciamApi?.close();
     await emu?.stop();
   });
@@ -166,21 +158,25 @@ describe('API with B2C and CIAM tokens (emulator customer tenants)', () => {
       .expect(401);
   });
 
-  it('/api/subscriptions does not exchange a B2C token (no tenant, no OBO)', async () => {
+  it('/api/subscriptions with a B2C token: B2C refuses OBO (AADB2C90086) → 501 obo_not_supported', async () => {
+    const before = emu.counters().token.on_behalf_of;
     const res = await request(b2cApi.app)
       .get('/api/subscriptions')
-      .set('authorization', `Bearer ${b2cToken}`);
-    // Refused before any token request: B2C tokens carry no tid (today: 401 invalid_token).
-    expect([400, 401, 501]).toContain(res.status);
-    expect(['invalid_token', 'obo_not_supported']).toContain(res.body.error);
-    expect(res.body.correlationId).toEqual(expect.any(String));
+      .set('authorization', `Bearer ${b2cToken}`)
+      .expect(501);
+    expect(res.body).toMatchObject({
+      error: 'obo_not_supported',
+      error_description: expect.stringContaining('AADB2C90086'),
+      correlationId: expect.any(String),
+    });
+    // The exchange was really attempted at the user flow (one OBO request reached B2C).
+    expect(emu.counters().token.on_behalf_of).toBe(before + 1);
   });
 
-  it('OBO attempted anyway against the B2C user flow fails with AADB2C90086', async () => {
+  it('the B2C user flow answers an OBO request exactly as B2C does (unsupported_grant_type, AADB2C90086)', async () => {
     const error = await b2cApi.obo
       .acquire({
         assertion: b2cToken,
-        tenantId: `${B2C.tenantName}.onmicrosoft.com/B2C_1_susi`,
         scopes: ['https://management.azure.com/user_impersonation'],
         correlationId: '00000000-0000-4000-8000-000000000086',
       })
@@ -189,6 +185,7 @@ describe('API with B2C and CIAM tokens (emulator customer tenants)', () => {
         (e: unknown) => e,
       );
     expect(error).toBeInstanceOf(TokenAcquisitionError);
+    expect((error as TokenAcquisitionError).code).toBe('obo_not_supported');
     const cause = (error as { cause?: { errorCode?: string; errorMessage?: string } }).cause;
     expect(cause?.errorCode).toBe('unsupported_grant_type');
     expect(cause?.errorMessage).toMatch(
@@ -196,9 +193,8 @@ describe('API with B2C and CIAM tokens (emulator customer tenants)', () => {
     );
   });
 
-  it('createApp refuses the b2c profile without an OBO client (OboClient refuses B2C)', () => {
-    // Today the API cannot start in the b2c profile without an injected OBO client.
-    expect(() => createApp(b2cConfig, { logger: silent })).toThrow(/On-Behalf-Of/);
+  it('/api/subscriptions without a token is still 401 in the b2c profile', async () => {
+    await request(b2cApi.app).get('/api/subscriptions').expect(401);
   });
 
   it('refuses a B2C configuration without the tenant GUID', () => {

@@ -1,6 +1,6 @@
 import { ConfigError, loadEmulatorConfig } from '@obo/config';
 import pino from 'pino';
-import { startEmulator } from './emulator';
+import { startEmulator, type RunningEmulator } from './emulator';
 import { SeedError } from './seed/load';
 
 async function main(): Promise<void> {
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
         ? `  users (seed ${config.seedPath}):`
         : '  well-known users (default seed; password Passw0rd! — see apps/entra-emulator/README.md):',
       users,
+      ...customerTenantLines(emulator),
       '',
     ].join('\n'),
   );
@@ -65,3 +66,25 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+/** The seed's B2C and External ID tenants: where their authorities live and who can sign in. */
+function customerTenantLines(emulator: RunningEmulator): string[] {
+  const lines: string[] = [];
+  const { b2c, ciam } = emulator.seed;
+  if (b2c) {
+    const flows = Object.values(b2c.policies).filter(Boolean).join(', ');
+    lines.push(
+      `  B2C tenant ${b2c.tenantName}.onmicrosoft.com (user flows ${flows}):`,
+      `    authority: ${emulator.url}/${b2c.tenantName}.onmicrosoft.com/${b2c.policies.signUpSignIn}`,
+      ...b2c.users.map((u) => `    ${u.email}  (${u.displayName})`),
+    );
+  }
+  if (ciam) {
+    lines.push(
+      `  External ID tenant ${ciam.tenantName}.onmicrosoft.com:`,
+      `    authority: ${emulator.url}/${ciam.tenantName}.onmicrosoft.com`,
+      ...ciam.users.map((u) => `    ${u.email}  (${u.displayName})`),
+    );
+  }
+  return lines;
+}

@@ -103,4 +103,38 @@ describe('toTokenAcquisitionError', () => {
     expect(error.code).toBe('token_acquisition_failed');
     expect(error.message).not.toContain('secret-looking');
   });
+
+  describe('Azure AD B2C (AADB2C numbers)', () => {
+    const b2c = (errorCode: string, message: string, status = 400) =>
+      toTokenAcquisitionError(new ServerError(errorCode, 'c', message, undefined, '', status));
+
+    it('maps AADB2C90086 (the grant type OBO uses is unsupported) to obo_not_supported (501)', () => {
+      const error = b2c(
+        'unsupported_grant_type',
+        'AADB2C90086: The supplied grant_type [urn:ietf:params:oauth:grant-type:jwt-bearer] is not supported.\r\nCorrelation ID: x',
+      );
+      expect(error).toMatchObject({ code: 'obo_not_supported', status: 501 });
+      expect(error.details.aadb2c).toEqual([90086]);
+      expect(error.message).toContain('AADB2C90086');
+      expect(error.message).not.toContain('grant_type [');
+    });
+
+    it('maps a refused client secret (AADB2C90081) to client_misconfigured', () => {
+      expect(
+        b2c('invalid_client', 'AADB2C90081: The specified client_secret does not match.', 401).code,
+      ).toBe('client_misconfigured');
+    });
+
+    it('maps other AADB2C errors to token_acquisition_failed, naming the number only', () => {
+      const error = b2c('invalid_grant', 'AADB2C90080: The provided grant has expired.');
+      expect(error).toMatchObject({ code: 'token_acquisition_failed', status: 502 });
+      expect(error.message).toBe('The identity provider refused the token request (AADB2C90080).');
+    });
+
+    it('still treats a B2C 5xx as unavailable', () => {
+      expect(b2c('server_error', 'AADB2C90075: internal error', 503).code).toBe(
+        'token_endpoint_unavailable',
+      );
+    });
+  });
 });

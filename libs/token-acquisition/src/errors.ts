@@ -11,6 +11,8 @@ export type TokenAcquisitionErrorCode =
   | 'token_endpoint_unavailable'
   /** Our own registration or credential was refused (bad secret, unknown app). */
   | 'client_misconfigured'
+  /** The identity provider has no On-Behalf-Of flow (Azure AD B2C: AADB2C90086). */
+  | 'obo_not_supported'
   /** Anything else the token endpoint refused. */
   | 'token_acquisition_failed';
 
@@ -20,6 +22,7 @@ const STATUS: Record<TokenAcquisitionErrorCode, number> = {
   invalid_assertion: 401,
   token_endpoint_unavailable: 503,
   client_misconfigured: 502,
+  obo_not_supported: 501,
   token_acquisition_failed: 502,
 };
 
@@ -39,6 +42,8 @@ export class TokenAcquisitionError extends Error {
       claims?: string;
       /** AADSTS numbers Entra returned. */
       aadsts?: number[];
+      /** AADB2C numbers Azure AD B2C returned (its error texts are never sent out). */
+      aadb2c?: number[];
       suberror?: string;
       /** Seconds to wait before retrying (token endpoint unavailable). */
       retryAfterSeconds?: number;
@@ -54,6 +59,10 @@ export class TokenAcquisitionError extends Error {
 const ASSERTION_ERRORS = new Set([50013, 500133, 50027, 50132, 50173, 700024]);
 const CLIENT_ERRORS = new Set([7000215, 700016, 700027, 7000222, 700025, 90002, 50034]);
 const CONSENT_ERRORS = new Set([65001, 65004]);
+/** B2C: the grant type is not supported (what B2C answers to an OBO request). */
+const B2C_UNSUPPORTED_GRANT = 90086;
+/** B2C: unknown client, wrong secret, client not allowed. */
+const B2C_CLIENT_ERRORS = new Set([90018, 90081, 90079, 90117]);
 
 /** Maps anything MSAL threw into a TokenAcquisitionError. */
 export function toTokenAcquisitionError(error: unknown): TokenAcquisitionError {
@@ -68,6 +77,8 @@ export function toTokenAcquisitionError(error: unknown): TokenAcquisitionError {
   };
   const aadsts = parseAadsts(e);
   const first = aadsts[0];
+  const aadb2c = parseAadb2c(e);
+  if (aadb2c.length > 0) return fromB2c(error, e, aadb2c);
 
   if (
     error instanceof InteractionRequiredAuthError ||
@@ -145,6 +156,38 @@ export function toTokenAcquisitionError(error: unknown): TokenAcquisitionError {
   return unavailable(error);
 }
 
+/** Azure AD B2C's answers, told apart by their AADB2C numbers. */
+function fromB2c(
+  error: unknown,
+  e: { errorCode?: string; status?: number },
+  aadb2c: number[],
+): TokenAcquisitionError {
+  const status = e.status ?? 0;
+  if (status === 429 || status >= 500) return unavailable(error);
+  if (aadb2c.includes(B2C_UNSUPPORTED_GRANT)) {
+    return new TokenAcquisitionError(
+      'obo_not_supported',
+      'Azure AD B2C does not support the On-Behalf-Of flow (AADB2C90086); call downstream APIs with the user’s own token or with app permissions instead.',
+      { aadb2c },
+      { cause: error },
+    );
+  }
+  if (aadb2c.some((n) => B2C_CLIENT_ERRORS.has(n)) || e.errorCode === 'invalid_client') {
+    return new TokenAcquisitionError(
+      'client_misconfigured',
+      'The API’s own credentials were refused by the identity provider.',
+      { aadb2c },
+      { cause: error },
+    );
+  }
+  return new TokenAcquisitionError(
+    'token_acquisition_failed',
+    `The identity provider refused the token request (AADB2C${aadb2c[0]}).`,
+    { aadb2c },
+    { cause: error },
+  );
+}
+
 function unavailable(cause: unknown): TokenAcquisitionError {
   return new TokenAcquisitionError(
     'token_endpoint_unavailable',
@@ -160,4 +203,8 @@ function parseAadsts(e: { errorNo?: string | number; errorMessage?: string }): n
   if (fromNo.length) return fromNo;
   const match = /AADSTS(\d+)/.exec(e.errorMessage ?? '');
   return match ? [Number(match[1])] : [];
+}
+
+function parseAadb2c(e: { errorMessage?: string }): number[] {
+  return [...(e.errorMessage ?? '').matchAll(/AADB2C(\d+)/g)].map((m) => Number(m[1]));
 }

@@ -35,8 +35,12 @@ export interface OboClientOptions {
 export interface OboRequest {
   /** The incoming access token, already validated by the caller. */
   assertion: string;
-  /** The caller's tenant (`tid`): the exchange happens in that tenant, never in common. */
-  tenantId: string;
+  /**
+   * The caller's tenant (`tid`): in a workforce tenant the exchange happens in that tenant,
+   * never in common. B2C and External ID exchange at the configured authority (B2C tokens
+   * carry no `tid`), so it may be omitted there.
+   */
+  tenantId?: string;
   scopes: string[];
   /** A claims challenge to satisfy (skips the cache, as MSAL does). */
   claims?: string;
@@ -71,9 +75,6 @@ export class OboClient {
   private readonly flights = new SingleFlight<OboResult>();
 
   constructor(private readonly options: OboClientOptions) {
-    if (options.identity.profile === 'b2c') {
-      throw new TypeError('Azure AD B2C does not support the On-Behalf-Of flow');
-    }
     this.networkClient =
       options.networkClient ?? new NetworkClient({ ca: options.identity.extraCa?.pem });
     this.l1 = options.l1 ?? new MemoryTokenCache();
@@ -117,7 +118,7 @@ export class OboClient {
 
   private async exchange(request: OboRequest): Promise<CachedToken> {
     const { identity, client } = this.options;
-    const authority = entraAuthority(identity.authorityHost, request.tenantId);
+    const authority = oboAuthority(identity, request.tenantId);
     const msal = new ConfidentialClientApplication({
       auth: {
         ...msalAuthOptions(identity, client, authority),
@@ -155,13 +156,24 @@ export class OboClient {
         accessToken: result.accessToken,
         expiresOn: result.expiresOn.getTime(),
         scopes: result.scopes,
-        tenantId: request.tenantId,
+        tenantId: request.tenantId ?? '',
       };
     } catch (error) {
       if (!(error instanceof TokenAcquisitionError)) this.options.onTokenRequest?.('error');
       throw toTokenAcquisitionError(error);
     }
   }
+}
+
+/**
+ * Where the exchange happens: the caller's own tenant for workforce tokens; the configured
+ * authority for B2C (its sign-up/sign-in user flow, which answers AADB2C90086: B2C has no
+ * OBO) and External ID (one tenant).
+ */
+export function oboAuthority(identity: IdentityConfig, tenantId: string | undefined): string {
+  if (identity.profile === 'b2c' || identity.profile === 'ciam') return identity.authority;
+  if (!tenantId) throw new TypeError('On-Behalf-Of in a workforce tenant needs the caller’s tid');
+  return entraAuthority(identity.authorityHost, tenantId);
 }
 
 /** The cache partition of a request: never the token itself. */
@@ -172,7 +184,7 @@ export function partitionKey(
     .map((s) => s.toLowerCase())
     .sort()
     .join(' ');
-  return `${sha256(request.assertion)}:${request.tenantId}:${sha256(scopes).slice(0, 16)}`;
+  return `${sha256(request.assertion)}:${request.tenantId ?? ''}:${sha256(scopes).slice(0, 16)}`;
 }
 
 function sha256(value: string): string {

@@ -101,6 +101,9 @@ export function openApiDocument(requiredScope: string): Record<string, unknown> 
             ),
             403: errorResponse('Missing scope, consent_required or interaction_required.'),
             429: errorResponse('Azure Resource Manager is throttling; see Retry-After.'),
+            501: errorResponse(
+              'obo_not_supported: the identity provider has no On-Behalf-Of flow (Azure AD B2C, AADB2C90086).',
+            ),
             502: errorResponse('Azure Resource Manager or the identity provider failed.'),
             503: errorResponse('The identity provider is unavailable; see Retry-After.'),
             504: errorResponse('Azure Resource Manager timed out.'),

@@ -16,6 +16,8 @@ export interface SubscriptionRouteOptions {
   guard: RequestHandler[];
   /** Development only: `?journey=1` adds the OBO token's decoded claims and timings. */
   tokenJourney?: boolean;
+  /** B2C or External ID: tokens may lack `tid`; the exchange uses the configured authority. */
+  customerTenant?: boolean;
 }
 
 /** What `?journey=1` adds (development only): decoded claims and timings, never a token. */
@@ -33,8 +35,12 @@ export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
     const assertion = bearerOf(req);
     const correlationId = res.locals.correlationId as string;
     const timings = timingsOf(res);
+    // Workforce tokens exchange in their own tenant; B2C tokens carry no tid and B2C/External
+    // ID exchange at the configured authority (OboClient decides).
     const tenantId = caller.tenantId;
-    if (!tenantId) throw new ApiError(401, 'invalid_token', 'The token carries no tenant.');
+    if (!tenantId && !options.customerTenant) {
+      throw new ApiError(401, 'invalid_token', 'The token carries no tenant.');
+    }
 
     const exchange = async (claims?: string): Promise<OboResult> => {
       const started = performance.now();
@@ -149,6 +155,10 @@ function challengeFor(error: unknown, caller: ValidatedToken, armScope: string):
       },
       { cause: error },
     );
+  }
+  if (code === 'obo_not_supported') {
+    // Azure AD B2C has no OBO (AADB2C90086): a property of the tenant, not a passing failure.
+    return new ApiError(501, code, error.message, { expose: true }, { cause: error });
   }
   return new ApiError(502, code, error.message, { expose: true }, { cause: error });
 }

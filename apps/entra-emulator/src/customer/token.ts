@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { EmulatorContext } from '../context';
+import { grantName } from '../counters';
 import type { RealmHandler } from './flow';
 import { b2cDescription, MAX_ENTRIES, safeEqual, type CustomerState } from './state';
 import { issueCustomerTokens, type CustomerGrant, type Realm } from './tokens';
@@ -9,7 +10,8 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /**
  * The token endpoint of a B2C user flow or the CIAM tenant: `authorization_code` (+PKCE) and
- * `refresh_token`. OBO (`jwt-bearer`) is refused as B2C refuses it (AADB2C90086).
+ * `refresh_token`. OBO (`jwt-bearer`) is refused as B2C refuses it (AADB2C90086); in the
+ * External ID tenant, where the real service supports it, the emulator says it lacks it.
  */
 export function tokenHandler(ctx: EmulatorContext, state: CustomerState): RealmHandler {
   const { codes, refreshTokens } = state;
@@ -29,6 +31,8 @@ export function tokenHandler(ctx: EmulatorContext, state: CustomerState): RealmH
     const body = req.body as Record<string, string>;
     const grantType = body.grant_type ?? '';
     const b2c = r.tenant.kind === 'b2c';
+    ctx.counters.token.total += 1;
+    ctx.counters.token[grantName(grantType, body.requested_token_use)] += 1;
     if (grantType === JWT_BEARER || !['authorization_code', 'refresh_token'].includes(grantType)) {
       return tokenError(
         req,
@@ -37,7 +41,10 @@ export function tokenHandler(ctx: EmulatorContext, state: CustomerState): RealmH
         'unsupported_grant_type',
         b2c
           ? `AADB2C90086: The supplied grant_type [${grantType}] is not supported.`
-          : `AADSTS70003: The app requested an unsupported grant type '${grantType}'.`,
+          : grantType === JWT_BEARER
+            ? // Real External ID tenants do support OBO; this emulator does not implement it there.
+              `AADSTS70003: The app requested an unsupported grant type '${grantType}'. (Entra emulator: On-Behalf-Of is not implemented in external tenants.)`
+            : `AADSTS70003: The app requested an unsupported grant type '${grantType}'.`,
       );
     }
     const basic = /^Basic (.+)$/i.exec(req.get('authorization') ?? '')?.[1];

@@ -48,6 +48,47 @@ describe('loadApiConfig', () => {
     expect(config.identity.extraCa?.pem).toContain('BEGIN CERTIFICATE');
   });
 
+  describe('customer tenants need the tenant GUID in ALLOWED_TENANTS', () => {
+    const b2c = {
+      B2C_TENANT_NAME: 'contoso',
+      SIGNUPSIGNIN_USER_FLOW: 'B2C_1_susi',
+      AZURE_CLIENT_ID: CLIENT,
+      AZURE_CLIENT_SECRET: SECRET,
+    };
+    const ciam = {
+      AUTHORITY: 'https://contoso.ciamlogin.com/',
+      AZURE_CLIENT_ID: CLIENT,
+      AZURE_CLIENT_SECRET: SECRET,
+    };
+
+    it('accepts b2c and ciam with a GUID', () => {
+      expect(load({ ...b2c, ALLOWED_TENANTS: TENANT }).tokenValidation.allowedTenants).toEqual([
+        TENANT,
+      ]);
+      expect(load({ ...ciam, ALLOWED_TENANTS: TENANT }).identity.profile).toBe('ciam');
+    });
+
+    it.each([
+      ['b2c', b2c],
+      ['ciam', ciam],
+    ])('refuses %s without one (a domain is not enough)', (_name, env) => {
+      expect(issuesOf(() => load(env)).ALLOWED_TENANTS).toMatch(/tenant id \(GUID\)/);
+      expect(
+        issuesOf(() => load({ ...env, ALLOWED_TENANTS: 'contoso.onmicrosoft.com' }))
+          .ALLOWED_TENANTS,
+      ).toMatch(/GUID/);
+    });
+
+    it('does not ask a workforce tenant for it', () => {
+      const config = load({
+        AZURE_TENANT_ID: 'contoso.onmicrosoft.com',
+        AZURE_CLIENT_ID: CLIENT,
+        AZURE_CLIENT_SECRET: SECRET,
+      });
+      expect(config.tokenValidation.allowedTenants).toEqual(['contoso.onmicrosoft.com']);
+    });
+  });
+
   it('finds the emulator CA in EMULATOR_DATA_DIR by default', () => {
     const config = load({ EMULATOR_DATA_DIR: dir });
     expect(config.identity.extraCa?.path).toBe(join(dir, 'ca.pem'));

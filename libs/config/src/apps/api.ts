@@ -81,6 +81,8 @@ const apiShape = {
   TOKEN_JOURNEY: fields.boolean(),
 };
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Loads and validates the API's configuration; throws ConfigError naming every bad variable. */
 export function loadApiConfig(source: EnvSource = {}): ApiConfig {
   return loadConfig('api', apiShape, source, (v, issues, cwd) => {
@@ -96,6 +98,13 @@ export function loadApiConfig(source: EnvSource = {}): ApiConfig {
       }
     }
     const tokenJourney = resolveTokenJourney(v, identity?.profile, issues);
+    const customer = identity?.profile === 'b2c' || identity?.profile === 'ciam';
+    if (customer && !(v.ALLOWED_TENANTS ?? [identity.tenantId]).some((t) => GUID.test(t))) {
+      issues.add(
+        'ALLOWED_TENANTS',
+        `required for the ${identity.profile} profile: the tenant id (GUID) its token issuers name`,
+      );
+    }
     if (!identity || !client) return undefined;
     return {
       app: 'api',
