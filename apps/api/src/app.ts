@@ -87,6 +87,7 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
       onTokenRequest: (outcome) => metrics.tokenEndpoint.inc({ outcome }),
       log: (level, message) => logger[level]({ msal: message }, 'msal'),
     });
+  metrics.trackL1(() => obo.l1Usage());
   const arm =
     deps.arm ??
     new ArmClient({

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The API's Prometheus metrics, on a registry of its own (one per app instance). */
 export class Metrics {
@@ -35,6 +35,25 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+
+  private l1Usage: () => { entries: number; bytes: number } = () => ({ entries: 0, bytes: 0 });
+  readonly oboCacheEntries: Gauge = new Gauge({
+    name: 'obo_cache_entries',
+    help: 'OBO tokens held in the in-process (L1) cache.',
+    registers: [this.registry],
+    collect: (): void => this.oboCacheEntries.set(this.l1Usage().entries),
+  });
+  readonly oboCacheBytes: Gauge = new Gauge({
+    name: 'obo_cache_bytes',
+    help: 'Approximate bytes held by the in-process (L1) OBO token cache.',
+    registers: [this.registry],
+    collect: (): void => this.oboCacheBytes.set(this.l1Usage().bytes),
+  });
+
+  /** Where the L1 gauges read from (the API's OboClient). */
+  trackL1(usage: () => { entries: number; bytes: number }): void {
+    this.l1Usage = usage;
+  }
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });

@@ -113,6 +113,11 @@ describe('GET /api/subscriptions against the emulator', () => {
       expect(metrics).toMatch(/obo_cache_requests_total\{result="hit_l1"\} [1-9]/);
       expect(metrics).toMatch(/token_endpoint_requests_total\{outcome="success"\} [1-9]/);
       expect(metrics).toMatch(/arm_request_duration_seconds_count\{status="200"\} [1-9]/);
+      // The L1 holds what was obtained: entries and bytes, read at scrape time.
+      const entries = Number(/^obo_cache_entries (\d+)$/m.exec(metrics)?.[1]);
+      const bytes = Number(/^obo_cache_bytes (\d+)$/m.exec(metrics)?.[1]);
+      expect(entries).toBeGreaterThanOrEqual(1);
+      expect(bytes).toBeGreaterThan(entries * 1000); // each entry holds a ~1.5 KB token
     });
   });
 

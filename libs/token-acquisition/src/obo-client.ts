@@ -107,6 +107,11 @@ export class OboClient {
     });
   }
 
+  /** What the in-process cache holds now (for metrics): entries and approximate bytes. */
+  l1Usage(): { entries: number; bytes: number } {
+    return { entries: this.l1.size ?? 0, bytes: this.l1.bytes ?? 0 };
+  }
+
   /** Closes the keep-alive sockets of the network client it made (not one it was given). */
   close(): void {
     this.ownNetworkClient?.close();

@@ -16,6 +16,10 @@ export interface TokenCacheLevel {
   get(key: string): Promise<CachedToken | undefined> | CachedToken | undefined;
   /** Stores `token` until `ttlMs` from now. */
   set(key: string, token: CachedToken, ttlMs: number): Promise<void> | void;
+  /** Entries held, when the level can tell cheaply (an in-process cache). */
+  readonly size?: number;
+  /** Approximate bytes held, when the level can tell cheaply. */
+  readonly bytes?: number;
 }
 
 export interface MemoryTokenCacheOptions {

@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     servers.push(plain);
     const targets = [
       { name: 'API (validate + cached OBO + ARM)', url: api.url },
-      { name: 'bare Express proxy', url: express.url },
+      { name: 'bare Express proxy (axios to ARM)', url: express.url },
       { name: 'node:http proxy', url: plain.url },
     ];
 

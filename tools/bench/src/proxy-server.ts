@@ -4,10 +4,15 @@
  * pre-obtained ARM token (looked up by the caller's Authorization header, no validation, no
  * OBO), follow `nextLink` like the API does, and answer `{value: [...all pages]}`. Same
  * keep-alive https agent settings as the API's ArmClient.
+ *
+ * - `express`: Express calling ARM through axios configured as the API's ArmClient is, so the
+ *   API-vs-Express ratio isolates what authentication, OBO and caching cost (DESIGN.md §5).
+ * - `http`: plain node:http calling ARM through node:https — the framework-free floor.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
+import axios from 'axios';
 import express from 'express';
 import { secureContextTrusting } from '@obo/token-acquisition';
 
@@ -50,11 +55,33 @@ function getJson(url: string, armToken: string): Promise<{ value?: unknown[]; ne
   });
 }
 
-async function listSubscriptions(armToken: string): Promise<unknown[]> {
+/** axios with the options of the API's ArmClient (apps/api/src/arm/arm-client.ts). */
+const armAxios = axios.create({
+  timeout: 10_000,
+  maxContentLength: 10 * 1024 * 1024,
+  maxRedirects: 0,
+  validateStatus: () => true,
+  httpsAgent: agent,
+  headers: { accept: 'application/json' },
+});
+
+async function getJsonWithAxios(
+  url: string,
+  armToken: string,
+): Promise<{ value?: unknown[]; nextLink?: string }> {
+  const response = await armAxios.get(url, { headers: { authorization: `Bearer ${armToken}` } });
+  if (response.status !== 200) throw new Error(`ARM answered ${response.status}`);
+  return response.data as { value?: unknown[]; nextLink?: string };
+}
+
+async function listSubscriptions(
+  armToken: string,
+  getPage: typeof getJson = getJson,
+): Promise<unknown[]> {
   const items: unknown[] = [];
   let url: string | undefined = `${endpoint}/subscriptions?api-version=2022-12-01`;
   while (url) {
-    const page = await getJson(url, armToken);
+    const page = await getPage(url, armToken);
     items.push(...(page.value ?? []));
     url = page.nextLink || undefined;
   }
@@ -78,7 +105,7 @@ function expressServer(): http.Server {
       return;
     }
     try {
-      res.json({ value: await listSubscriptions(armToken) });
+      res.json({ value: await listSubscriptions(armToken, getJsonWithAxios) });
     } catch {
       res.status(502).json({ error: 'arm_error' });
     }

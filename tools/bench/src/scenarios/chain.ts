@@ -214,6 +214,17 @@ export interface MemoryResult {
   timeLimited: boolean;
   /** RSS (MiB) after every `step` users: [users, MiB]. */
   rssSeries: [number, number][];
+  /** The API's own gauges at the end (`/metrics`): L1 entries and bytes, V8 heap used. */
+  l1Entries: number;
+  l1Bytes: number;
+  heapUsedBytes: number;
+}
+
+/** A gauge's value from the API's Prometheus text (NaN when absent). */
+export async function apiGauge(api: Server, name: string): Promise<number> {
+  const reply = await request(`${api.url}/metrics`);
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(reply.body);
+  return match ? Number(match[1]) : NaN;
 }
 
 /**
@@ -263,6 +274,11 @@ export async function memory(
   }
   const seconds = (performance.now() - started) / 1000;
   const rssAfterBytes = rssBytes(api.child.pid);
+  const [l1Entries, l1Bytes, heapUsedBytes] = await Promise.all([
+    apiGauge(api, 'obo_cache_entries'),
+    apiGauge(api, 'obo_cache_bytes'),
+    apiGauge(api, 'nodejs_heap_size_used_bytes'),
+  ]);
   return {
     targetUsers: users,
     users: done,
@@ -273,5 +289,8 @@ export async function memory(
     rssPeakBytes: Math.max(rssPeakBytes, rssAfterBytes),
     timeLimited: done < users,
     rssSeries,
+    l1Entries,
+    l1Bytes,
+    heapUsedBytes,
   };
 }
