@@ -2,7 +2,6 @@ import http from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { ApiConfig } from '@obo/config';
 import {
@@ -26,6 +25,7 @@ import { ApiError } from './errors';
 import { createLogger } from './logger';
 import { Metrics } from './metrics';
 import { correlationIdOf } from './middleware/correlation';
+import { requestLog } from './middleware/request-log';
 import { timingsOf } from './middleware/timings';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { meRoutes } from './routes/me';
@@ -117,25 +117,31 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
     res.setHeader('x-correlation-id', correlationId);
     next();
   });
+  app.use(requestLog(logger));
+  // Security headers for a JSON API (OWASP REST Security): no framing, no sniffing, no
+  // caching of per-user data, no referrer, same-origin resource policy, HSTS. The HTML-oriented
+  // ones (COEP/COOP, DNS prefetch, download options, XSS filter…) add bytes to every response
+  // and protect nothing a JSON body exposes.
   app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => (res as express.Response).locals.correlationId,
-      serializers: {
-        req: (req: { method: string; url: string }) => ({
-          method: req.method,
-          url: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       },
-      customProps: (_req, res) => ({
-        correlationId: (res as express.Response).locals?.correlationId,
-        timings: (res as express.Response).locals?.timings,
-      }),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      crossOriginEmbedderPolicy: false,
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xFrameOptions: { action: 'deny' },
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
     }),
   );
-  app.use(helmet());
+  app.use((_req, res, next) => {
+    res.setHeader('cache-control', 'no-store');
+    next();
+  });
   app.use(
     cors(
       config.corsAllowedOrigins.length

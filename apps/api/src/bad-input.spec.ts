@@ -114,6 +114,45 @@ describe('bad input', () => {
     expect(openapi.body.paths['/api/subscriptions'].get.summary).toMatch(/access_as_user/);
   });
 
+  it('sends the JSON API security headers and no HTML-only ones', async () => {
+    const res = await request(base).get('/api/subscriptions');
+    expect(res.headers).toMatchObject({
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-resource-policy': 'same-origin',
+      'strict-transport-security': expect.stringContaining('max-age='),
+    });
+    for (const html of [
+      'cross-origin-embedder-policy',
+      'x-dns-prefetch-control',
+      'x-xss-protection',
+    ])
+      expect(res.headers[html]).toBeUndefined();
+  });
+
+  it('logs one line per request: method, path without query, status, time, correlation id', async () => {
+    const before = logs.length;
+    await request(base)
+      .get('/api/me?secret=should-not-appear')
+      .set('x-correlation-id', 'log-line-test-1')
+      .expect(401);
+    const line = logs
+      .slice(before)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'request completed');
+    expect(line).toMatchObject({
+      level: 30,
+      req: { method: 'GET', url: '/api/me' },
+      res: { statusCode: 401 },
+      correlationId: 'log-line-test-1',
+      responseTime: expect.any(Number),
+    });
+    expect(JSON.stringify(line)).not.toContain('should-not-appear');
+  });
+
   it('never logs a token', () => {
     const all = logs.join('');
     expect(all).not.toContain('not-a-jwt');
