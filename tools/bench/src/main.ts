@@ -53,7 +53,7 @@ const PLAN = quick
       issuanceSeconds: 5,
       burst: 200,
       steadyRequests: 10_000,
-      memory: { users: 100_000, maxSeconds: 180 },
+      memory: { users: 100_000, maxSeconds: 300 },
       signIns: 30,
     };
 

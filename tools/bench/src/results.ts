@@ -210,8 +210,11 @@ function memoryShape(r: BenchResults): string {
     `RSS grew ${fmt(before)} MiB in all; ${fmt(atFill[1] - (series[0]?.[1] ?? 0))} MiB of it by ` +
     `${fmt(atFill[0])} users (the L1 reaching its 10,000-entry bound) and ${fmt(after)} MiB over the ` +
     `${fmt(last[0] - atFill[0])} users after it, while the L1 only evicts. Growth after the cache is ` +
-    'full is most likely V8 heap headroom and allocator fragmentation (TLS buffers, a fresh MSAL client per ' +
-    'exchange, axios objects), which the 64 MiB slack under-estimates; whether it levels off needs ' +
+    `full is V8 heap headroom, not cache: at the end the L1 held ${fmt(r.memory.l1Entries)} entries ` +
+    `(${fmt(r.memory.l1Bytes / 1024 / 1024, 1)} MiB) and the V8 heap in use was ` +
+    `${fmt(r.memory.heapUsedBytes / 1024 / 1024)} MiB of the ${fmt(r.memory.rssAfterBytes / 1024 / 1024)} MiB RSS; ` +
+    'V8 grows its heap lazily under a high allocation rate (a fresh MSAL client per exchange, TLS ' +
+    'buffers, axios objects) and the 64 MiB slack under-estimates that; whether RSS levels off needs ' +
     "a longer run than the time box allows (series below). It is not MSAL's unbounded cache: " +
     '`OboClient` builds a fresh MSAL client per exchange.'
   );
@@ -227,21 +230,24 @@ function gaps(r: BenchResults, rows: ResultRow[]): string[] {
     } else if (row.scenario.startsWith('2 warm')) {
       warmExplained = true;
       out.push(
-        `- **${row.metric}: ${pct(row.ratio ?? NaN)}** (target ${row.target}). The API process is ` +
-          'CPU-bound at about one core here (95 % busy in the profile below), so its throughput is ' +
-          '1 ÷ its CPU per request; the ratio implies about twice the CPU per request of the ' +
-          'Express proxy. A CPU profile of the API bundle on this machine ' +
-          '(`node --cpu-prof`, 8 s of warm `GET /api/subscriptions`, 10 connections, ~445 req/s, ' +
-          '~2.3 ms CPU per request) attributes per request: ~420 µs to the ARM call through axios ' +
-          '(config merging, interceptors, adapters, on top of the TLS write the proxies also pay), ' +
-          '~125 µs to passport + token decoding/claim checks and ~90 µs to the RS256 verify, ~100 µs ' +
-          'to helmet (11 middlewares) + cors, ~80 µs to pino-http (child logger per request, even at ' +
-          'level warn), ~55 µs to the OBO L1 lookup (SHA-256 of the assertion), ~15 µs to metrics. ' +
-          'The proxies skip all of it (and the node:http one skips Express too). So the gap is ' +
-          'fixed per-request CPU of the layers, not waiting on I/O: p50 latency of the API rises ' +
-          'with queueing, not with ARM. Cheapest wins: raw https (or undici) instead of axios for ' +
-          'ARM, a lighter request logger, fewer helmet headers on a JSON API. The ratio also moves ' +
-          'with machine load (2 cores shared by the emulator, the API and autocannon; see the load ' +
+        `- **${row.metric}: ${pct(row.ratio ?? NaN)}** (target ${row.target}). Every process here is ` +
+          'CPU-bound (2 cores shared by the emulator serving ARM, the server measured and autocannon), ' +
+          'so throughput is 1 ÷ CPU per request. Both baselines do no authentication; the Express one ' +
+          'calls ARM through axios configured like the API’s ArmClient, so API ÷ Express is what ' +
+          'validation, passport, the OBO cache lookup and the API’s middleware cost. A CPU profile of ' +
+          'the API bundle on this machine (`node --cpu-prof`, 8 s of warm `GET /api/subscriptions`, ' +
+          '10 connections, ~640 req/s, 1.6 ms CPU per request with the profiler on) attributes per ' +
+          'request: ~475 µs to axios (header normalisation, config merging, stream plumbing — paid by ' +
+          'the Express baseline too, and the main reason it reaches only about half the node:http ' +
+          'proxy), ~450 µs to Node’s HTTP/TLS internals (both), ~300 µs to Express routing (both; the ' +
+          'API has more middleware), ~165 µs to authentication (the RS256 verify ~65 µs, passport ' +
+          '~30 µs, decoding and claim checks ~35 µs), ~45 µs to the OBO L1 lookup (SHA-256 of the ' +
+          'assertion), ~45 µs to route code, ~15 µs each to metrics and to helmet + cors, ~10 µs to ' +
+          'the log line, ~70 µs to GC. Trimmed already: helmet reduced to the headers a JSON API ' +
+          'needs (fewer bytes on every response), the request log written without a per-request ' +
+          'child logger. What is left is the work the API exists to do; removing more would mean ' +
+          'dropping passport or axios, which the project chose on purpose. Against the node:http ' +
+          'floor the gap is mostly axios. The ratio also moves with machine load (see the load ' +
           'average above).',
       );
     } else if (row.scenario.startsWith('1 validation')) {
@@ -306,10 +312,11 @@ ${gaps(r, rows).join('\n')}
    string; same process, ${r.validation.rounds} interleaved rounds of ${fmt(r.validation.iterations)}
    calls, median round per case.
 2. **Warm path** — \`GET /api/subscriptions\` with a cached OBO token against the API's esbuild
-   bundle vs two bare proxies written in the bench (Express, and plain \`node:http\`) that forward
-   to the same ARM emulator with a pre-obtained ARM token and follow \`nextLink\`, with the same
-   keep-alive https agent settings as the API's ArmClient (keepAlive, maxSockets 256, emulator
-   CA). autocannon, ${r.warm[0]?.connections} connections, ${r.warm[0]?.duration} s per run, runs
+   bundle vs two bare proxies written in the bench that forward to the same ARM emulator with a
+   pre-obtained ARM token and follow \`nextLink\`, with the same keep-alive https agent settings
+   as the API's ArmClient (keepAlive, maxSockets 256, emulator CA): Express calling ARM through
+   axios with the ArmClient's options (so the ratio isolates what auth, OBO and caching cost,
+   DESIGN.md §5), and plain \`node:http\` calling ARM through \`node:https\` (the floor). autocannon, ${r.warm[0]?.connections} connections, ${r.warm[0]?.duration} s per run, runs
    interleaved A, B, C × ${r.warm[0]?.rounds}, medians. Every server is its own child process
    (emulator, API, each proxy), so autocannon in the bench process does not share an event loop
    with what it measures; on 2 cores they still share CPU.
@@ -323,8 +330,9 @@ ${gaps(r, rows).join('\n')}
    time-boxed; RSS of the API process from \`/proc/<pid>/status\` (VmRSS), sampled every 250 ms
    for the peak. Bound = RSS before + L1 max bytes (64 MiB, \`OBO_CACHE_MAX_BYTES\`) + 64 MiB slack
    (V8 heap growth, GC headroom, sockets) = ${fmt(rssBound(r.memory) / MiB)} MiB. The L1 holds at
-   most 10,000 entries (\`OBO_CACHE_MAX_ENTRIES\`); the API exposes no entry-count metric, so the
-   entries figure is the configured bound, not a reading. RSS (MiB) by users:
+   most 10,000 entries (\`OBO_CACHE_MAX_ENTRIES\`); its entries and bytes, and the V8 heap, are read
+   from the API's own \`/metrics\` (\`obo_cache_entries\`, \`obo_cache_bytes\`,
+   \`nodejs_heap_size_used_bytes\`) at the end. RSS (MiB) by users:
    ${r.memory.rssSeries.map(([u, mib]) => `${fmt(u)}: ${mib}`).join(', ')}.
 6. **Steady state** — ${fmt(r.steady.requests)} warm requests; the emulator's JWKS and token
    counters before/after (ARM calls in the same window: ${fmt(r.steady.armCalls)}).
