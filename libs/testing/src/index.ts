@@ -6,4 +6,4 @@ export {
   type PasswordGrant,
   type TokenSource,
 } from './tokens';
-export { writeThrowawayCa } from './certificates';
+export { writeClientCertificate, writeThrowawayCa } from './certificates';

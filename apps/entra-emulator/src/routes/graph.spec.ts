@@ -1,9 +1,12 @@
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { EMULATOR_DEFAULTS } from '@obo/config';
 import request from 'supertest';
+import { certificate } from '../../test/helpers';
 import { createEmulatorApp } from '../app';
+import { signJwt } from '../jwt';
 import { ARM_APP_ID } from './graph';
 
-/** The Graph subset behind `tools/dev/src/register-apps`: protocol, auth, and live effect. */
+/** The Graph subset behind `tools/register-apps`: protocol, auth, and live effect. */
 describe('Graph /graph/v1.0 (applications, service principals)', () => {
   const { app } = createEmulatorApp({ publicUrl: 'https://localhost:8443' });
   const tenant = EMULATOR_DEFAULTS.tenantId;
@@ -173,6 +176,73 @@ describe('Graph /graph/v1.0 (applications, service principals)', () => {
       .auth(obo.body.access_token, { type: 'bearer' })
       .expect(200);
     expect(arm.body.value.length).toBeGreaterThan(0);
+  });
+
+  it('registers a certificate through keyCredentials; its key then signs client assertions', async () => {
+    const GRAPH_USER_READ = 'e1fe6dd8-ba31-4d61-89e7-88639da4683d';
+    const cert = certificate();
+    const der = new X509Certificate(cert.pem).raw;
+    const created = await graph()
+      .post('/applications', {
+        displayName: 'Graph Cert App',
+        requiredResourceAccess: [
+          {
+            resourceAppId: '00000003-0000-0000-c000-000000000000',
+            resourceAccess: [{ id: GRAPH_USER_READ, type: 'Scope' }],
+          },
+        ],
+      })
+      .expect(201);
+    const { id, appId } = created.body as { id: string; appId: string };
+    const tokenUrl = `https://localhost:8443/${tenant}/oauth2/v2.0/token`;
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = signJwt(
+      { aud: tokenUrl, iss: appId, sub: appId, jti: randomUUID(), nbf: now, exp: now + 600 },
+      cert.privateKey,
+      { 'x5t#S256': cert.x5tS256 },
+    );
+    const signIn = () =>
+      tokenRequest({
+        grant_type: 'password',
+        client_id: appId,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+        scope: 'https://graph.microsoft.com/User.Read',
+        username: EMULATOR_DEFAULTS.devUser,
+        password: EMULATOR_DEFAULTS.devPassword,
+      });
+    // Before the upload the assertion's key is unknown.
+    expect((await signIn()).status).toBe(401);
+
+    await graph()
+      .patch(`/applications/${id}`, {
+        keyCredentials: [
+          { type: 'AsymmetricX509Cert', usage: 'Verify', key: der.toString('base64') },
+        ],
+      })
+      .expect(204);
+    const read = (await graph().get(`/applications/${id}`).expect(200)).body as {
+      keyCredentials: Record<string, unknown>[];
+    };
+    expect(read.keyCredentials).toEqual([
+      expect.objectContaining({
+        type: 'AsymmetricX509Cert',
+        usage: 'Verify',
+        key: null,
+        customKeyIdentifier: createHash('sha1').update(der).digest('hex').toUpperCase(),
+        displayName: 'cert-app',
+      }),
+    ]);
+    expect((await signIn()).status).toBe(200);
+
+    // Not a certificate: 400, and the registered one stays.
+    const bad = await graph()
+      .patch(`/applications/${id}`, {
+        keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: 'bm90IGEgY2VydA==' }],
+      })
+      .expect(400);
+    expect(bad.body.error.code).toBe('KeyCredentialsInvalidValue');
+    expect((await signIn()).status).toBe(200);
   });
 
   it('answers unknown ids with 404 and bad JSON with 400, in Graph’s error shape', async () => {

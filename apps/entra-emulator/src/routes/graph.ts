@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import {
   createTokenValidator,
   isTokenValidationError,
@@ -13,7 +13,8 @@ import type { SeedApp } from '../seed/schema';
 
 /**
  * The Microsoft Graph subset app registration needs, under `/graph/v1.0`: applications
- * (list with `$filter`, create, get, update, `addPassword`) and service principals (list with
+ * (list with `$filter`, create, get, update — `keyCredentials` included, so a certificate
+ * uploaded this way signs `private_key_jwt` client assertions — `addPassword`) and service principals (list with
  * `$filter=appId eq '…'`, create). What is created becomes a real registration in the
  * emulator's directory: sign-in, token issuance and On-Behalf-Of work with it at once.
  *
@@ -78,6 +79,19 @@ const applicationWrite = z
         resourceAccess: z.array(z.object({ id: guid, type: z.enum(['Scope', 'Role']) })),
       }),
     ),
+    // PATCH replaces the whole collection, as in Graph; `key` is the base64 DER certificate.
+    keyCredentials: z
+      .array(
+        z
+          .object({
+            type: z.literal('AsymmetricX509Cert'),
+            usage: z.literal('Verify'),
+            key: z.string().min(1).max(16_384),
+            displayName: z.string().max(120).nullish(),
+          })
+          .passthrough(),
+      )
+      .max(10),
   })
   .partial()
   .passthrough();
@@ -203,8 +217,24 @@ export function graphRoutes(ctx: EmulatorContext): Router {
       ];
     }),
     passwordCredentials: passwordsOf(app),
-    keyCredentials: [],
+    keyCredentials: app.certificates.map((pem) => keyCredentialOf(app, pem)),
   });
+
+  /** A registered certificate as Graph lists it: never the key itself (`key` is null on read). */
+  const keyCredentialOf = (app: SeedApp, pem: string) => {
+    const cert = new X509Certificate(pem);
+    const thumbprint = cert.fingerprint.replace(/:/g, '');
+    return {
+      keyId: derivedGuid(`key:${app.clientId}/${thumbprint}`),
+      type: 'AsymmetricX509Cert',
+      usage: 'Verify',
+      key: null,
+      customKeyIdentifier: thumbprint,
+      displayName: /CN=([^\n,]+)/.exec(cert.subject)?.[1] ?? null,
+      startDateTime: new Date(cert.validFrom).toISOString(),
+      endDateTime: new Date(cert.validTo).toISOString(),
+    };
+  };
 
   const passwordsOf = (app: SeedApp): PasswordCredential[] => {
     const known = state.passwords.get(app.clientId) ?? [];
@@ -222,6 +252,20 @@ export function graphRoutes(ctx: EmulatorContext): Router {
 
   /** Applies a create/update body to a seed app (mutating it). */
   const apply = (app: SeedApp, body: ApplicationWrite) => {
+    // Checked first: a bad certificate changes nothing else either.
+    if (body.keyCredentials !== undefined) {
+      app.certificates = body.keyCredentials.map((credential, i) => {
+        try {
+          return new X509Certificate(Buffer.from(credential.key, 'base64')).toString();
+        } catch {
+          throw new GraphError(
+            400,
+            'KeyCredentialsInvalidValue',
+            `Key credential ${i}: 'key' is not a base64-encoded X.509 certificate.`,
+          );
+        }
+      });
+    }
     if (body.displayName !== undefined) app.displayName = body.displayName;
     if (body.identifierUris !== undefined) app.identifierUris = body.identifierUris;
     if (body.web?.redirectUris !== undefined) app.redirectUris = body.web.redirectUris;

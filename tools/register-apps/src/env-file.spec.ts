@@ -25,6 +25,21 @@ describe('env files written by register-apps', () => {
     expect(mergeEnvFile(path, { AZURE_CLIENT_ID: 'new' })).toBe(false);
   });
 
+  it('removes a variable given as undefined, and writes nothing when it is already absent', () => {
+    const path = join(dir, 'remove.env');
+    writeFileSync(path, 'AZURE_CLIENT_ID=a\nAZURE_CLIENT_SECRET=s\n');
+    expect(
+      mergeEnvFile(path, {
+        AZURE_CLIENT_SECRET: undefined,
+        AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem',
+      }),
+    ).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe(
+      'AZURE_CLIENT_ID=a\nAZURE_CLIENT_CERTIFICATE_PATH=/c.pem\n',
+    );
+    expect(mergeEnvFile(path, { AZURE_CLIENT_SECRET: undefined })).toBe(false);
+  });
+
   it('reads a missing file as empty', () => {
     expect(readEnvFile(join(dir, 'nope.env'))).toEqual({});
   });

@@ -19,6 +19,9 @@ const USAGE = `Usage: npm run register-apps -- [options]
   --token <jwt>            a Graph access token (else GRAPH_TOKEN, the Azure CLI, device code)
   --ca <file>              extra trusted CA for Graph (the emulator's .emulator/ca.pem)
   --redirect-uri <url>     web redirect URI (default http://localhost:3000/auth/redirect)
+  --api-certificate <pem>  the API authenticates with this certificate (PEM: private key
+                           and certificate) instead of a client secret
+  --web-certificate <pem>  the same for the web app
   --name-prefix <text>     display names {prefix}api and {prefix}web (default obo-)
   --out-dir <dir>          write <dir>/api.env and <dir>/web.env instead of apps/*/.env
   --dry-run                print the Graph writes it would make; change nothing
@@ -40,6 +43,8 @@ export async function main(
         token: { type: 'string' },
         ca: { type: 'string' },
         'redirect-uri': { type: 'string' },
+        'api-certificate': { type: 'string' },
+        'web-certificate': { type: 'string' },
         'name-prefix': { type: 'string' },
         'out-dir': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
@@ -81,6 +86,7 @@ export async function main(
       envFiles: outDir
         ? { api: resolve(outDir, 'api.env'), web: resolve(outDir, 'web.env') }
         : { api: join(root, 'apps/api/.env'), web: join(root, 'apps/web/.env') },
+      certificates: { api: values['api-certificate'], web: values['web-certificate'] },
       dryRun: values['dry-run'],
       print,
     });

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_DEFAULTS, loadApiConfig } from '@obo/config';
 import { startEmulator, type RunningEmulator } from '@obo/entra-emulator';
-import { claimsOf, passwordGrantToken } from '@obo/testing';
+import { claimsOf, passwordGrantToken, writeClientCertificate } from '@obo/testing';
 import { MemoryTokenCache, OboClient } from '@obo/token-acquisition';
 import { readEnvFile } from './env-file';
 import { main } from './main';
@@ -43,6 +43,16 @@ describe('register-apps (against the emulator’s Graph)', () => {
       `--out-dir=${outDir}`,
     ];
   });
+
+  /** Alice's token for the API, through the web app registration a `.env` describes. */
+  const userTokenFor = (web: Record<string, string>) =>
+    passwordGrantToken(emu, {
+      clientId: web.AZURE_CLIENT_ID,
+      clientSecret: web.AZURE_CLIENT_SECRET,
+      scopes: [web.API_SCOPES],
+      username: EMULATOR_DEFAULTS.devUser,
+      password: EMULATOR_DEFAULTS.devPassword,
+    });
 
   afterAll(async () => {
     await emu?.stop();
@@ -96,13 +106,7 @@ describe('register-apps (against the emulator’s Graph)', () => {
   it('the new registrations carry the OBO chain: user token → OBO (OboClient) → ARM', async () => {
     const api = readEnvFile(join(outDir, 'api.env'));
     const web = readEnvFile(join(outDir, 'web.env'));
-    const userToken = await passwordGrantToken(emu, {
-      clientId: web.AZURE_CLIENT_ID,
-      clientSecret: web.AZURE_CLIENT_SECRET,
-      scopes: [web.API_SCOPES],
-      username: EMULATOR_DEFAULTS.devUser,
-      password: EMULATOR_DEFAULTS.devPassword,
-    });
+    const userToken = await userTokenFor(web);
     expect(claimsOf(userToken)).toMatchObject({ aud: api.AZURE_CLIENT_ID, scp: 'access_as_user' });
 
     // The API's own configuration, loaded from the .env register-apps wrote.
@@ -146,6 +150,73 @@ describe('register-apps (against the emulator’s Graph)', () => {
       before,
     );
     expect(JSON.stringify(emu.seed.apps)).toBe(appsBefore);
+  });
+
+  it('--api-certificate: registers the certificate, the .env names it, and OBO signs with it', async () => {
+    const certDir = join(work, 'env-cert');
+    const certificate = writeClientCertificate('e2e-cert-api');
+    const certArgs = [
+      ...args.filter((a) => !a.startsWith('--name-prefix') && !a.startsWith('--out-dir')),
+      '--name-prefix=e2e-cert-',
+      `--out-dir=${certDir}`,
+      `--api-certificate=${certificate}`,
+    ];
+    const run = await main(certArgs, print);
+    expect(run.code).toBe(0);
+    const api = readEnvFile(join(certDir, 'api.env'));
+    const web = readEnvFile(join(certDir, 'web.env'));
+    expect(api.AZURE_CLIENT_CERTIFICATE_PATH).toBe(certificate);
+    expect(api.AZURE_CLIENT_SECRET).toBeUndefined();
+    expect(web.AZURE_CLIENT_SECRET).toEqual(expect.any(String));
+    const registered = emu.seed.apps.find((a) => a.clientId === api.AZURE_CLIENT_ID);
+    expect(registered?.certificates).toHaveLength(1);
+    expect(registered?.secrets).toEqual([]);
+
+    // The API's configuration from that .env authenticates with the certificate (private_key_jwt).
+    const userToken = await userTokenFor(web);
+    const config = loadApiConfig({
+      env: { ...api, EXTRA_CA_CERTS: emu.caCertPath, LOG_LEVEL: 'silent' },
+      envFile: false,
+    });
+    expect(config.client.credential.kind).toBe('certificate');
+    const obo = new OboClient({ identity: config.identity, client: config.client });
+    try {
+      const result = await obo.acquire({
+        assertion: userToken,
+        tenantId: emu.tenantId,
+        scopes: ['https://management.azure.com/user_impersonation'],
+      });
+      // appidacr 2 (ARM tokens are v1): the client authenticated with a certificate.
+      expect(claimsOf(result.accessToken)).toMatchObject({
+        appid: api.AZURE_CLIENT_ID,
+        appidacr: '2',
+      });
+    } finally {
+      obo.close();
+    }
+
+    const again = await main(certArgs, print);
+    expect(again.result?.writes).toEqual([]);
+    expect(again.result?.envFilesWritten).toEqual([]);
+  });
+
+  it('refuses a certificate file without its private key before any Graph call', async () => {
+    lines.length = 0;
+    const certOnly = join(work, 'cert-only.pem');
+    const pem = readFileSync(writeClientCertificate('no-key'), 'utf8');
+    writeFileSync(certOnly, pem.slice(pem.indexOf('-----BEGIN CERTIFICATE-----')));
+    const appsBefore = JSON.stringify(emu.seed.apps);
+    const run = await main(
+      [
+        ...args.filter((a) => !a.startsWith('--name-prefix')),
+        '--name-prefix=e2e-nokey-',
+        `--web-certificate=${certOnly}`,
+      ],
+      print,
+    );
+    expect(run.code).toBe(1);
+    expect(lines.join('\n')).toMatch(/holds no private key/);
+    expect(JSON.stringify(emu.seed.apps)).toBe(appsBefore); // e2e-nokey-* were not even created
   });
 
   it('fails with a clear message when Graph refuses the token', async () => {

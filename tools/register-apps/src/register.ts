@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { GraphClient, type GraphWrite } from './graph-client';
 import { mergeEnvFile, readEnvFile } from './env-file';
 
@@ -28,6 +30,12 @@ export interface RegisterOptions {
   ca?: string;
   /** Where the API's and the web app's dotenv files go. */
   envFiles: { api: string; web: string };
+  /**
+   * PEM files (private key + certificate) to use instead of a client secret, per app: the
+   * certificate is registered on the app and the `.env` names the file
+   * (AZURE_CLIENT_CERTIFICATE_PATH) instead of holding a secret.
+   */
+  certificates?: { api?: string; web?: string };
   /** Print what would be written; write nothing. */
   dryRun?: boolean;
   print?: (line: string) => void;
@@ -66,6 +74,7 @@ interface Application {
   web?: { redirectUris?: string[] };
   requiredResourceAccess?: ResourceAccess[];
   passwordCredentials?: { hint?: string | null }[];
+  keyCredentials?: { customKeyIdentifier?: string | null }[];
 }
 
 /**
@@ -83,6 +92,10 @@ export async function registerApps(options: RegisterOptions): Promise<RegisterRe
     dryRun: options.dryRun,
     print,
   });
+  const certificates = {
+    api: options.certificates?.api ? readCertificate(options.certificates.api) : undefined,
+    web: options.certificates?.web ? readCertificate(options.certificates.web) : undefined,
+  };
   const prefix = options.namePrefix ?? 'obo-';
   const redirectUri = options.redirectUri ?? 'http://localhost:3000/auth/redirect';
 
@@ -145,18 +158,34 @@ export async function registerApps(options: RegisterOptions): Promise<RegisterRe
     ['web', web, { API_SCOPES: `api://${api.appId}/${API_SCOPE}` }],
   ] as const) {
     const path = options.envFiles[name];
-    const secret = await ensureSecret(graph, app, readEnvFile(path), print);
+    const certificate = certificates[name];
+    let credential: Record<string, string | undefined>;
+    if (certificate) {
+      await ensureCertificate(graph, app, certificate, print);
+      credential = {
+        AZURE_CLIENT_CERTIFICATE_PATH: resolve(certificate.path),
+        AZURE_CLIENT_SECRET: undefined, // one credential per app (@obo/config refuses two)
+      };
+    } else {
+      const secret = await ensureSecret(graph, app, readEnvFile(path), print);
+      credential = secret
+        ? { AZURE_CLIENT_SECRET: secret, AZURE_CLIENT_CERTIFICATE_PATH: undefined }
+        : {};
+    }
     const values = {
       ...common,
       AZURE_CLIENT_ID: app.appId,
-      ...(secret ? { AZURE_CLIENT_SECRET: secret } : {}),
+      ...credential,
       ...extra,
     };
     if (options.dryRun) {
-      print(`  would write ${Object.keys(values).join(', ')} to ${path}`);
+      const set = Object.keys(values).filter((k) => values[k as keyof typeof values] !== undefined);
+      print(`  would write ${set.join(', ')} to ${path}`);
     } else if (mergeEnvFile(path, values)) {
       written.push(path);
-      print(`${name}: configuration (with its client secret) written to ${path}`);
+      print(
+        `${name}: configuration (with its ${certificate ? 'certificate path' : 'client secret'}) written to ${path}`,
+      );
     } else {
       print(`${name}: ${path} already up to date`);
     }
@@ -231,6 +260,68 @@ async function ensureServicePrincipal(
   if (found.value.length > 0) return;
   await graph.write('POST', '/servicePrincipals', { appId: app.appId }, undefined);
   print(`${app.displayName}: service principal created`);
+}
+
+/** A client certificate read from a PEM file holding it and its private key. */
+interface ClientCertificate {
+  path: string;
+  der: Buffer;
+  /** SHA-1 thumbprint, upper-case hex: Graph's `customKeyIdentifier`. */
+  thumbprint: string;
+}
+
+/** Reads and checks a certificate file before anything is written anywhere. */
+export function readCertificate(path: string): ClientCertificate {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read the certificate file ${path}: ${(error as Error).message}`);
+  }
+  const block = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
+  if (!block) throw new Error(`${path} holds no PEM certificate.`);
+  if (!/-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
+    throw new Error(`${path} holds no private key: the app signs its assertions with it.`);
+  }
+  let der: Buffer;
+  try {
+    der = new X509Certificate(block).raw;
+  } catch {
+    throw new Error(`${path}: the certificate cannot be parsed.`);
+  }
+  return { path, der, thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase() };
+}
+
+/**
+ * Registers `certificate` on `app` unless it is already there (same thumbprint). Graph's
+ * PATCH replaces the app's certificate list.
+ */
+async function ensureCertificate(
+  graph: GraphClient,
+  app: Application,
+  certificate: ClientCertificate,
+  print: (line: string) => void,
+): Promise<void> {
+  const { der, thumbprint } = certificate;
+  if ((app.keyCredentials ?? []).some((k) => k.customKeyIdentifier?.toUpperCase() === thumbprint)) {
+    print(`${app.displayName}: certificate ${thumbprint} already registered`);
+    return;
+  }
+  const replaced = (app.keyCredentials ?? []).length;
+  const keyCredentials = [
+    {
+      type: 'AsymmetricX509Cert',
+      usage: 'Verify',
+      key: der.toString('base64'),
+      displayName: 'register-apps',
+    },
+  ];
+  await graph.write('PATCH', `/applications/${app.id}`, { keyCredentials }, undefined);
+  app.keyCredentials = [{ customKeyIdentifier: thumbprint }];
+  print(
+    `${app.displayName}: certificate ${thumbprint} registered` +
+      (replaced ? ` (replacing ${replaced} other certificate(s))` : ''),
+  );
 }
 
 /**
