@@ -8,55 +8,61 @@ import { createApp, type WebApp } from './app';
 import { silentLogger } from './test/config';
 import {
   ALICE,
-  API_CLIENT_ID,
   BOB,
   CAROL,
   completeSignIn,
   csrfTokenOf,
+  DAVE,
   PASSWORD,
   REDIRECT_URI,
   sessionCookieOf,
   signIn,
-  startFakeApi,
+  startApiBundle,
   startTestEmulator,
   trustEmulator,
-  verifiedByEmulator,
   webConfigFor,
-  WEB_CLIENT_ID,
-  type FakeApi,
+  type ApiBundle,
 } from './test/harness';
 
 const WEB_CLIENT_SECRET = EMULATOR_DEFAULTS.web.clientSecret;
 
-const MFA_CHALLENGE = JSON.stringify({
-  access_token: {
-    capolids: { essential: true, values: ['00000000-0000-0000-0000-000000000000'] },
-  },
-});
+/** A JWT anywhere in a text: never in a page or a log. */
+const JWT_SHAPED = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}/;
 
-/** The web app against the in-process emulator and a fakeApi playing apps/api's contract. */
-describe('web app with the Entra emulator', () => {
+/**
+ * The web app against the in-process emulator and the real API (its bundle, as deployed), so
+ * every API answer here is one the API really gives: subscriptions from the emulator's ARM,
+ * claims challenges from Conditional Access, errors from faults injected into the emulator.
+ */
+describe('web app with the Entra emulator and the API', () => {
   let emu: RunningEmulator;
-  let fakeApi: FakeApi;
+  let api: ApiBundle;
   let web: WebApp;
   let clock = Date.now();
 
   beforeAll(async () => {
-    emu = await startTestEmulator();
+    // Alice's first subscription gets markup in its name: the page must escape it.
+    emu = await startTestEmulator((seed) => {
+      const alice = seed.users.find((u) => u.userPrincipalName === ALICE);
+      if (alice?.subscriptions?.[0]) alice.subscriptions[0].displayName = 'Alice Production <b>';
+    });
     trustEmulator(emu);
-    fakeApi = await startFakeApi();
-    web = createApp(webConfigFor(emu, fakeApi.url), { logger: silentLogger, now: () => clock });
+    api = await startApiBundle(emu);
+    web = createApp(webConfigFor(emu, api.url), { logger: silentLogger, now: () => clock });
   });
 
   afterAll(async () => {
     await web?.close();
-    await fakeApi?.close();
+    await api?.stop();
     await emu?.stop();
   });
 
   beforeEach(() => {
     clock = Date.now();
-    fakeApi.calls.length = 0;
+  });
+
+  afterEach(() => {
+    emu.faults.clear();
   });
 
   it('signs in through the real login form, shows profile and subscriptions, signs out', async () => {
@@ -109,21 +115,18 @@ describe('web app with the Entra emulator', () => {
     expect(profile.text).toContain(ALICE);
     expect(profile.text).toContain(emu.tenantId);
 
+    emu.resetCounters();
     const subs = await agent.get('/subscriptions').set('x-correlation-id', 'corr-123').expect(200);
-    expect(subs.text).toContain('Contoso Production &lt;b&gt;');
-    expect(subs.text).toContain('22222222-2222-4222-8222-222222222222');
-    expect(subs.text).toContain('Warned');
+    expect(subs.text).toContain('Alice Production &lt;b&gt;');
+    expect(subs.text).not.toContain('Alice Production <b>');
+    expect(subs.text).toContain('Alice Staging');
+    expect(subs.text).toContain('0b0e1001-0000-4000-8000-000000000003');
     expect(subs.text).toContain(emu.tenantId);
-
-    // The fakeApi received a real emulator-issued access token for the API.
-    expect(fakeApi.calls).toHaveLength(1);
-    const call = fakeApi.calls[0];
-    expect(call.correlationId).toBe('corr-123');
-    expect(call.claims?.aud).toBe(API_CLIENT_ID);
-    expect(call.claims?.azp).toBe(WEB_CLIENT_ID);
-    expect(String(call.claims?.scp).split(' ')).toContain('access_as_user');
-    expect(call.claims?.preferred_username).toBe(ALICE);
-    expect(await verifiedByEmulator(emu, call.token ?? '')).toBe(true);
+    // The API accepted the web app's token (validation: audience, issuer, scope) and
+    // exchanged it once On-Behalf-Of alice for ARM; the correlation id went along.
+    expect(emu.counters().token.on_behalf_of).toBe(1);
+    expect(emu.counters().arm.subscriptions).toBe(1);
+    expect(api.output()).toContain('"correlationId":"corr-123"');
 
     // A second visit is served from the session's token cache (no token-endpoint call).
     emu.resetCounters();
@@ -257,52 +260,42 @@ describe('web app with the Entra emulator', () => {
     const bob = request.agent(web.app);
     await signIn(alice, ALICE);
     await signIn(bob, BOB);
-    await alice.get('/subscriptions').expect(200);
-    await bob.get('/subscriptions').expect(200);
-    expect(fakeApi.calls.map((c) => c.claims?.preferred_username)).toEqual([ALICE, BOB]);
+    const a = await alice.get('/subscriptions').expect(200);
+    const b = await bob.get('/subscriptions').expect(200);
+    expect(a.text).toContain('Alice Staging');
+    expect(b.text).not.toContain('Alice Staging');
+    expect(b.text).toContain('0b0e1002-'); // bob's subscriptions (all ARM pages)
   });
 
   it('answers an MFA claims challenge from the API with a step-up sign-in', async () => {
     const agent = request.agent(web.app);
     await signIn(agent, CAROL);
-    fakeApi.next((res) =>
-      res
-        .writeHead(401, {
-          'content-type': 'application/json',
-          'www-authenticate': `Bearer realm="", error="insufficient_claims", error_description="MFA required", claims="${Buffer.from(MFA_CHALLENGE).toString('base64')}"`,
-        })
-        .end(JSON.stringify({ error: 'insufficient_claims', correlationId: 'x' })),
-    );
+    // ARM requires MFA for carol (seeded Conditional Access): OBO answers with a claims
+    // challenge, the API passes it on (401 insufficient_claims), the web app steps up.
     const challenged = await agent.get('/subscriptions').expect(302);
     const authorize = new URL(challenged.headers.location);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(
       `${emu.authority}/oauth2/v2.0/authorize`,
     );
     const claims = JSON.parse(authorize.searchParams.get('claims') ?? '{}');
-    expect(claims.access_token.capolids.values).toEqual(['00000000-0000-0000-0000-000000000000']);
+    expect(claims.access_token.capolids.values).toEqual([expect.any(String)]);
     expect(claims.access_token.xms_cc.values).toEqual(['cp1']);
 
     const location = await completeSignIn(agent, authorize.toString(), CAROL);
     expect(location).toBe('/subscriptions');
     const page = await agent.get('/subscriptions').expect(200);
-    expect(page.text).toContain('Contoso Dev/Test');
-    const last = fakeApi.calls[fakeApi.calls.length - 1];
-    expect(last.claims?.amr).toEqual(expect.arrayContaining(['mfa']));
+    // Carol's subscriptions: the new token carried MFA, so OBO and ARM accepted it.
+    expect(page.text).toContain('<table');
+    expect(page.text).toContain('0b0e1003-');
   });
 
   it('stops instead of looping when the API challenges again right after a step-up', async () => {
     const agent = request.agent(web.app);
     await signIn(agent, CAROL);
-    const challenge = (res: import('node:http').ServerResponse) =>
-      res
-        .writeHead(401, {
-          'www-authenticate': `Bearer error="insufficient_claims", claims="${Buffer.from(MFA_CHALLENGE).toString('base64')}"`,
-        })
-        .end();
-    fakeApi.next(challenge);
     const first = await agent.get('/subscriptions').expect(302);
     await completeSignIn(agent, first.headers.location, CAROL);
-    fakeApi.next(challenge);
+    // The next OBO is challenged again although the user just did MFA.
+    emu.faults.add({ endpoint: 'token', grantType: 'on_behalf_of', aadsts: 50076, count: 1 });
     const again = await agent.get('/subscriptions').expect(403);
     expect(again.text).toContain('insufficient_claims');
   });
@@ -310,6 +303,7 @@ describe('web app with the Entra emulator', () => {
   it('signs in again when silent acquisition needs interaction (expired token, MFA on refresh)', async () => {
     const agent = request.agent(web.app);
     await signIn(agent, ALICE);
+    emu.resetCounters();
     emu.faults.add({ endpoint: 'token', grantType: 'refresh_token', aadsts: 50076, count: 1 });
     // Only Date moves: MSAL then finds the access token due and tries the refresh token.
     jest.useFakeTimers({
@@ -344,27 +338,21 @@ describe('web app with the Entra emulator', () => {
       jest.useRealTimers();
       emu.faults.clear();
     }
-    expect(fakeApi.calls).toHaveLength(0);
+    // The API was never called: no OBO, no ARM.
+    expect(emu.counters().token.on_behalf_of).toBe(0);
+    expect(emu.counters().arm.total).toBe(0);
   });
 
   it('asks for consent again on a 403 consent_required from the API', async () => {
     const agent = request.agent(web.app);
     await signIn(agent, ALICE);
-    fakeApi.next((res) =>
-      res.writeHead(403, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          error: 'consent_required',
-          error_description: 'AADSTS65001',
-          scopes: ['https://management.azure.com/user_impersonation'],
-        }),
-      ),
-    );
+    // Entra answers the API's OBO with AADSTS65001: the API says 403 consent_required, naming
+    // the ARM scope; the web app sends the user to consent to it.
+    emu.faults.add({ endpoint: 'token', grantType: 'on_behalf_of', aadsts: 65001, count: 1 });
     const res = await agent.get('/subscriptions').expect(302);
     const url = new URL(res.headers.location);
     expect(url.searchParams.get('prompt')).toBe('consent');
-    expect(url.searchParams.get('scope')).toContain(
-      'https://management.azure.com/user_impersonation',
-    );
+    expect(url.searchParams.get('scope')).toContain('https://management.azure.com/');
     const state = url.searchParams.get('state');
     expect(state).toBeTruthy();
   });
@@ -372,29 +360,18 @@ describe('web app with the Entra emulator', () => {
   it('shows an error panel with the correlation id when the API fails', async () => {
     const agent = request.agent(web.app);
     await signIn(agent, ALICE);
-    fakeApi.next((res) =>
-      res.writeHead(502, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          error: 'arm_unavailable',
-          error_description: 'Azure Resource Manager <did not answer>.',
-          correlationId: 'corr-api',
-        }),
-      ),
-    );
+    // ARM fails every attempt (the API retries twice): the API answers 502 arm_error.
+    emu.faults.add({ endpoint: 'arm', status: 500, count: 3 });
     const res = await agent.get('/subscriptions').set('x-correlation-id', 'corr-err-1').expect(502);
     expect(res.text).toContain('role="alert"');
     expect(res.text).toContain('corr-err-1');
-    expect(res.text).toContain('arm_unavailable');
-    expect(res.text).toContain('&lt;did not answer&gt;');
-    expect(res.text).not.toContain(fakeApi.calls[0].token as string);
+    expect(res.text).toContain('arm_error');
+    expect(res.text).not.toMatch(JWT_SHAPED);
   });
 
   it('shows the empty state when the user has no subscriptions', async () => {
     const agent = request.agent(web.app);
-    await signIn(agent, ALICE);
-    fakeApi.next((res) =>
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"value":[]}'),
-    );
+    await signIn(agent, DAVE);
     const res = await agent.get('/subscriptions').expect(200);
     expect(res.text).toContain('You have no Azure subscriptions');
   });
@@ -407,7 +384,7 @@ describe('web app with the Entra emulator', () => {
         done();
       },
     });
-    const logged = createApp(webConfigFor(emu, fakeApi.url, { LOG_LEVEL: 'trace' }), {
+    const logged = createApp(webConfigFor(emu, api.url, { LOG_LEVEL: 'trace' }), {
       logger: pino({ level: 'trace' }, sink),
     });
     try {
@@ -420,7 +397,7 @@ describe('web app with the Entra emulator', () => {
       const back = await agent.get('/auth/redirect').query(result.params).expect(302);
       const cookie = sessionCookieOf(back)?.split('=')[1] ?? '';
       await agent.get('/subscriptions').expect(200);
-      fakeApi.next((res) => res.writeHead(500).end());
+      emu.faults.add({ endpoint: 'arm', status: 500, count: 3 });
       await agent.get('/subscriptions').expect(502);
       await agent.get('/logout').expect(302);
 
@@ -431,13 +408,15 @@ describe('web app with the Entra emulator', () => {
         result.params.code,
         result.params.state,
         decodeURIComponent(cookie),
-        fakeApi.calls[0].token as string,
         WEB_CLIENT_SECRET,
       ];
       for (const secret of secrets) {
         expect(secret.length).toBeGreaterThan(8);
         expect(log).not.toContain(secret);
       }
+      // No token of any kind (ID, access, refresh-as-JWT), in the web app's log or the API's.
+      expect(log).not.toMatch(JWT_SHAPED);
+      expect(api.output()).not.toMatch(JWT_SHAPED);
     } finally {
       await logged.close();
     }

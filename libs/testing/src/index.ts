@@ -7,3 +7,12 @@ export {
   type TokenSource,
 } from './tokens';
 export { writeClientCertificate, writeThrowawayCa } from './certificates';
+export {
+  freePort,
+  get,
+  startNodeProcess,
+  stopAllNodeProcesses,
+  waitFor200,
+  type Exit,
+  type NodeProcess,
+} from './processes';

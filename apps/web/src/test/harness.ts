@@ -1,12 +1,14 @@
-import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import http from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EMULATOR_DEFAULTS, loadWebConfig, type WebConfig } from '@obo/config';
-import { EmulatorBrowser, startEmulator, type RunningEmulator } from '@obo/entra-emulator';
+import { EMULATOR_DEFAULTS, findWorkspaceRoot, loadWebConfig, type WebConfig } from '@obo/config';
+import {
+  EmulatorBrowser,
+  loadSeed,
+  startEmulator,
+  type RunningEmulator,
+} from '@obo/entra-emulator';
+import { freePort, startNodeProcess, waitFor200 } from '@obo/testing';
 import request from 'supertest';
 
 export const PASSWORD = EMULATOR_DEFAULTS.devPassword;
@@ -18,14 +20,76 @@ export const WEB_CLIENT_ID = EMULATOR_DEFAULTS.web.clientId;
 /** The redirect URI registered for the web app in the emulator's seed. */
 export const REDIRECT_URI = 'http://localhost:3000/auth/redirect';
 
-/** The emulator in-process on a free loopback port; its CA is generated once per machine. */
-export function startTestEmulator(): Promise<RunningEmulator> {
+export const DAVE = 'dave@obodev.onmicrosoft.com';
+
+/**
+ * The emulator in-process on a free loopback port; its CA is generated once per machine.
+ * `seed` may adjust a copy of the default seed first.
+ */
+export function startTestEmulator(
+  seed?: (seed: ReturnType<typeof loadSeed>) => void,
+): Promise<RunningEmulator> {
   const dataDir = join(tmpdir(), 'obo-web-test-emulator');
   mkdirSync(dataDir, { recursive: true });
-  return startEmulator({ port: 0, host: '127.0.0.1', dataDir, logger: false });
+  let adjusted: ReturnType<typeof loadSeed> | undefined;
+  if (seed) {
+    adjusted = structuredClone(loadSeed());
+    seed(adjusted);
+  }
+  return startEmulator({ port: 0, host: '127.0.0.1', dataDir, logger: false, seed: adjusted });
 }
 
-/** Web config pointing at the test emulator and (fake) API, as the brief prescribes. */
+/** The real API (its esbuild bundle, apps/api/dist/main.js) running against the emulator. */
+export interface ApiBundle {
+  url: string;
+  /** Everything it logged (for failure messages and log assertions). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the API exactly as it is deployed — `node apps/api/dist/main.js`, configured only
+ * through its environment — on a free loopback port, pointed at `emu`, and waits for
+ * `/readyz`. The `@obo/web:test` target builds the bundle first.
+ */
+export async function startApiBundle(
+  emu: RunningEmulator,
+  env: Record<string, string> = {},
+): Promise<ApiBundle> {
+  const port = await freePort();
+  const cwd = mkdtempSync(join(tmpdir(), 'obo-web-test-api-'));
+  const script = join(findWorkspaceRoot(__dirname), 'apps', 'api', 'dist', 'main.js');
+  const child = startNodeProcess(
+    'api',
+    script,
+    {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      AZURE_AUTHORITY_HOST: emu.url,
+      EXTRA_CA_CERTS: emu.caCertPath,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    cwd,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor200(`${url}/readyz`, child);
+  } catch (error) {
+    await child.stop('SIGKILL', 1000);
+    throw error;
+  }
+  return {
+    url,
+    output: child.output,
+    stop: async () => {
+      await child.stop();
+      rmSync(cwd, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Web config pointing at the test emulator and an API, as the brief prescribes. */
 export function webConfigFor(
   emu: RunningEmulator,
   apiUrl: string,
@@ -41,144 +105,6 @@ export function webConfigFor(
       ...env,
     },
     envFile: false,
-  });
-}
-
-/** A request the fakeApi received. */
-export interface FakeApiCall {
-  authorization?: string;
-  correlationId?: string;
-  /** Decoded payload of the bearer token. */
-  claims?: Record<string, unknown>;
-  token?: string;
-}
-
-type Responder = (res: http.ServerResponse) => void;
-
-/**
- * A stand-in for apps/api's contract (`GET /api/subscriptions` → `{value: [...]}`, or the
- * error shapes the web app must handle). It records what it received; it validates nothing.
- */
-export interface FakeApi {
-  url: string;
-  calls: FakeApiCall[];
-  /** Subscriptions returned by default. */
-  subscriptions: Record<string, unknown>[];
-  /** The development-only `journey` field answered to `?journey=1`; null = none. */
-  journey: Record<string, unknown> | null;
-  /** Queues a one-off answer for the next call. */
-  next(responder: Responder): void;
-  close(): Promise<void>;
-}
-
-export const SUBSCRIPTIONS = [
-  {
-    id: '/subscriptions/11111111-1111-4111-8111-111111111111',
-    subscriptionId: '11111111-1111-4111-8111-111111111111',
-    displayName: 'Contoso Production <b>',
-    state: 'Enabled',
-    tenantId: EMULATOR_DEFAULTS.tenantId,
-  },
-  {
-    id: '/subscriptions/22222222-2222-4222-8222-222222222222',
-    subscriptionId: '22222222-2222-4222-8222-222222222222',
-    displayName: 'Contoso Dev/Test',
-    state: 'Warned',
-    tenantId: EMULATOR_DEFAULTS.tenantId,
-  },
-];
-
-/** What apps/api's `?journey=1` adds: the OBO token's decoded header and claims, timings. */
-export const FAKE_JOURNEY = {
-  obo: {
-    source: 'network',
-    ms: 12.5,
-    header: { alg: 'RS256', kid: 'fake-kid', typ: 'JWT' },
-    claims: {
-      aud: 'https://management.azure.com/',
-      iss: `https://sts.windows.net/${EMULATOR_DEFAULTS.tenantId}/`,
-      appid: EMULATOR_DEFAULTS.api.clientId,
-      scp: 'user_impersonation',
-      ver: '1.0',
-      tid: EMULATOR_DEFAULTS.tenantId,
-      // A claim that looks like a token must never be rendered as one.
-      smuggled: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eHh4eHgifQ.c2lnbmF0dXJlc2lnbmF0dXJl',
-    },
-  },
-  arm: { ms: 7.25, pages: 2 },
-  validateMs: 0.5,
-};
-
-export async function startFakeApi(): Promise<FakeApi> {
-  const queue: Responder[] = [];
-  const api: Omit<FakeApi, 'url'> & { url?: string } = {
-    calls: [],
-    subscriptions: SUBSCRIPTIONS,
-    journey: FAKE_JOURNEY,
-    next: (responder) => queue.push(responder),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    if (req.method !== 'GET' || url.pathname !== '/api/subscriptions') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
-      return;
-    }
-    const authorization = req.headers.authorization;
-    const token = authorization?.replace(/^Bearer /, '');
-    api.calls.push({
-      authorization,
-      token,
-      correlationId: req.headers['x-correlation-id'] as string | undefined,
-      claims: token ? decodeJwt(token).payload : undefined,
-    });
-    const responder = queue.shift();
-    if (responder) return responder(res);
-    const journey = url.searchParams.get('journey') === '1' && api.journey;
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ value: api.subscriptions, ...(journey ? { journey } : {}) }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return api as FakeApi;
-}
-
-export function decodeJwt(token: string): {
-  header: Record<string, unknown>;
-  payload: Record<string, unknown>;
-} {
-  const [h, p] = token.split('.');
-  const json = (s: string) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-  return { header: json(h), payload: json(p) };
-}
-
-/** Checks a JWT's RS256 signature against the emulator's published keys. */
-export async function verifiedByEmulator(emu: RunningEmulator, token: string): Promise<boolean> {
-  const { header } = decodeJwt(token);
-  const jwks = JSON.parse(await httpsGet(emu, `${emu.authority}/discovery/v2.0/keys`)) as {
-    keys: (JsonWebKey & { kid: string })[];
-  };
-  const jwk = jwks.keys.find((k) => k.kid === header.kid);
-  if (!jwk) return false;
-  const [h, p, s] = token.split('.');
-  return verify(
-    'RSA-SHA256',
-    Buffer.from(`${h}.${p}`),
-    createPublicKey({ key: jwk, format: 'jwk' }),
-    Buffer.from(s, 'base64url'),
-  );
-}
-
-function httpsGet(emu: RunningEmulator, url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { ca: emu.caCert, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    });
-    req.on('error', reject);
-    req.end();
   });
 }
 

@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { createServer, type AddressInfo } from 'node:net';
+
+/** How a node process ended. */
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Milliseconds from the signal to the exit. */
+  ms: number;
+}
+
+/** A script (an app's bundle) running under plain `node`, as its container runs it. */
+export interface NodeProcess {
+  /** A name for messages (e.g. `api`). */
+  app: string;
+  child: ChildProcess;
+  /** Everything the process wrote (for failure messages; never contains secrets). */
+  output: () => string;
+  /** Sends `signal` and resolves when the process has exited (SIGKILL after `graceMs`). */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<Exit>;
+}
+
+const running = new Set<NodeProcess>();
+
+/**
+ * Starts `node <script>` with exactly `env` (plus PATH), in `cwd` — a folder without a `.env`,
+ * so a developer's own files cannot leak into the test. Stopped by `stop()`, or by
+ * {@link stopAllNodeProcesses} in an `afterAll`.
+ */
+export function startNodeProcess(
+  app: string,
+  script: string,
+  env: Record<string, string>,
+  cwd: string,
+): NodeProcess {
+  if (!existsSync(script)) throw new Error(`${script} is missing: build @obo/${app} first`);
+  const child = spawn(process.execPath, [script], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const bundle: NodeProcess = {
+    app,
+    child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM', graceMs = 10_000) => {
+      const started = Date.now();
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      running.delete(bundle);
+      return { ...result, ms: Date.now() - started };
+    },
+  };
+  running.add(bundle);
+  return bundle;
+}
+
+/** Kills whatever a test left running (afterAll safety net). */
+export async function stopAllNodeProcesses(): Promise<void> {
+  await Promise.all([...running].map((b) => b.stop('SIGKILL', 1000)));
+}
+
+/** A free loopback TCP port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A GET answered in full; `ca` for https. Never throws on a status, only on the network. */
+export function get(
+  url: string,
+  options: { ca?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  const target = new URL(url);
+  const transport = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = transport.get(
+      target,
+      {
+        ca: options.ca,
+        headers: options.headers,
+        agent: false,
+        timeout: options.timeoutMs ?? 10_000,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`GET ${target.pathname} timed out`)));
+    req.on('error', reject);
+  });
+}
+
+/** Polls `url` until it answers 200; fails early when the process exits. */
+export async function waitFor200(
+  url: string,
+  bundle: NodeProcess,
+  options: { ca?: () => string | undefined; timeoutMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  while (Date.now() < deadline) {
+    if (bundle.child.exitCode !== null)
+      throw new Error(`${bundle.app} exited (${bundle.child.exitCode}):\n${bundle.output()}`);
+    const ca = options.ca?.();
+    if (!url.startsWith('https:') || ca) {
+      const ok = await get(url, { ca, timeoutMs: 2000 }).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${bundle.app} not ready at ${url}:\n${bundle.output()}`);
+}
