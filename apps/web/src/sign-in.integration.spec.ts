@@ -126,7 +126,7 @@ describe('web app with the Entra emulator and the API', () => {
     // exchanged it once On-Behalf-Of alice for ARM; the correlation id went along.
     expect(emu.counters().token.on_behalf_of).toBe(1);
     expect(emu.counters().arm.subscriptions).toBe(1);
-    expect(api.output()).toContain('"correlationId":"corr-123"');
+    await api.waitForOutput(/"correlationId":"corr-123"/);
 
     // A second visit is served from the session's token cache (no token-endpoint call).
     emu.resetCounters();
@@ -416,7 +416,8 @@ describe('web app with the Entra emulator and the API', () => {
       }
       // No token of any kind (ID, access, refresh-as-JWT), in the web app's log or the API's.
       expect(log).not.toMatch(JWT_SHAPED);
-      expect(api.output()).not.toMatch(JWT_SHAPED);
+      // Wait for the API's line about the failed call, so its whole log is checked.
+      expect(await api.waitForOutput(/"statusCode":502/)).not.toMatch(JWT_SHAPED);
     } finally {
       await logged.close();
     }

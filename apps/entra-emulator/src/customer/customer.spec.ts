@@ -6,7 +6,7 @@ import type { RunningEmulator } from '../emulator';
 import { loadSeed } from '../seed/load';
 import { EmulatorBrowser } from '../testing';
 import { CustomerTenant } from './tenant';
-import { call, claimsOf, PASSWORD, startTestEmulator } from '../../test/helpers';
+import { call, claimsOf, PASSWORD, startTestEmulator, userTokenForApi } from '../../test/helpers';
 
 const B2C_TENANT = 'obodevb2c.onmicrosoft.com';
 const B2C_TID = '0b0eb2c0-0000-4000-8000-000000000001';
@@ -338,6 +338,82 @@ describe('B2C and External ID (CIAM) tenants', () => {
     );
     const frank = await redeem(ciamBase(), CIAM_WEB, signIn.params.code);
     expect(claimsOf(frank.body.id_token).name).toBe('Frank Example');
+  });
+
+  describe('CIAM On-Behalf-Of (External ID supports it)', () => {
+    const CIAM_API = {
+      clientId: '0b0ec1a0-0000-4000-8000-000000000201',
+      secret: 'obo-ciam-api-dev-secret-not-for-production',
+    };
+    const apiScope = `api://${CIAM_API.clientId}/access_as_user`;
+    let frankToken: string;
+    const obo = (form: Record<string, string>) =>
+      call(emu, 'POST', `${ciamBase()}/oauth2/v2.0/token`, {
+        form: {
+          grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          requested_token_use: 'on_behalf_of',
+          client_id: CIAM_API.clientId,
+          client_secret: CIAM_API.secret,
+          assertion: frankToken,
+          scope: 'https://management.azure.com/.default openid profile offline_access',
+          ...form,
+        },
+      });
+
+    beforeAll(async () => {
+      const signIn = await new EmulatorBrowser(emu.caCert).signIn(
+        authorizeUrl(ciamBase(), CIAM_WEB.clientId, { scope: `${apiScope} openid` }),
+        { username: 'frank@example.com', password: PASSWORD },
+      );
+      frankToken = (await redeem(ciamBase(), CIAM_WEB, signIn.params.code)).body.access_token;
+    });
+
+    it('exchanges the API’s CIAM token for ARM; ARM accepts it (frank owns no subscriptions)', async () => {
+      const before = emu.counters().token.on_behalf_of;
+      const res = await obo({});
+      expect(res.status).toBe(200);
+      expect(emu.counters().token.on_behalf_of).toBe(before + 1);
+      expect(claimsOf(res.body.access_token)).toMatchObject({
+        aud: 'https://management.azure.com/',
+        iss: `https://sts.windows.net/${CIAM_TID}/`,
+        tid: CIAM_TID,
+        appid: CIAM_API.clientId,
+        scp: 'user_impersonation',
+        oid: claimsOf(frankToken).oid,
+        ver: '1.0',
+      });
+      expect(claimsOf(res.body.id_token).aud).toBe(CIAM_API.clientId);
+      const arm = await call(emu, 'GET', `${emu.url}/arm/subscriptions?api-version=2022-12-01`, {
+        headers: { authorization: `Bearer ${res.body.access_token}` },
+      });
+      expect(arm.status).toBe(200);
+      expect(arm.body.value).toEqual([]);
+    });
+
+    it('refuses an assertion meant for another app, a forged one and a foreign tenant’s', async () => {
+      // The web app presents the API's token: wrong audience.
+      const wrongAud = await obo({ client_id: CIAM_WEB.clientId, client_secret: CIAM_WEB.secret });
+      expect([wrongAud.status, wrongAud.body.error]).toEqual([400, 'invalid_grant']);
+      expect(wrongAud.body.error_description).toMatch(/^AADSTS50013: Assertion audience/);
+      const [h, p] = frankToken.split('.');
+      const forged = await obo({ assertion: `${h}.${p}.${'A'.repeat(342)}` });
+      expect(forged.body.error_description).toMatch(/^AADSTS50013: Assertion failed signature/);
+      const workforce = await userTokenForApi(emu);
+      const foreign = await obo({ assertion: workforce });
+      expect(foreign.body.error_description).toMatch(
+        /^AADSTS50013: Assertion contains an invalid issuer/,
+      );
+    });
+
+    it('refuses a resource the tenant does not have, and two resources at once', async () => {
+      const unknown = await obo({ scope: 'api://nope/read' });
+      expect([unknown.status, unknown.body.error]).toEqual([400, 'invalid_resource']);
+      const two = await obo({
+        scope: `https://management.azure.com/.default ${apiScope}`,
+      });
+      expect([two.status, two.body.error]).toEqual([400, 'invalid_request']);
+      expect(two.body.error_description).toMatch(/^AADSTS28000/);
+    });
   });
 
   it('reloads signed-up users from the users file (a restart keeps them)', () => {

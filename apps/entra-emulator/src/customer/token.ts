@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { EmulatorContext } from '../context';
 import { grantName } from '../counters';
 import type { RealmHandler } from './flow';
+import { CustomerOboError, customerOnBehalfOf } from './on-behalf-of';
 import { b2cDescription, MAX_ENTRIES, safeEqual, type CustomerState } from './state';
 import { issueCustomerTokens, type CustomerGrant, type Realm } from './tokens';
 
@@ -10,8 +11,8 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /**
  * The token endpoint of a B2C user flow or the CIAM tenant: `authorization_code` (+PKCE) and
- * `refresh_token`. OBO (`jwt-bearer`) is refused as B2C refuses it (AADB2C90086); in the
- * External ID tenant, where the real service supports it, the emulator says it lacks it.
+ * `refresh_token`; in the External ID tenant also On-Behalf-Of (`jwt-bearer`), which B2C
+ * refuses (AADB2C90086).
  */
 export function tokenHandler(ctx: EmulatorContext, state: CustomerState): RealmHandler {
   const { codes, refreshTokens } = state;
@@ -33,7 +34,9 @@ export function tokenHandler(ctx: EmulatorContext, state: CustomerState): RealmH
     const b2c = r.tenant.kind === 'b2c';
     ctx.counters.token.total += 1;
     ctx.counters.token[grantName(grantType, body.requested_token_use)] += 1;
-    if (grantType === JWT_BEARER || !['authorization_code', 'refresh_token'].includes(grantType)) {
+    // External ID supports On-Behalf-Of; B2C does not (AADB2C90086).
+    const obo = !b2c && grantType === JWT_BEARER && body.requested_token_use === 'on_behalf_of';
+    if (!obo && !['authorization_code', 'refresh_token'].includes(grantType)) {
       return tokenError(
         req,
         res,
@@ -41,10 +44,7 @@ export function tokenHandler(ctx: EmulatorContext, state: CustomerState): RealmH
         'unsupported_grant_type',
         b2c
           ? `AADB2C90086: The supplied grant_type [${grantType}] is not supported.`
-          : grantType === JWT_BEARER
-            ? // Real External ID tenants do support OBO; this emulator does not implement it there.
-              `AADSTS70003: The app requested an unsupported grant type '${grantType}'. (Entra emulator: On-Behalf-Of is not implemented in external tenants.)`
-            : `AADSTS70003: The app requested an unsupported grant type '${grantType}'.`,
+          : `AADSTS70003: The app requested an unsupported grant type '${grantType}'.`,
       );
     }
     const basic = /^Basic (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
@@ -70,6 +70,14 @@ export function tokenHandler(ctx: EmulatorContext, state: CustomerState): RealmH
         'invalid_client',
         'AADB2C90081: The specified client_secret does not match the expected value for this client.',
       );
+    }
+    if (obo) {
+      try {
+        return res.set('Cache-Control', 'no-store').json(customerOnBehalfOf(ctx, r, client, body));
+      } catch (error) {
+        if (!(error instanceof CustomerOboError)) throw error;
+        return tokenError(req, res, error.status, error.error, error.message);
+      }
     }
     let grant: CustomerGrant;
     if (grantType === 'authorization_code') {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   createTokenValidator,
+  TENANT_PLACEHOLDER,
   isTokenValidationError,
   type TokenValidator,
 } from '@obo/token-validation';
@@ -210,8 +211,13 @@ function createArmValidator(ctx: EmulatorContext): TokenValidator {
   return createTokenValidator({
     jwksUri,
     audiences: ARM_AUDIENCES,
-    issuers: [v1Issuer(ctx), v2Issuer(ctx)],
-    allowedTenants: [ctx.seed.tenant.id],
+    // The workforce tenant, and the External ID tenant whose users' tokens OBO also reaches
+    // ARM with (they own no subscriptions here: an empty list).
+    issuers: [
+      v1Issuer(ctx).replace(ctx.seed.tenant.id, TENANT_PLACEHOLDER),
+      v2Issuer(ctx).replace(ctx.seed.tenant.id, TENANT_PLACEHOLDER),
+    ],
+    allowedTenants: [ctx.seed.tenant.id, ...(ctx.seed.ciam ? [ctx.seed.ciam.tenantId] : [])],
     clockToleranceSeconds: 300,
     refetchIntervalMs: 0,
     cacheMaxAgeMs: 1000,

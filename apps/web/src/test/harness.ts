@@ -42,8 +42,10 @@ export function startTestEmulator(
 /** The real API (its esbuild bundle, apps/api/dist/main.js) running against the emulator. */
 export interface ApiBundle {
   url: string;
-  /** Everything it logged (for failure messages and log assertions). */
+  /** Everything it logged so far (for failure messages and log assertions). */
   output(): string;
+  /** Resolves with the output once it matches `pattern` (log lines arrive through a pipe). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -82,6 +84,16 @@ export async function startApiBundle(
   return {
     url,
     output: child.output,
+    waitForOutput: async (pattern, timeoutMs = 5000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(child.output())) {
+        if (Date.now() > deadline) {
+          throw new Error(`the API never logged ${pattern}:\n${child.output()}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return child.output();
+    },
     stop: async () => {
       await child.stop();
       rmSync(cwd, { recursive: true, force: true });
