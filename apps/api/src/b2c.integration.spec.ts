@@ -105,6 +105,7 @@ describe('API with B2C and CIAM tokens (emulator customer tenants)', () => {
     ciamApi = createApp(
       apiConfigFor(emu, {
         AUTHORITY: `${emu.url}/obodevciam.onmicrosoft.com`,
+        ARM_ENDPOINT: `${emu.url}/arm`,
         AZURE_CLIENT_ID: CIAM.api.id,
         AZURE_CLIENT_SECRET: CIAM.api.secret,
         ALLOWED_TENANTS: CIAM.tenantId,
@@ -191,6 +192,21 @@ describe('API with B2C and CIAM tokens (emulator customer tenants)', () => {
     expect(cause?.errorMessage).toMatch(
       /AADB2C90086: The supplied grant_type \[urn:ietf:params:oauth:grant-type:jwt-bearer\] is not supported\./,
     );
+  });
+
+  it('/api/subscriptions with a CIAM token: OBO in the external tenant, then ARM (no subscriptions)', async () => {
+    const before = emu.counters().token.on_behalf_of;
+    const first = await request(ciamApi.app)
+      .get('/api/subscriptions')
+      .set('authorization', `Bearer ${ciamToken}`)
+      .expect(200);
+    expect(first.body).toEqual({ value: [] });
+    // A second call is served from the OBO cache.
+    await request(ciamApi.app)
+      .get('/api/subscriptions')
+      .set('authorization', `Bearer ${ciamToken}`)
+      .expect(200);
+    expect(emu.counters().token.on_behalf_of).toBe(before + 1);
   });
 
   it('/api/subscriptions without a token is still 401 in the b2c profile', async () => {
