@@ -2,13 +2,21 @@
  * `npm run bench [-- --quick]`: the OBO chain's benchmarks (DESIGN.md §5). Prints a table of
  * every figure with its baseline, writes docs/benchmarks.{md,svg,json} (quick mode:
  * test-artifacts/bench/). Never fails on a slow number; fails when a scenario errors.
+ * `-- --memory-soak`: scenario 5 alone with all 100,000 users and no time box
+ * (docs/benchmarks-memory.{md,json}; about 15 minutes here).
  */
 import { cpus, loadavg } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './processes';
 import { consoleTable, type BenchMeta } from './report';
-import { buildRows, renderMarkdown, type BenchResults } from './results';
+import {
+  buildRows,
+  memoryRows,
+  renderMarkdown,
+  renderMemorySoakMarkdown,
+  type BenchResults,
+} from './results';
 import {
   ALICE,
   BOB,
@@ -192,13 +200,58 @@ function writeOutputs(results: BenchResults): void {
   log(`wrote ${outDir}/benchmarks.{md,svg,json} (run took ${meta.durationSeconds} s)`);
 }
 
+/** `--memory-soak`: 100,000 distinct users through the API, bounded only by a 40-minute guard. */
+async function memorySoak(): Promise<void> {
+  const started = Date.now();
+  const loadBefore = loadavg();
+  const users = 100_000;
+  log(`memory soak; node ${process.version}, ${cpus().length} cores, ${users} users`);
+  await snapshotBundles();
+  const emu = await startEmulatorChild(await freePort(), users + 1);
+  try {
+    const api = await startApiChild(emu);
+    try {
+      const mem = await memory(emu, api, 1, users, 40 * 60, 16);
+      const meta: BenchMeta = {
+        date: new Date().toISOString(),
+        mode: 'full',
+        node: process.version,
+        cores: cpus().length,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        loadAverageBefore: loadBefore,
+        loadAverageAfter: loadavg(),
+        durationSeconds: Math.round((Date.now() - started) / 1000),
+      };
+      const rows = memoryRows(mem);
+      console.log(`\n${consoleTable(rows)}\n`);
+      const dir = join(WORKSPACE, 'docs');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        join(dir, 'benchmarks-memory.json'),
+        `${JSON.stringify({ meta, memory: mem, rows }, null, 2)}\n`,
+      );
+      writeFileSync(join(dir, 'benchmarks-memory.md'), renderMemorySoakMarkdown(meta, mem, rows));
+      log(`wrote ${dir}/benchmarks-memory.{md,json}`);
+    } finally {
+      await api.child.stop();
+    }
+  } finally {
+    await emu.child.stop();
+  }
+}
+
 /** `--render`: rewrites the table, Markdown and SVG from the last run's JSON, measuring nothing. */
 async function render(): Promise<void> {
   const saved = JSON.parse(readFileSync(join(outDir, 'benchmarks.json'), 'utf8')) as BenchResults;
   writeOutputs(saved);
 }
 
-(process.argv.includes('--render') ? render() : main()).then(
+(process.argv.includes('--render')
+  ? render()
+  : process.argv.includes('--memory-soak')
+    ? memorySoak()
+    : main()
+).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);
