@@ -170,7 +170,14 @@ describe('API with B2C and CIAM tokens (emulator customer tenants)', () => {
       error_description: expect.stringContaining('AADB2C90086'),
       correlationId: expect.any(String),
     });
-    // The exchange was really attempted at the user flow (one OBO request reached B2C).
+    // The exchange was really attempted at the user flow (one OBO request reached B2C)...
+    expect(emu.counters().token.on_behalf_of).toBe(before + 1);
+    // ...and only once: B2C's answer is a property of the tenant, remembered by the API.
+    const again = await request(b2cApi.app)
+      .get('/api/subscriptions')
+      .set('authorization', `Bearer ${b2cToken}`)
+      .expect(501);
+    expect(again.body.error).toBe('obo_not_supported');
     expect(emu.counters().token.on_behalf_of).toBe(before + 1);
   });
 

@@ -73,6 +73,8 @@ export class OboClient {
   private readonly bufferMs: number;
   private readonly now: () => number;
   private readonly flights = new SingleFlight<OboResult>();
+  /** Set once the authority said it has no OBO (B2C): later calls fail without a request. */
+  private unsupported?: TokenAcquisitionError;
 
   constructor(private readonly options: OboClientOptions) {
     this.networkClient =
@@ -85,6 +87,7 @@ export class OboClient {
 
   /** Returns a token for `scopes` on behalf of the assertion's user, from cache when possible. */
   async acquire(request: OboRequest): Promise<OboResult> {
+    if (this.unsupported) throw this.unsupported;
     const key = partitionKey(request);
     if (!request.claims) {
       const hit = this.fresh(await this.l1.get(key));
@@ -165,7 +168,10 @@ export class OboClient {
       };
     } catch (error) {
       if (!(error instanceof TokenAcquisitionError)) this.options.onTokenRequest?.('error');
-      throw toTokenAcquisitionError(error);
+      const mapped = toTokenAcquisitionError(error);
+      // A property of the authority (Azure AD B2C), not of this request: ask only once.
+      if (mapped.code === 'obo_not_supported') this.unsupported = mapped;
+      throw mapped;
     }
   }
 }
