@@ -13,6 +13,7 @@ import { consoleTable, type BenchMeta } from './report';
 import {
   buildRows,
   memoryRows,
+  plateauRow,
   renderMarkdown,
   renderMemorySoakMarkdown,
   type BenchResults,
@@ -34,6 +35,7 @@ import {
   coldObo,
   memory,
   mintUsers,
+  type MemoryResult,
   steadyState,
   tokenEndpointRate,
   warmPath,
@@ -222,7 +224,8 @@ async function memorySoak(): Promise<void> {
         loadAverageAfter: loadavg(),
         durationSeconds: Math.round((Date.now() - started) / 1000),
       };
-      const rows = memoryRows(mem);
+      const plateau = plateauRow(mem);
+      const rows = [...memoryRows(mem), ...(plateau ? [plateau] : [])];
       console.log(`\n${consoleTable(rows)}\n`);
       const dir = join(WORKSPACE, 'docs');
       mkdirSync(dir, { recursive: true });
@@ -240,17 +243,35 @@ async function memorySoak(): Promise<void> {
   }
 }
 
+/** `--memory-soak --render`: rewrites docs/benchmarks-memory.md from its JSON. */
+function renderMemorySoak(): void {
+  const file = join(WORKSPACE, 'docs', 'benchmarks-memory.json');
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { meta: BenchMeta; memory: MemoryResult };
+  const plateau = plateauRow(saved.memory);
+  const rows = [...memoryRows(saved.memory), ...(plateau ? [plateau] : [])];
+  console.log(`\n${consoleTable(rows)}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...saved, rows }, null, 2)}\n`);
+  writeFileSync(
+    join(WORKSPACE, 'docs', 'benchmarks-memory.md'),
+    renderMemorySoakMarkdown(saved.meta, saved.memory, rows),
+  );
+}
+
 /** `--render`: rewrites the table, Markdown and SVG from the last run's JSON, measuring nothing. */
 async function render(): Promise<void> {
   const saved = JSON.parse(readFileSync(join(outDir, 'benchmarks.json'), 'utf8')) as BenchResults;
   writeOutputs(saved);
 }
 
-(process.argv.includes('--render')
-  ? render()
-  : process.argv.includes('--memory-soak')
-    ? memorySoak()
-    : main()
+const soak = process.argv.includes('--memory-soak');
+const rerender = process.argv.includes('--render');
+(soak && rerender
+  ? Promise.resolve(renderMemorySoak())
+  : rerender
+    ? render()
+    : soak
+      ? memorySoak()
+      : main()
 ).then(
   () => process.exit(0),
   (error: unknown) => {
