@@ -1,8 +1,7 @@
 /**
- * Validation cost (moved from libs/token-validation/bench/validate.bench.ts): one raw RS256
- * `crypto.verify` with a KeyObject (the floor), our `validate()` and `validateSync()` on a good
- * token with a warm key cache, and jsonwebtoken.verify with a KeyObject and with a PEM string
- * (what jwks-rsa hands out). Same process, interleaved rounds, median round per case.
+ * Validation cost: one raw RS256 `crypto.verify` with a KeyObject (the floor), our `validate()`
+ * and `validateSync()` on a good token with a warm key cache, and jsonwebtoken.verify with a
+ * KeyObject and with a PEM string (what jwks-rsa hands out). Same process, interleaved rounds, median round per case.
  */
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import jwt from 'jsonwebtoken';
