@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  createTokenValidator,
   TENANT_PLACEHOLDER,
   isTokenValidationError,
   type TokenValidator,
@@ -9,6 +8,7 @@ import { Router, type ErrorRequestHandler, type Request, type Response } from 'e
 import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
 import { ArmError } from '../errors';
 import { applyFault, wrap } from '../http';
+import { resourceTokenValidator } from '../resource-validator';
 import type { SeedSubscription } from '../seed/schema';
 
 /** api-versions of Microsoft.Resources/subscriptions the emulator answers. */
@@ -205,27 +205,17 @@ function authFailed(
   });
 }
 
-/** Real validation through @obo/token-validation; keys come from the emulator's own JWKS. */
+/**
+ * ARM's token check: the workforce tenant, and the External ID tenant whose users' tokens OBO
+ * also reaches ARM with (they own no subscriptions here: an empty list).
+ */
 function createArmValidator(ctx: EmulatorContext): TokenValidator {
-  const jwksUri = `${ctx.baseUrl}/${ctx.seed.tenant.id}/discovery/v2.0/keys`;
-  return createTokenValidator({
-    jwksUri,
+  return resourceTokenValidator(ctx, {
     audiences: ARM_AUDIENCES,
-    // The workforce tenant, and the External ID tenant whose users' tokens OBO also reaches
-    // ARM with (they own no subscriptions here: an empty list).
     issuers: [
       v1Issuer(ctx).replace(ctx.seed.tenant.id, TENANT_PLACEHOLDER),
       v2Issuer(ctx).replace(ctx.seed.tenant.id, TENANT_PLACEHOLDER),
     ],
     allowedTenants: [ctx.seed.tenant.id, ...(ctx.seed.ciam ? [ctx.seed.ciam.tenantId] : [])],
-    clockToleranceSeconds: 300,
-    refetchIntervalMs: 0,
-    cacheMaxAgeMs: 1000,
-    staleKeyMaxAgeMs: 1000,
-    now: ctx.now,
-    keySource: {
-      fetchKeys: async () =>
-        ctx.keys.published().map((k) => ({ kid: k.kid, key: k.publicKey, alg: 'RS256' })),
-    },
   });
 }

@@ -1,21 +1,18 @@
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
-import {
-  createTokenValidator,
-  isTokenValidationError,
-  type ValidatedToken,
-} from '@obo/token-validation';
+import { isTokenValidationError, type ValidatedToken } from '@obo/token-validation';
 import express, { Router, type ErrorRequestHandler, type Request } from 'express';
 import { z } from 'zod';
 import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
 import { derivedGuid, GRAPH_APP_ID } from '../directory';
 import { wrap } from '../http';
+import { resourceTokenValidator } from '../resource-validator';
 import type { SeedApp } from '../seed/schema';
 
 /**
  * The Microsoft Graph subset app registration needs, under `/graph/v1.0`: applications
  * (list with `$filter`, create, get, update — `keyCredentials` included, so a certificate
- * uploaded this way signs `private_key_jwt` client assertions — `addPassword`) and service principals (list with
- * `$filter=appId eq '…'`, create). What is created becomes a real registration in the
+ * uploaded this way signs `private_key_jwt` client assertions — `addPassword`) and service
+ * principals (list with `$filter=appId eq '…'`, create). What is created becomes a real registration in the
  * emulator's directory: sign-in, token issuance and On-Behalf-Of work with it at once.
  *
  * Authentication: a Graph access token from this emulator (`aud` https://graph.microsoft.com).
@@ -120,20 +117,10 @@ export function graphRoutes(ctx: EmulatorContext): Router {
     passwords: new Map(),
     withoutServicePrincipal: new Set(),
   };
-  const validator = createTokenValidator({
-    jwksUri: `${ctx.baseUrl}/${ctx.seed.tenant.id}/discovery/v2.0/keys`,
+  const validator = resourceTokenValidator(ctx, {
     audiences: GRAPH_AUDIENCES,
     issuers: [v1Issuer(ctx), v2Issuer(ctx)],
     allowedTenants: [ctx.seed.tenant.id],
-    clockToleranceSeconds: 300,
-    refetchIntervalMs: 0,
-    cacheMaxAgeMs: 1000,
-    staleKeyMaxAgeMs: 1000,
-    now: ctx.now,
-    keySource: {
-      fetchKeys: async () =>
-        ctx.keys.published().map((k) => ({ kid: k.kid, key: k.publicKey, alg: 'RS256' })),
-    },
   });
 
   router.use(
