@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { AccountMissingError, acquireTokenSilently } from '../auth/session-cache';
 import type { WebContext } from '../context';
 import {
   claimRows,
@@ -8,8 +7,7 @@ import {
   parseApiJourney,
   type JourneyHop,
 } from '../journey/model';
-import { isInteractionRequired, stepUp } from './subscriptions';
-import { regenerateSession } from './session-helpers';
+import { apiTokenOrRespond, stepUp } from './subscriptions';
 
 const RETURN_TO = '/journey';
 
@@ -29,27 +27,11 @@ export function journeyRoutes(ctx: WebContext): Router {
     const correlationId = res.locals.correlationId as string;
 
     const silentStarted = performance.now();
-    let result;
-    try {
-      result = await acquireTokenSilently(
-        ctx.msal,
-        req.session,
-        ctx.config.api.scopes,
-        correlationId,
-      );
-    } catch (error) {
-      if (error instanceof AccountMissingError) {
-        await regenerateSession(req);
-        return res.redirect(`/login?returnTo=${encodeURIComponent(RETURN_TO)}`);
-      }
-      if (isInteractionRequired(error)) {
-        const claims = (error as { claims?: string }).claims || undefined;
-        return stepUp(ctx, req, res, { kind: 'interaction', claims }, RETURN_TO);
-      }
-      return ctx.views.send(req, res, 502, 'journey', 'Token journey', {
-        error: { message: 'A token for the API could not be acquired. Try signing in again.' },
-      });
-    }
+    const result = await apiTokenOrRespond(ctx, req, res, RETURN_TO, {
+      view: 'journey',
+      title: 'Token journey',
+    });
+    if (!result) return;
     const silentMs = round(performance.now() - silentStarted);
 
     const apiStarted = performance.now();

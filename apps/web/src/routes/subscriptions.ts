@@ -19,35 +19,13 @@ export function subscriptionRoutes(ctx: WebContext): Router {
     if (!req.session.user) return res.redirect(`/login?returnTo=${encodeURIComponent(RETURN_TO)}`);
     const correlationId = res.locals.correlationId as string;
 
-    let accessToken: string;
-    try {
-      const result = await acquireTokenSilently(
-        ctx.msal,
-        req.session,
-        ctx.config.api.scopes,
-        correlationId,
-      );
-      accessToken = result.accessToken;
-    } catch (error) {
-      if (error instanceof AccountMissingError) {
-        await regenerateSession(req);
-        return res.redirect(`/login?returnTo=${encodeURIComponent(RETURN_TO)}`);
-      }
-      if (isInteractionRequired(error)) {
-        const claims = (error as { claims?: string }).claims || undefined;
-        return stepUp(ctx, req, res, { kind: 'interaction', claims }, RETURN_TO);
-      }
-      const e = error as { errorCode?: string };
-      ctx.logger.warn({ correlationId, code: e.errorCode }, 'silent token acquisition failed');
-      return ctx.views.send(req, res, 502, 'subscriptions', 'Azure subscriptions', {
-        error: {
-          code: e.errorCode,
-          message: 'A token for the API could not be acquired. Try signing in again.',
-        },
-      });
-    }
+    const token = await apiTokenOrRespond(ctx, req, res, RETURN_TO, {
+      view: 'subscriptions',
+      title: 'Azure subscriptions',
+    });
+    if (!token) return;
 
-    const outcome = await ctx.api.listSubscriptions(accessToken, correlationId);
+    const outcome = await ctx.api.listSubscriptions(token.accessToken, correlationId);
     switch (outcome.kind) {
       case 'ok':
         return ctx.views.send(req, res, 200, 'subscriptions', 'Azure subscriptions', {
@@ -66,6 +44,44 @@ export function subscriptionRoutes(ctx: WebContext): Router {
     }
   });
   return router;
+}
+
+/**
+ * A token for the API from the user's cache, or undefined once the response is taken care of:
+ * a lost account signs in again (fresh session), interaction (expired refresh token, MFA)
+ * steps up, any other failure renders `page` with a 502 error panel.
+ */
+export async function apiTokenOrRespond(
+  ctx: WebContext,
+  req: Request,
+  res: Response,
+  returnTo: string,
+  page: { view: 'subscriptions' | 'journey'; title: string },
+): Promise<Awaited<ReturnType<typeof acquireTokenSilently>> | undefined> {
+  const correlationId = res.locals.correlationId as string;
+  try {
+    return await acquireTokenSilently(ctx.msal, req.session, ctx.config.api.scopes, correlationId);
+  } catch (error) {
+    if (error instanceof AccountMissingError) {
+      await regenerateSession(req);
+      res.redirect(`/login?returnTo=${encodeURIComponent(returnTo)}`);
+      return undefined;
+    }
+    if (isInteractionRequired(error)) {
+      const claims = (error as { claims?: string }).claims || undefined;
+      await stepUp(ctx, req, res, { kind: 'interaction', claims }, returnTo);
+      return undefined;
+    }
+    const e = error as { errorCode?: string };
+    ctx.logger.warn({ correlationId, code: e.errorCode }, 'silent token acquisition failed');
+    ctx.views.send(req, res, 502, page.view, page.title, {
+      error: {
+        code: e.errorCode,
+        message: 'A token for the API could not be acquired. Try signing in again.',
+      },
+    });
+    return undefined;
+  }
 }
 
 /**
