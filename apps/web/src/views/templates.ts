@@ -76,18 +76,25 @@ The token itself is never shown.</p>
 </div>
 `;
 
-export const SUBSCRIPTIONS = `<h1>Azure subscriptions</h1>
-<% if (it.error) { %>
-<div class="panel error" role="alert">
-  <h2>The subscriptions could not be loaded</h2>
+/**
+ * The error panel of a page whose call to the API failed (`it.error`: message, optional status
+ * and code), with the request's correlation id and an optional retry link.
+ */
+function errorPanel(heading: string, retryHref?: string): string {
+  return `<div class="panel error" role="alert">
+  <h2>${heading}</h2>
   <p><%= it.error.message %></p>
   <dl>
 <% if (it.error.status) { %>    <dt>Status</dt><dd><%= it.error.status %></dd>
 <% } %><% if (it.error.code) { %>    <dt>Error</dt><dd><code><%= it.error.code %></code></dd>
 <% } %>    <dt>Correlation ID</dt><dd><code><%= it.correlationId %></code></dd>
   </dl>
-  <p><a href="/subscriptions">Try again</a></p>
-</div>
+${retryHref ? `  <p><a href="${retryHref}">Try again</a></p>\n` : ''}</div>`;
+}
+
+export const SUBSCRIPTIONS = `<h1>Azure subscriptions</h1>
+<% if (it.error) { %>
+${errorPanel('The subscriptions could not be loaded', '/subscriptions')}
 <% } else if (it.subscriptions.length === 0) { %>
 <div class="panel" role="status"><p>You have no Azure subscriptions in this tenant.</p></div>
 <% } else { %>
@@ -110,15 +117,7 @@ export const JOURNEY = `<h1>Token journey</h1>
 Resource Manager — and the token used at each hop, decoded. Tokens and signatures are never shown:
 only the header's <code>alg</code>, <code>kid</code> and <code>typ</code>, and the payload's claims.</p>
 <% if (it.error) { %>
-<div class="panel error" role="alert">
-  <h2>The journey could not be traced</h2>
-  <p><%= it.error.message %></p>
-  <dl>
-<% if (it.error.status) { %>    <dt>Status</dt><dd><%= it.error.status %></dd>
-<% } %><% if (it.error.code) { %>    <dt>Error</dt><dd><code><%= it.error.code %></code></dd>
-<% } %>    <dt>Correlation ID</dt><dd><code><%= it.correlationId %></code></dd>
-  </dl>
-</div>
+${errorPanel('The journey could not be traced')}
 <% } else { %>
 <h2>What changed between the tokens</h2>
 <div class="table-wrap">
