@@ -48,6 +48,23 @@ async function viaEmulator(
   return agent.get('/auth/redirect').query(result.params);
 }
 
+/** "Sign up now" on the emulator's sign-in page, filled in and submitted: its answer. */
+async function signUp(
+  browser: EmulatorBrowser,
+  authorizeUrl: string,
+  user: { email: string; password: string; displayName: string },
+): Promise<{ redirectUri: string; params: Record<string, string> }> {
+  const login = await browser.get(authorizeUrl);
+  const signUpUrl = browser.link(login, 'createAccount', authorizeUrl);
+  const done = await browser.submit(await browser.get(signUpUrl), signUpUrl, {
+    email: user.email,
+    newPassword: user.password,
+    reenterPassword: user.password,
+    displayName: user.displayName,
+  });
+  return browser.finish(done, signUpUrl);
+}
+
 describe('web app in B2C mode (emulator B2C tenant)', () => {
   let emu: RunningEmulator;
   let api: ApiBundle;
@@ -112,17 +129,13 @@ describe('web app in B2C mode (emulator B2C tenant)', () => {
   it('signs up a new user, then shows the new account on /profile', async () => {
     const agent = request.agent(web.app);
     const browser = new EmulatorBrowser(emu.caCert);
-    const back = await viaEmulator(agent, await agent.get('/login'), async (url) => {
-      const login = await browser.get(url);
-      const signUpUrl = browser.link(login, 'createAccount', url);
-      const done = await browser.submit(await browser.get(signUpUrl), signUpUrl, {
+    const back = await viaEmulator(agent, await agent.get('/login'), (url) =>
+      signUp(browser, url, {
         email: 'web-signup@example.com',
-        newPassword: 'S1gn-up-passw0rd',
-        reenterPassword: 'S1gn-up-passw0rd',
+        password: 'S1gn-up-passw0rd',
         displayName: 'Web Signup',
-      });
-      return browser.finish(done, signUpUrl);
-    });
+      }),
+    );
     expect(back.status).toBe(302);
     const profile = await agent.get('/profile').expect(200);
     expect(profile.text).toContain('Web Signup');
@@ -240,17 +253,13 @@ describe('web app in CIAM mode (emulator External ID tenant)', () => {
   it('signs up, shows the profile (no Edit profile link) and signs out', async () => {
     const agent = request.agent(web.app);
     const browser = new EmulatorBrowser(emu.caCert);
-    const back = await viaEmulator(agent, await agent.get('/login'), async (url) => {
-      const login = await browser.get(url);
-      const signUpUrl = browser.link(login, 'createAccount', url);
-      const done = await browser.submit(await browser.get(signUpUrl), signUpUrl, {
+    const back = await viaEmulator(agent, await agent.get('/login'), (url) =>
+      signUp(browser, url, {
         email: 'ciam-signup@example.com',
-        newPassword: 'C1am-passw0rd',
-        reenterPassword: 'C1am-passw0rd',
+        password: 'C1am-passw0rd',
         displayName: 'Ciam Signup',
-      });
-      return browser.finish(done, signUpUrl);
-    });
+      }),
+    );
     expect(back.headers.location).toBe('/');
     const profile = await agent.get('/profile').expect(200);
     expect(profile.text).toContain('Ciam Signup');
