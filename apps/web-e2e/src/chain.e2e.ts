@@ -1,6 +1,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { EMULATOR_DEFAULTS } from '@obo/config';
-import { fillEmulatorLogin, launchChromium, newContext, screenshot } from './test/browser';
+import {
+  expectText,
+  fillEmulatorLogin,
+  launchChromium,
+  newContext,
+  screenshot,
+} from './test/browser';
 import { startChain, type RunningChain } from './test/chain';
 import { displayNameOf, seededSubscriptions } from './test/seed';
 
@@ -137,8 +143,4 @@ describe('web → API → ARM in a browser', () => {
 
 function claimRow(page: Page, claim: string) {
   return page.locator('main table tbody tr', { has: page.locator(`th code:text-is("${claim}")`) });
-}
-
-async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
-  expect(await locator.first().textContent()).toContain(text);
 }

@@ -55,3 +55,11 @@ export async function fillEmulatorLogin(page: Page, username: string): Promise<v
   await page.locator('input[name="passwd"]').fill(EMULATOR_DEFAULTS.devPassword);
   await Promise.all([page.waitForNavigation(), page.locator('#idSIButton9').click()]);
 }
+
+/** The first match's text contains `text`. */
+export async function expectText(
+  locator: ReturnType<Page['locator']>,
+  text: string,
+): Promise<void> {
+  expect(await locator.first().textContent()).toContain(text);
+}

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { EMULATOR_DEFAULTS } from '@obo/config';
 import { startEmulator, type RunningEmulator } from '@obo/entra-emulator';
 import { freePort, spawnNode, waitForOk, type Spawned } from './processes';
-import { seedFileFor, workspaceRoot } from './seed';
+import { defaultSeed, seedFileFor, workspaceRoot, type SeedCustomerJson } from './seed';
 
 export interface RunningChain {
   emulator: RunningEmulator;
@@ -21,13 +21,77 @@ function baseEnv(): NodeJS.ProcessEnv {
   return { PATH, HOME, TMPDIR, LANG, LOG_LEVEL: 'warn', FORCE_COLOR: '0' };
 }
 
+/** The identity profile the API and the web app run in. */
+export type ChainProfile = 'emulator' | 'b2c' | 'ciam';
+
+/** The customer tenant's web app (it has redirect URIs) and API (it exposes scopes). */
+function customerApps(tenant: SeedCustomerJson | undefined) {
+  const web = tenant?.apps.find((a) => a.redirectUris?.length);
+  const api = tenant?.apps.find((a) => a.identifierUri && a.scopes?.length);
+  if (!tenant || !web || !api) throw new Error('the default seed lacks a customer tenant');
+  const credentials = (app: typeof web) => ({
+    AZURE_CLIENT_ID: app.clientId,
+    AZURE_CLIENT_SECRET: app.secrets?.[0] ?? '',
+  });
+  return {
+    tenant,
+    web: credentials(web),
+    api: credentials(api),
+    scope: `${api.identifierUri}/${api.scopes?.[0]}`,
+    scopeValue: api.scopes?.[0] ?? '',
+  };
+}
+
+/** What each app needs besides the emulator's host and CA, per profile. */
+function profileEnv(profile: ChainProfile, emulatorUrl: string) {
+  const seed = defaultSeed();
+  if (profile === 'b2c') {
+    const c = customerApps(seed.b2c);
+    const common = {
+      B2C_TENANT_NAME: c.tenant.tenantName,
+      B2C_HOST: emulatorUrl,
+      SIGNUPSIGNIN_USER_FLOW: 'B2C_1_susi',
+    };
+    return {
+      api: {
+        ...common,
+        ...c.api,
+        ALLOWED_TENANTS: c.tenant.tenantId,
+        REQUIRED_SCOPE: c.scopeValue,
+      },
+      web: {
+        ...common,
+        ...c.web,
+        EDITPROFILE_USER_FLOW: 'B2C_1_edit',
+        RESETPASSWORD_USER_FLOW: 'B2C_1_reset',
+        API_SCOPES: c.scope,
+      },
+    };
+  }
+  if (profile === 'ciam') {
+    const c = customerApps(seed.ciam);
+    const AUTHORITY = `${emulatorUrl}/${c.tenant.tenantName}.onmicrosoft.com`;
+    return {
+      api: {
+        AUTHORITY,
+        ...c.api,
+        ALLOWED_TENANTS: c.tenant.tenantId,
+        ARM_ENDPOINT: `${emulatorUrl}/arm`,
+      },
+      web: { AUTHORITY, ...c.web, API_SCOPES: c.scope },
+    };
+  }
+  return { api: {}, web: {} };
+}
+
 /**
  * The whole chain for a browser test: the emulator in-process (free port, temp data folder,
- * the default seed with the web app's redirect URIs on the chosen port), and the API and the
+ * the default seed with the web apps' redirect URIs on the chosen port), and the API and the
  * web app as child processes from their built bundles (apps/api/dist, apps/web/dist), each in
- * an empty working folder so no `.env` is read.
+ * an empty working folder so no `.env` is read. `profile` picks the workforce tenant (default)
+ * or the emulator's B2C or External ID tenant for both apps.
  */
-export async function startChain(): Promise<RunningChain> {
+export async function startChain(profile: ChainProfile = 'emulator'): Promise<RunningChain> {
   const webPort = await freePort();
   const apiPort = await freePort();
   const webUrl = `http://localhost:${webPort}`;
@@ -61,10 +125,17 @@ export async function startChain(): Promise<RunningChain> {
       AZURE_AUTHORITY_HOST: emulator.url,
       EXTRA_CA_CERTS: emulator.caCertPath,
     };
+    const perApp = profileEnv(profile, emulator.url);
 
     const api = spawnNode([join(workspaceRoot, 'apps/api/dist/main.js')], {
       cwd,
-      env: { ...baseEnv(), ...identityEnv, PORT: String(apiPort), HOST: '127.0.0.1' },
+      env: {
+        ...baseEnv(),
+        ...identityEnv,
+        ...perApp.api,
+        PORT: String(apiPort),
+        HOST: '127.0.0.1',
+      },
     });
     children.push(api);
     const web = spawnNode([join(workspaceRoot, 'apps/web/dist/main.js')], {
@@ -72,6 +143,7 @@ export async function startChain(): Promise<RunningChain> {
       env: {
         ...baseEnv(),
         ...identityEnv,
+        ...perApp.web,
         PORT: String(webPort),
         HOST: '127.0.0.1',
         PUBLIC_URL: webUrl,

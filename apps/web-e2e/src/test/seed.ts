@@ -5,8 +5,27 @@ import { findWorkspaceRoot } from '@obo/config';
 
 export const workspaceRoot = findWorkspaceRoot(__dirname);
 
+interface SeedAppJson {
+  clientId: string;
+  secrets?: string[];
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
+  identifierUri?: string;
+  scopes?: string[];
+}
+
+/** A B2C or External ID tenant of the seed. */
+export interface SeedCustomerJson {
+  tenantName: string;
+  tenantId: string;
+  apps: SeedAppJson[];
+  users: { email: string; displayName: string }[];
+}
+
 interface SeedJson {
-  apps: { clientId: string; redirectUris?: string[]; postLogoutRedirectUris?: string[] }[];
+  apps: SeedAppJson[];
+  b2c?: SeedCustomerJson;
+  ciam?: SeedCustomerJson;
   users: {
     userPrincipalName: string;
     displayName: string;
@@ -22,7 +41,7 @@ export function defaultSeed(): SeedJson {
 }
 
 /**
- * The default seed with the web app's redirect and post-logout URIs moved to `webOrigin`, so
+ * The default seed with the web apps' redirect and post-logout URIs moved to `webOrigin`, so
  * the tests never need port 3000 (a developer's `npm start` may hold it). Written to a temp
  * file; returns its path.
  */
@@ -32,6 +51,13 @@ export function seedFileFor(webOrigin: string, webClientId: string): string {
   if (!web) throw new Error('the default seed has no web app');
   web.redirectUris = [`${webOrigin}/auth/redirect`, `${webOrigin}/getAToken`];
   web.postLogoutRedirectUris = [`${webOrigin}/`];
+  // The B2C and External ID web apps too, for the customer-tenant tests.
+  for (const tenant of [seed.b2c, seed.ciam]) {
+    for (const app of tenant?.apps.filter((a) => a.redirectUris?.length) ?? []) {
+      app.redirectUris = [`${webOrigin}/auth/redirect`];
+      app.postLogoutRedirectUris = [`${webOrigin}/`];
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), 'obo-e2e-seed-'));
   const path = join(dir, 'seed.json');
   writeFileSync(path, JSON.stringify(seed, null, 2));
