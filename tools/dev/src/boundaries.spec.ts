@@ -49,6 +49,16 @@ describe('module boundaries', () => {
       'apps/api/src/bad.ts',
       "import { startEmulator } from '@obo/entra-emulator';\nexport const x = startEmulator;\n",
     ],
+    [
+      'app code importing the test helpers',
+      'apps/web/src/bad.ts',
+      "import { freePort } from '@obo/testing';\nexport const x = freePort;\n",
+    ],
+    [
+      'library code importing the test helpers',
+      'libs/token-acquisition/src/bad.ts',
+      "import { freePort } from '@obo/testing';\nexport const x = freePort;\n",
+    ],
   ])('rejects %s', async (_name, file, source) => {
     expect(await boundaryErrors(file, source)).not.toEqual([]);
   });
@@ -63,6 +73,11 @@ describe('module boundaries', () => {
       'a test starting the emulator',
       'apps/api/src/ok.spec.ts',
       "import { startEmulator } from '@obo/entra-emulator';\nexport const x = startEmulator;\n",
+    ],
+    [
+      'a test using the test helpers',
+      'libs/token-acquisition/src/ok.spec.ts',
+      "import { freePort } from '@obo/testing';\nexport const x = freePort;\n",
     ],
   ])('allows %s', async (_name, file, source) => {
     expect(await boundaryErrors(file, source)).toEqual([]);
