@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
 import type { RunningEmulator } from '@obo/entra-emulator';
 import { claimsOf } from '@obo/testing';
+import pino from 'pino';
 import request from 'supertest';
 import {
   apiConfigFor,
@@ -16,10 +18,16 @@ jest.setTimeout(30_000);
 describe('GET /api/subscriptions against the emulator', () => {
   let emu: RunningEmulator;
   let api: RunningApi;
+  const warnings: string[] = [];
 
   beforeAll(async () => {
     emu = await startTestEmulator();
-    api = await startApi(apiConfigFor(emu, { ARM_TIMEOUT_MS: '800' }), {});
+    api = await startApi(apiConfigFor(emu, { ARM_TIMEOUT_MS: '800' }), {
+      logger: pino(
+        { level: 'warn' },
+        new Writable({ write: (c, _e, done) => (warnings.push(String(c)), done()) }),
+      ),
+    });
   });
   afterAll(async () => {
     await api?.stop();
@@ -144,6 +152,48 @@ describe('GET /api/subscriptions against the emulator', () => {
       );
       expect(JSON.parse(claims).access_token.capolids).toBeDefined();
     });
+  });
+
+  describe('whose problem a refused exchange is', () => {
+    it('answers 403 user_access_denied, not 502, when the token’s user is not in the tenant (AADSTS50034)', async () => {
+      const alice = claimsOf(await userToken(emu, 'alice'));
+      const stranger = emu.mintToken({ ...alice, oid: '00000000-0000-0000-0000-00000000dead' });
+      const res = await get(stranger);
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({
+        error: 'user_access_denied',
+        correlationId: expect.any(String),
+      });
+      expect(emu.counters().token.on_behalf_of).toBe(1);
+      // The operator sees Entra's number (never its text) under the same correlation id.
+      const line = warnings
+        .map((l) => JSON.parse(l) as { correlationId?: string; cause?: { aadsts?: number[] } })
+        .find((l) => l.correlationId === res.body.correlationId);
+      expect(line?.cause?.aadsts).toEqual([50034]);
+      expect(warnings.join('')).not.toContain('does not exist');
+    });
+
+    it.each([
+      [50057, 400, 403, 'user_access_denied'],
+      [50053, 400, 403, 'user_access_denied'],
+      [500133, 400, 401, 'invalid_token'],
+      [65001, 400, 403, 'consent_required'],
+      [700024, 401, 502, 'client_misconfigured'],
+      [7000222, 401, 502, 'client_misconfigured'],
+      [500011, 400, 502, 'client_misconfigured'],
+      [90033, 400, 503, 'temporarily_unavailable'],
+    ])(
+      'AADSTS%i from the token endpoint (HTTP %i) → %i %s',
+      async (aadsts, status, expected, error) => {
+        emu.faults.add({ endpoint: 'token', grantType: 'on_behalf_of', status, aadsts, count: 1 });
+        // A fresh assertion each time, so nothing comes from the API's cache.
+        const token = emu.mintToken(claimsOf(await userToken(emu, 'alice')));
+        const res = await get(token);
+        expect(res.status).toBe(expected);
+        expect(res.body.error).toBe(error);
+        expect(emu.faults.list()).toEqual([]);
+      },
+    );
   });
 
   describe('Azure Resource Manager faults', () => {
