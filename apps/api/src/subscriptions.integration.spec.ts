@@ -93,6 +93,50 @@ describe('GET /api/subscriptions against the emulator', () => {
     expect(JSON.stringify(res.body)).not.toContain(token.split('.')[2]);
   });
 
+  describe('one token per request (RFC 6750 §2)', () => {
+    const garbage = 'Bearer not-a-jwt';
+    const expect400 = (res: request.Response) => {
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        error: 'invalid_request',
+        correlationId: expect.any(String),
+      });
+      expect(res.headers['www-authenticate']).toMatch(/error="invalid_request"/);
+    };
+
+    it.each(['/api/subscriptions', '/api/me'])(
+      '%s: two Authorization headers are 400, whichever comes first',
+      async (path) => {
+        const token = await userToken(emu, 'alice');
+        expect(
+          (await request(api.url).get(path).set('authorization', `Bearer ${token}`)).status,
+        ).toBe(200);
+        for (const headers of [
+          [`Bearer ${token}`, garbage],
+          [garbage, `Bearer ${token}`],
+          [`Bearer ${token}`, `Bearer ${token}`],
+        ]) {
+          expect400(
+            await request(api.url)
+              .get(path)
+              .set('authorization', headers as never),
+          );
+        }
+      },
+    );
+
+    it('a token in the header and in ?access_token= is 400; other query parameters are fine', async () => {
+      const token = await userToken(emu, 'alice');
+      expect400(await get(token).query({ access_token: token }));
+      expect400(
+        await request(api.url)
+          .get(`/api/me?access_token=${token}`)
+          .set('authorization', `Bearer ${token}`),
+      );
+      expect((await get(token).query({ journey: '1' })).status).toBe(200);
+    });
+  });
+
   describe('caching', () => {
     it('makes one OBO request for N sequential calls', async () => {
       const token = await userToken(emu, 'alice');
