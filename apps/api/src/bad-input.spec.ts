@@ -71,6 +71,11 @@ describe('bad input', () => {
       { authorization: 'Bearer not-a-jwt' },
       '?access%5Ftoken=x',
     ],
+    [
+      'a header token and a malformed query naming access_token',
+      { authorization: 'Bearer not-a-jwt' },
+      '?%ZZ=1&access_token=%E0%A4%A&x=%',
+    ],
   ])(
     'answers %s with 400 invalid_request before reading the token',
     async (_name, headers, query) => {
