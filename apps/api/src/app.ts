@@ -407,6 +407,19 @@ function toApiError(error: unknown): ApiError {
 
 function describeCause(cause: unknown): Record<string, unknown> | undefined {
   if (!cause || typeof cause !== 'object') return undefined;
-  const c = cause as { name?: string; code?: string; errorCode?: string; status?: number };
-  return { name: c.name, code: c.code ?? c.errorCode, status: c.status };
+  const c = cause as {
+    name?: string;
+    code?: string;
+    errorCode?: string;
+    status?: number;
+    details?: { aadsts?: number[]; aadb2c?: number[] };
+  };
+  // The provider's error numbers (never its text): whose problem it was, for the operator.
+  return {
+    name: c.name,
+    code: c.code ?? c.errorCode,
+    status: c.status,
+    aadsts: c.details?.aadsts?.length ? c.details.aadsts : undefined,
+    aadb2c: c.details?.aadb2c?.length ? c.details.aadb2c : undefined,
+  };
 }

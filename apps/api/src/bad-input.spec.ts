@@ -63,6 +63,41 @@ describe('bad input', () => {
     },
   );
 
+  it.each([
+    ['two Authorization headers', { authorization: ['Bearer not-a-jwt', 'Bearer other'] }, ''],
+    ['a header token and ?access_token=', { authorization: 'Bearer not-a-jwt' }, '?access_token=x'],
+    [
+      'a header token and a percent-encoded ?access%5Ftoken=',
+      { authorization: 'Bearer not-a-jwt' },
+      '?access%5Ftoken=x',
+    ],
+    [
+      'a header token and a malformed query naming access_token',
+      { authorization: 'Bearer not-a-jwt' },
+      '?%ZZ=1&access_token=%E0%A4%A&x=%',
+    ],
+  ])(
+    'answers %s with 400 invalid_request before reading the token',
+    async (_name, headers, query) => {
+      for (const path of ['/api/subscriptions', '/api/me']) {
+        const res = await request(base)
+          .get(`${path}${query}`)
+          .set(headers as Record<string, string>);
+        expectJsonError(res, 400, 'invalid_request');
+        expect(res.headers['www-authenticate']).toMatch(
+          /^Bearer realm="api", error="invalid_request"/,
+        );
+        expect(JSON.stringify(res.body)).not.toContain('not-a-jwt');
+      }
+    },
+  );
+
+  it('answers a token only in the query as no token (401), never a 5xx', async () => {
+    const res = await request(base).get('/api/subscriptions?access_token=not-a-jwt');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+  });
+
   it('rejects an oversized token with 401 before any cryptography', async () => {
     const res = await request(base)
       .get('/api/subscriptions')

@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
 import type { RunningEmulator } from '@obo/entra-emulator';
 import { claimsOf } from '@obo/testing';
+import pino from 'pino';
 import request from 'supertest';
 import {
   apiConfigFor,
@@ -16,10 +18,16 @@ jest.setTimeout(30_000);
 describe('GET /api/subscriptions against the emulator', () => {
   let emu: RunningEmulator;
   let api: RunningApi;
+  const warnings: string[] = [];
 
   beforeAll(async () => {
     emu = await startTestEmulator();
-    api = await startApi(apiConfigFor(emu, { ARM_TIMEOUT_MS: '800' }), {});
+    api = await startApi(apiConfigFor(emu, { ARM_TIMEOUT_MS: '800' }), {
+      logger: pino(
+        { level: 'warn' },
+        new Writable({ write: (c, _e, done) => (warnings.push(String(c)), done()) }),
+      ),
+    });
   });
   afterAll(async () => {
     await api?.stop();
@@ -85,6 +93,50 @@ describe('GET /api/subscriptions against the emulator', () => {
     expect(JSON.stringify(res.body)).not.toContain(token.split('.')[2]);
   });
 
+  describe('one token per request (RFC 6750 §2)', () => {
+    const garbage = 'Bearer not-a-jwt';
+    const expect400 = (res: request.Response) => {
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        error: 'invalid_request',
+        correlationId: expect.any(String),
+      });
+      expect(res.headers['www-authenticate']).toMatch(/error="invalid_request"/);
+    };
+
+    it.each(['/api/subscriptions', '/api/me'])(
+      '%s: two Authorization headers are 400, whichever comes first',
+      async (path) => {
+        const token = await userToken(emu, 'alice');
+        expect(
+          (await request(api.url).get(path).set('authorization', `Bearer ${token}`)).status,
+        ).toBe(200);
+        for (const headers of [
+          [`Bearer ${token}`, garbage],
+          [garbage, `Bearer ${token}`],
+          [`Bearer ${token}`, `Bearer ${token}`],
+        ]) {
+          expect400(
+            await request(api.url)
+              .get(path)
+              .set('authorization', headers as never),
+          );
+        }
+      },
+    );
+
+    it('a token in the header and in ?access_token= is 400; other query parameters are fine', async () => {
+      const token = await userToken(emu, 'alice');
+      expect400(await get(token).query({ access_token: token }));
+      expect400(
+        await request(api.url)
+          .get(`/api/me?access_token=${token}`)
+          .set('authorization', `Bearer ${token}`),
+      );
+      expect((await get(token).query({ journey: '1' })).status).toBe(200);
+    });
+  });
+
   describe('caching', () => {
     it('makes one OBO request for N sequential calls', async () => {
       const token = await userToken(emu, 'alice');
@@ -144,6 +196,48 @@ describe('GET /api/subscriptions against the emulator', () => {
       );
       expect(JSON.parse(claims).access_token.capolids).toBeDefined();
     });
+  });
+
+  describe('whose problem a refused exchange is', () => {
+    it('answers 403 user_access_denied, not 502, when the token’s user is not in the tenant (AADSTS50034)', async () => {
+      const alice = claimsOf(await userToken(emu, 'alice'));
+      const stranger = emu.mintToken({ ...alice, oid: '00000000-0000-0000-0000-00000000dead' });
+      const res = await get(stranger);
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({
+        error: 'user_access_denied',
+        correlationId: expect.any(String),
+      });
+      expect(emu.counters().token.on_behalf_of).toBe(1);
+      // The operator sees Entra's number (never its text) under the same correlation id.
+      const line = warnings
+        .map((l) => JSON.parse(l) as { correlationId?: string; cause?: { aadsts?: number[] } })
+        .find((l) => l.correlationId === res.body.correlationId);
+      expect(line?.cause?.aadsts).toEqual([50034]);
+      expect(warnings.join('')).not.toContain('does not exist');
+    });
+
+    it.each([
+      [50057, 400, 403, 'user_access_denied'],
+      [50053, 400, 403, 'user_access_denied'],
+      [500133, 400, 401, 'invalid_token'],
+      [65001, 400, 403, 'consent_required'],
+      [700024, 401, 502, 'client_misconfigured'],
+      [7000222, 401, 502, 'client_misconfigured'],
+      [500011, 400, 502, 'client_misconfigured'],
+      [90033, 400, 503, 'temporarily_unavailable'],
+    ])(
+      'AADSTS%i from the token endpoint (HTTP %i) → %i %s',
+      async (aadsts, status, expected, error) => {
+        emu.faults.add({ endpoint: 'token', grantType: 'on_behalf_of', status, aadsts, count: 1 });
+        // A fresh assertion each time, so nothing comes from the API's cache.
+        const token = emu.mintToken(claimsOf(await userToken(emu, 'alice')));
+        const res = await get(token);
+        expect(res.status).toBe(expected);
+        expect(res.body.error).toBe(error);
+        expect(emu.faults.list()).toEqual([]);
+      },
+    );
   });
 
   describe('Azure Resource Manager faults', () => {

@@ -1,5 +1,5 @@
 import { InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
-import { toTokenAcquisitionError } from './errors';
+import { AADSTS_OUTCOMES, toTokenAcquisitionError } from './errors';
 
 const CLAIMS = '{"access_token":{"capolids":{"essential":true,"values":["mfa"]}}}';
 
@@ -46,33 +46,170 @@ describe('toTokenAcquisitionError', () => {
     ).toBe('consent_required');
   });
 
-  it('maps a refused assertion to invalid_assertion (401)', () => {
-    const error = toTokenAcquisitionError(
-      new ServerError(
+  describe('AADSTS numbers, by whose problem they are', () => {
+    /** What MSAL throws for an Entra error response (ResponseHandler.validateTokenResponse). */
+    const fromEntra = (
+      error: string,
+      aadsts: number,
+      options: { status?: number; suberror?: string; claims?: string } = {},
+    ): Error => {
+      const description = `AADSTS${aadsts}: (Entra's text) Trace ID: t Correlation ID: c Timestamp: 2026-01-01 00:00:00Z`;
+      const interaction =
+        ['interaction_required', 'consent_required', 'login_required'].includes(error) ||
+        ['basic_action', 'consent_required', 'bad_token'].includes(options.suberror ?? '');
+      return interaction
+        ? new InteractionRequiredAuthError(
+            error,
+            'c',
+            description,
+            options.suberror ?? '',
+            '',
+            't',
+            options.claims ?? '',
+            String(aadsts),
+          )
+        : new ServerError(
+            error,
+            'c',
+            `Error(s): ${aadsts} - Timestamp: x - Description: ${description}`,
+            options.suberror,
+            String(aadsts),
+            options.status ?? 400,
+          );
+    };
+
+    // [AADSTS, OAuth error Entra sends with it, expected code, expected status]
+    const rows: [number, string, string, number][] = [
+      // the access token presented as the assertion
+      [50013, 'invalid_grant', 'invalid_assertion', 401],
+      [500133, 'invalid_grant', 'invalid_assertion', 401],
+      [50027, 'invalid_request', 'invalid_assertion', 401],
+      [90016, 'invalid_request', 'invalid_assertion', 401],
+      [240002, 'invalid_grant', 'invalid_assertion', 401],
+      // the user must sign in again
+      [50076, 'interaction_required', 'interaction_required', 403],
+      [50079, 'interaction_required', 'interaction_required', 403],
+      [50072, 'interaction_required', 'interaction_required', 403],
+      [50074, 'interaction_required', 'interaction_required', 403],
+      [50078, 'interaction_required', 'interaction_required', 403],
+      [50055, 'invalid_grant', 'interaction_required', 403],
+      [50144, 'invalid_grant', 'interaction_required', 403],
+      [50125, 'interaction_required', 'interaction_required', 403],
+      [50132, 'invalid_grant', 'interaction_required', 403],
+      [50133, 'invalid_grant', 'interaction_required', 403],
+      [50173, 'invalid_grant', 'interaction_required', 403],
+      [70043, 'invalid_grant', 'interaction_required', 403],
+      // consent
+      [65001, 'invalid_grant', 'consent_required', 403],
+      [65004, 'invalid_grant', 'consent_required', 403],
+      [90094, 'invalid_grant', 'consent_required', 403],
+      // the assertion's user cannot be served
+      [50034, 'invalid_grant', 'user_access_denied', 403],
+      [51004, 'invalid_grant', 'user_access_denied', 403],
+      [50020, 'invalid_grant', 'user_access_denied', 403],
+      [50014, 'invalid_grant', 'user_access_denied', 403],
+      [50057, 'invalid_grant', 'user_access_denied', 403],
+      [50053, 'invalid_grant', 'user_access_denied', 403],
+      [50105, 'invalid_grant', 'user_access_denied', 403],
+      [53003, 'invalid_grant', 'user_access_denied', 403],
+      [530032, 'invalid_grant', 'user_access_denied', 403],
+      [530035, 'invalid_grant', 'user_access_denied', 403],
+      [53011, 'invalid_grant', 'user_access_denied', 403],
+      [500212, 'invalid_grant', 'user_access_denied', 403],
+      [500213, 'invalid_grant', 'user_access_denied', 403],
+      [54000, 'invalid_grant', 'user_access_denied', 403],
+      // the API's own registration, credential or configuration
+      [7000215, 'invalid_client', 'client_misconfigured', 502],
+      [7000222, 'invalid_client', 'client_misconfigured', 502],
+      [70002, 'invalid_client', 'client_misconfigured', 502],
+      [7000218, 'invalid_request', 'client_misconfigured', 502],
+      [700016, 'unauthorized_client', 'client_misconfigured', 502],
+      [700011, 'unauthorized_client', 'client_misconfigured', 502],
+      [70001, 'unauthorized_client', 'client_misconfigured', 502],
+      [7000112, 'unauthorized_client', 'client_misconfigured', 502],
+      [7000114, 'unauthorized_client', 'client_misconfigured', 502],
+      [700027, 'invalid_client', 'client_misconfigured', 502],
+      [700024, 'invalid_client', 'client_misconfigured', 502],
+      [700021, 'invalid_client', 'client_misconfigured', 502],
+      [700025, 'invalid_client', 'client_misconfigured', 502],
+      [700030, 'invalid_client', 'client_misconfigured', 502],
+      [50012, 'invalid_client', 'client_misconfigured', 502],
+      [50048, 'invalid_client', 'client_misconfigured', 502],
+      [70021, 'invalid_client', 'client_misconfigured', 502],
+      [700211, 'invalid_client', 'client_misconfigured', 502],
+      [700212, 'invalid_client', 'client_misconfigured', 502],
+      [700213, 'invalid_client', 'client_misconfigured', 502],
+      [700229, 'invalid_client', 'client_misconfigured', 502],
+      [90002, 'invalid_request', 'client_misconfigured', 502],
+      [50194, 'invalid_request', 'client_misconfigured', 502],
+      [500011, 'invalid_resource', 'client_misconfigured', 502],
+      [70011, 'invalid_scope', 'client_misconfigured', 502],
+      [28000, 'invalid_scope', 'client_misconfigured', 502],
+      [28002, 'invalid_scope', 'client_misconfigured', 502],
+      [700022, 'invalid_scope', 'client_misconfigured', 502],
+      [65005, 'invalid_client', 'client_misconfigured', 502],
+      [650056, 'invalid_client', 'client_misconfigured', 502],
+      [650057, 'invalid_client', 'client_misconfigured', 502],
+      // Entra's own transient failures, even when answered with a 400
+      [50033, 'invalid_request', 'token_endpoint_unavailable', 503],
+      [90006, 'invalid_request', 'token_endpoint_unavailable', 503],
+      [90024, 'invalid_request', 'token_endpoint_unavailable', 503],
+      [90033, 'invalid_request', 'token_endpoint_unavailable', 503],
+      [90055, 'invalid_request', 'token_endpoint_unavailable', 503],
+      [90090, 'invalid_request', 'token_endpoint_unavailable', 503],
+    ];
+
+    it('covers every number the mapping knows, each once', () => {
+      const mapped = Object.values(AADSTS_OUTCOMES).flat();
+      expect(new Set(mapped).size).toBe(mapped.length);
+      expect([...mapped].sort()).toEqual(rows.map(([n]) => n).sort());
+    });
+
+    it.each(rows)('AADSTS%i (%s) → %s, %i', (aadsts, error, code, status) => {
+      const mapped = toTokenAcquisitionError(
+        fromEntra(error, aadsts, { status: error === 'invalid_client' ? 401 : 400 }),
+      );
+      expect(mapped).toMatchObject({ code, status });
+      if (code !== 'token_endpoint_unavailable') expect(mapped.details.aadsts).toEqual([aadsts]);
+    });
+
+    it.each(rows)('AADSTS%i decides even under another OAuth error', (aadsts, _error, code) => {
+      for (const other of ['invalid_request', 'invalid_grant', 'invalid_client']) {
+        expect(toTokenAcquisitionError(fromEntra(other, aadsts)).code).toBe(code);
+      }
+    });
+
+    it('reads the number from the description when error_codes is missing', () => {
+      const error = new ServerError(
         'invalid_grant',
         'c',
-        'AADSTS500133: Assertion is not within its valid time range.',
-        undefined,
-        '500133',
-        400,
-      ),
-    );
-    expect(error).toMatchObject({ code: 'invalid_assertion', status: 401 });
-  });
+        'AADSTS50034: The user account does not exist in the directory.',
+      );
+      expect(toTokenAcquisitionError(error)).toMatchObject({
+        code: 'user_access_denied',
+        status: 403,
+      });
+    });
 
-  it('maps our own bad credential to client_misconfigured (502)', () => {
-    expect(
-      toTokenAcquisitionError(
-        new ServerError(
-          'invalid_client',
-          'c',
-          'AADSTS7000215: Invalid client secret',
-          undefined,
-          '7000215',
-          401,
-        ),
-      ),
-    ).toMatchObject({ code: 'client_misconfigured', status: 502 });
+    it.each([
+      ['invalid_grant', {}, 'invalid_assertion', 401],
+      ['invalid_client', { status: 401 }, 'client_misconfigured', 502],
+      ['unauthorized_client', {}, 'client_misconfigured', 502],
+      ['interaction_required', {}, 'interaction_required', 403],
+      ['login_required', {}, 'interaction_required', 403],
+      ['invalid_grant', { suberror: 'consent_required' }, 'consent_required', 403],
+      ['invalid_request', {}, 'token_acquisition_failed', 502],
+      ['invalid_scope', {}, 'token_acquisition_failed', 502],
+      ['temporarily_unavailable', {}, 'token_endpoint_unavailable', 503],
+    ] as const)(
+      'an unknown AADSTS number falls back on the OAuth error: %s %j → %s',
+      (error, options, code, status) => {
+        expect(toTokenAcquisitionError(fromEntra(error, 99999, options))).toMatchObject({
+          code,
+          status,
+        });
+      },
+    );
   });
 
   it('maps 5xx, 429 and network failures to token_endpoint_unavailable (503, retry later)', () => {

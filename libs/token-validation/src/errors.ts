@@ -5,7 +5,10 @@
 export const TOKEN_ERROR_CODES = {
   /** No bearer token in the `Authorization` header (RFC 6750 §3.1: no `error` attribute). */
   MISSING: 'ERR_TOKEN_MISSING',
-  /** `Authorization: Bearer …` present but not a single b64token (400 `invalid_request`). */
+  /**
+   * 400 `invalid_request`: `Authorization: Bearer …` not a single b64token, more than one
+   * `Authorization` header, or the token also sent in the query or a form body (RFC 6750 §2).
+   */
   BAD_REQUEST: 'ERR_TOKEN_REQUEST_MALFORMED',
   TOO_LARGE: 'ERR_TOKEN_TOO_LARGE',
   ENCRYPTED: 'ERR_TOKEN_ENCRYPTED',

@@ -14,6 +14,7 @@ export interface ResolvedOptions {
   clockToleranceSeconds: number;
   maxTokenBytes: number;
   refetchIntervalMs: number;
+  failedFetchBackoffMs: number;
   cacheMaxAgeMs: number;
   staleKeyMaxAgeMs: number;
   jwksTimeoutMs: number;
@@ -22,6 +23,12 @@ export interface ResolvedOptions {
   keySource?: KeySource;
   now: () => number;
 }
+
+/**
+ * Default minimum age of the key set before traffic may refetch it: the worst-case delay before
+ * a newly published key is accepted, and the most an unknown-kid flood can fetch (one per 5 s).
+ */
+export const DEFAULT_REFETCH_INTERVAL_MS = 5_000;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -75,8 +82,14 @@ export function resolveOptions(options: TokenValidatorOptions): ResolvedOptions 
     maxTokenBytes: positive(options.maxTokenBytes, 16 * 1024, 'maxTokenBytes', problems),
     refetchIntervalMs: nonNegative(
       options.refetchIntervalMs,
-      30_000,
+      DEFAULT_REFETCH_INTERVAL_MS,
       'refetchIntervalMs',
+      problems,
+    ),
+    failedFetchBackoffMs: nonNegative(
+      options.failedFetchBackoffMs,
+      30_000,
+      'failedFetchBackoffMs',
       problems,
     ),
     cacheMaxAgeMs: positive(options.cacheMaxAgeMs, 600_000, 'cacheMaxAgeMs', problems),

@@ -111,7 +111,7 @@ beforeAll(async () => {
     allowedTenants: [TENANT, OTHER_TENANT],
     maxTokenBytes: 8 * 1024,
     ca: TEST_CA_PEM,
-    // The corpus's unknown-kid case would otherwise hold off the rotation case for 30 s.
+    // The corpus's unknown-kid case fetches; the rotation case needs the set refetchIntervalMs old.
     refetchIntervalMs: 1,
   });
   ours = app(authenticateBearer(validator));

@@ -21,8 +21,19 @@ export interface TokenValidatorOptions {
   clockToleranceSeconds?: number;
   /** Longest token accepted, in bytes. Default 16 384 (16 KB). */
   maxTokenBytes?: number;
-  /** Minimum interval between JWKS refetches caused by unknown kids. Default 30 000 ms. */
+  /**
+   * Minimum time between the start of the last JWKS fetch (of any kind) and a refetch caused by
+   * traffic: a token with an unknown kid, or a background refresh. Default 5 000 ms (5 s): a
+   * newly published key is accepted at most this long (plus one fetch) after it appears, and a
+   * flood of unknown kids costs at most one fetch per interval per JWKS URL. 0 = refetch on every
+   * unknown kid (single-flight only).
+   */
   refetchIntervalMs?: number;
+  /**
+   * After a failed JWKS fetch, no fetch (cold load, background refresh, unknown kid) for this
+   * long; `warmUp()` still fetches. Default 30 000 ms (30 s).
+   */
+  failedFetchBackoffMs?: number;
   /** Age after which the key set is refreshed in the background. Default 600 000 ms (10 minutes). */
   cacheMaxAgeMs?: number;
   /**

@@ -287,8 +287,9 @@ describe('createTokenValidator: one rule broken per token', () => {
   });
 
   it('ERR_TOKEN_KID_UNKNOWN: a kid still unknown after one refetch', async () => {
-    const { validator, source } = setup();
+    const { validator, source, clock } = setup();
     await validator.warmUp();
+    clock.advance(5_000); // the set is old enough to be refetched for an unknown kid
     const err = await rejection(validator.validate(signToken(goodClaims(), key, { kid: 'nope' })));
     expect(err.code).toBe('ERR_TOKEN_KID_UNKNOWN');
     expect(source.fetches).toBe(2);
@@ -394,6 +395,38 @@ describe('createTokenValidator: one rule broken per token', () => {
   });
 });
 
+describe('key rollover under an unknown-kid flood (default options)', () => {
+  it('accepts a key published during a 50/s unknown-kid stream within 5 s, fetching at most once per 5 s', async () => {
+    const { validator, source, clock } = setup();
+    await validator.warmUp();
+    const rolled = makeRsaKey('rolled-in');
+    const legit = signToken(goodClaims(), rolled);
+    // Attacker tokens: random kids, any canonical signature (the kid is looked up first).
+    const signature = legit.split('.')[2];
+    const attacker = (i: number) =>
+      `${b64url({ alg: 'RS256', typ: 'JWT', kid: `attacker-${i}` })}.${b64url(goodClaims())}.${signature}`;
+    let acceptedAt: number | undefined;
+    const publishedAt = 10_000;
+    for (let ms = 0; ms < 60_000; ms += 20) {
+      expect((await rejection(validator.validate(attacker(ms)))).code).toBe(
+        'ERR_TOKEN_KID_UNKNOWN',
+      );
+      // Published right after the flood's fetch at 10 s: the worst moment.
+      if (ms === publishedAt) source.keys = [key, ecKey, rolled];
+      if (ms >= publishedAt && acceptedAt === undefined && ms % 100 === 0) {
+        acceptedAt = await validator.validate(legit).then(
+          () => ms,
+          () => undefined,
+        );
+      }
+      clock.advance(20);
+    }
+    expect(acceptedAt).toBeDefined();
+    expect((acceptedAt as number) - publishedAt).toBeLessThanOrEqual(5_000);
+    expect(source.fetches - 1).toBeLessThanOrEqual(1 + 60_000 / 5_000);
+  });
+});
+
 describe('createTokenValidator: options are checked at construction', () => {
   const base: TokenValidatorOptions = {
     jwksUri: 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
@@ -412,6 +445,10 @@ describe('createTokenValidator: options are checked at construction', () => {
     ['no issuers', { issuers: [] }],
     ['a negative skew', { clockToleranceSeconds: -1 }],
     ['stale bound below the cache age', { cacheMaxAgeMs: 10_000, staleKeyMaxAgeMs: 5_000 }],
+    ['a negative refetch interval', { refetchIntervalMs: -1 }],
+    ['an infinite refetch interval', { refetchIntervalMs: Infinity }],
+    ['a negative failed-fetch back-off', { failedFetchBackoffMs: -1 }],
+    ['a failed-fetch back-off that is not a number', { failedFetchBackoffMs: Number.NaN }],
     ['a malformed tenant', { allowedTenants: ['../x'] }],
   ])('refuses %s', (_name, overrides) => {
     expect(() => createTokenValidator({ ...base, ...overrides })).toThrow(

@@ -43,6 +43,7 @@ export function createTokenValidator(options: TokenValidatorOptions): SyncTokenV
         jwksUri,
         now: o.now,
         refetchIntervalMs: o.refetchIntervalMs,
+        failedFetchBackoffMs: o.failedFetchBackoffMs,
         cacheMaxAgeMs: o.cacheMaxAgeMs,
         staleKeyMaxAgeMs: o.staleKeyMaxAgeMs,
       });

@@ -96,15 +96,22 @@ export function openApiDocument(requiredScope: string): Record<string, unknown> 
                 },
               },
             },
+            400: errorResponse(
+              'invalid_request: the token was sent more than once (two Authorization headers, or a header and access_token in the query).',
+            ),
             401: errorResponse(
               'No token, an invalid token, or (for clients that declared cp1) a claims challenge.',
             ),
-            403: errorResponse('Missing scope, consent_required or interaction_required.'),
+            403: errorResponse(
+              'Missing scope; consent_required or interaction_required (the user must consent or sign in again); user_access_denied (the identity provider refused the token’s user: unknown, disabled, locked or blocked).',
+            ),
             429: errorResponse('Azure Resource Manager is throttling; see Retry-After.'),
             501: errorResponse(
               'obo_not_supported: the identity provider has no On-Behalf-Of flow (Azure AD B2C, AADB2C90086).',
             ),
-            502: errorResponse('Azure Resource Manager or the identity provider failed.'),
+            502: errorResponse(
+              'client_misconfigured (the API’s own registration or credentials were refused), token_acquisition_failed, or Azure Resource Manager failed.',
+            ),
             503: errorResponse('The identity provider is unavailable; see Retry-After.'),
             504: errorResponse('Azure Resource Manager timed out.'),
           },
@@ -115,6 +122,7 @@ export function openApiDocument(requiredScope: string): Record<string, unknown> 
           summary: 'The validated identity of the caller (never the token).',
           responses: {
             200: { description: 'Claims summary' },
+            400: errorResponse('invalid_request: the token was sent more than once.'),
             401: errorResponse('Unauthenticated'),
           },
         },

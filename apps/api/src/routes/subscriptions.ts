@@ -156,11 +156,10 @@ function challengeFor(error: unknown, caller: ValidatedToken, armScope: string):
       { cause: error },
     );
   }
-  if (code === 'obo_not_supported') {
-    // Azure AD B2C has no OBO (AADB2C90086): a property of the tenant, not a passing failure.
-    return new ApiError(501, code, error.message, { expose: true }, { cause: error });
-  }
-  return new ApiError(502, code, error.message, { expose: true }, { cause: error });
+  // The rest keep the status that says whose problem it is: 403 user_access_denied (the
+  // assertion's user: unknown, disabled, locked, blocked), 501 obo_not_supported (Azure AD B2C,
+  // AADB2C90086), 502 client_misconfigured (ours) and token_acquisition_failed.
+  return new ApiError(error.status, code, error.message, { expose: true }, { cause: error });
 }
 
 function round(ms: number): number {

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import passport from 'passport';
 import request from 'supertest';
@@ -130,6 +133,89 @@ describe('authenticateBearer + BearerStrategy (RFC 6750)', () => {
       /^Bearer realm="obo-api", error="invalid_request", error_description="[^"]+"$/,
     );
     expect(res.body.error).toBe('invalid_request');
+  });
+
+  describe('one token, sent once (RFC 6750 §2)', () => {
+    const garbage = 'Bearer not-a-jwt';
+    const expect400 = (res: request.Response) => {
+      expect(res.status).toBe(400);
+      expect(res.headers['www-authenticate']).toMatch(
+        /^Bearer realm="obo-api", error="invalid_request", error_description="[^"]+"$/,
+      );
+      expect(res.body).toMatchObject({ error: 'invalid_request', correlationId: 'corr-1' });
+      expect(res.text).not.toContain(good);
+    };
+    const twice = (path: string, first: string, second: string) =>
+      request(app)
+        .get(path)
+        .set('Authorization', [first, second] as never);
+
+    it.each([
+      ['a valid token, then garbage', `Bearer ${good}`, garbage],
+      ['garbage, then a valid token', garbage, `Bearer ${good}`],
+      ['the same valid token twice', `Bearer ${good}`, `Bearer ${good}`],
+      ['another scheme, then a valid token', 'Basic dXNlcjpwYXNz', `Bearer ${good}`],
+      ['an empty header, then a valid token', '', `Bearer ${good}`],
+    ])('400 for two Authorization headers: %s', async (_name, first, second) => {
+      expect400(await twice('/me', first, second));
+      // Plain passport answers a 400 failure with the status alone.
+      expect((await twice('/passport', first, second)).status).toBe(400);
+    });
+
+    it('400 for two Authorization headers whatever their case (raw request)', async () => {
+      const server = app.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      try {
+        const { port } = server.address() as AddressInfo;
+        const raw = ['Authorization', `Bearer ${good}`, 'AUTHORIZATION', garbage, 'Host', 'x'];
+        const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = http.request(
+            { host: '127.0.0.1', port, path: '/me', headers: raw },
+            (response) => {
+              let body = '';
+              response.on('data', (chunk) => (body += chunk));
+              response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        });
+        expect(res.status).toBe(400);
+        expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request' });
+      } finally {
+        server.close();
+      }
+    });
+
+    it.each([
+      ['?access_token=…', `/me?access_token=${good}`],
+      ['an empty ?access_token=', '/me?access_token='],
+      ['a percent-encoded name', `/me?access%5Ftoken=${good}`],
+      ['among other parameters', `/me?a=1&access_token=${good}&b=2`],
+    ])('400 for a header token and %s in the query', async (_name, path) => {
+      expect400(await request(app).get(path).set('Authorization', `Bearer ${good}`));
+    });
+
+    it('400 for a header token and access_token in a form body', async () => {
+      const res = await request(app)
+        .post('/me')
+        .set('Authorization', `Bearer ${good}`)
+        .type('form')
+        .send({ access_token: good });
+      expect400(res);
+    });
+
+    it.each([
+      ['other query parameters', (r: request.Test) => r.query({ a: '1', access_token_hint: 'x' })],
+      ['a form body without access_token', (r: request.Test) => r.type('form').send({ a: '1' })],
+      [
+        'access_token in a JSON body (not an RFC 6750 method)',
+        (r: request.Test) => r.send({ access_token: 'x' }),
+      ],
+    ])('still 200 with one header token and %s', async (_name, decorate) => {
+      const res = await decorate(request(app).post('/me').set('Authorization', `Bearer ${good}`));
+      expect(res.status).toBe(200);
+    });
   });
 
   it('401 invalid_token with a description for a bad token, never echoing it', async () => {

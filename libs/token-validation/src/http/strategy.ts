@@ -30,7 +30,7 @@ export class BearerStrategy extends passport.Strategy {
 
   override authenticate(req: IncomingMessage): void {
     rememberOptions(req, this.options);
-    const extracted = extractBearerToken(req.headers.authorization);
+    const extracted = extractBearerToken(req);
     if (extracted.kind === 'missing') {
       this.refuse(
         req,
@@ -39,11 +39,7 @@ export class BearerStrategy extends passport.Strategy {
       return;
     }
     if (extracted.kind === 'malformed') {
-      const err = new TokenValidationError(
-        'ERR_TOKEN_REQUEST_MALFORMED',
-        'The Authorization header must carry exactly one bearer token.',
-      );
-      this.refuse(req, err);
+      this.refuse(req, new TokenValidationError('ERR_TOKEN_REQUEST_MALFORMED', extracted.message));
       return;
     }
     const succeed = (validated: ValidatedToken) => {

@@ -1,6 +1,6 @@
 /**
- * A rate limit of one event per interval: `tryAcquire()` is true at most once per `intervalMs`
- * (measured on the injected clock), false otherwise. The first call is always allowed.
+ * A rate limit of one event per interval, on the injected clock: `stamp()` when the event
+ * happens; `isOpen()` is true once `intervalMs` have passed since (and before the first stamp).
  */
 export class IntervalGate {
   private last = Number.NEGATIVE_INFINITY;
@@ -10,14 +10,7 @@ export class IntervalGate {
     private readonly now: () => number,
   ) {}
 
-  tryAcquire(): boolean {
-    const now = this.now();
-    if (now - this.last < this.intervalMs) return false;
-    this.last = now;
-    return true;
-  }
-
-  /** Marks the gate as used now (e.g. after a failed attempt that must not be retried at once). */
+  /** Marks the gate as used now (e.g. a fetch started, or an attempt that must not be retried at once). */
   stamp(): void {
     this.last = this.now();
   }

@@ -1,20 +1,24 @@
 import { TokenValidationError } from '../errors';
 import { FakeClock, FakeKeySource, makeRsaKey } from '../test/tokens';
-import { KeyResolver } from './key-resolver';
+import { KeyResolver, type KeyResolverOptions } from './key-resolver';
 
 const keyA = makeRsaKey('A');
 const keyB = makeRsaKey('B');
+const REFETCH_MS = 5_000;
+const BACKOFF_MS = 30_000;
 
-function setup() {
+function setup(options: Partial<KeyResolverOptions> = {}) {
   const source = new FakeKeySource([keyA]);
   const clock = new FakeClock();
   const resolver = new KeyResolver({
     source,
     jwksUri: 'https://jwks.test/keys',
     now: clock.now,
-    refetchIntervalMs: 30_000,
+    refetchIntervalMs: REFETCH_MS,
+    failedFetchBackoffMs: BACKOFF_MS,
     cacheMaxAgeMs: 600_000,
     staleKeyMaxAgeMs: 3_600_000,
+    ...options,
   });
   return { source, clock, resolver };
 }
@@ -31,6 +35,24 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * `perSecond` tokens with random kids per second for `seconds`, evenly spaced on the fake clock;
+ * `each(ms)` runs after every token with the time since the stream started.
+ */
+async function unknownKidStream(
+  { clock, resolver }: ReturnType<typeof setup>,
+  perSecond: number,
+  seconds: number,
+  each: (elapsedMs: number) => Promise<void> | void = () => undefined,
+): Promise<void> {
+  const step = 1000 / perSecond;
+  for (let i = 0; i < perSecond * seconds; i++) {
+    expect(await codeOf(resolver.resolve(`attacker-${i}`))).toBe('ERR_TOKEN_KID_UNKNOWN');
+    await each(i * step);
+    clock.advance(step);
+  }
+}
+
 describe('KeyResolver', () => {
   it('loads once for concurrent first requests and then answers from the cache', async () => {
     const { source, resolver } = setup();
@@ -42,34 +64,95 @@ describe('KeyResolver', () => {
     expect(source.fetches).toBe(1);
   });
 
-  it('accepts a rotated-in kid after exactly one refetch', async () => {
-    const { source, resolver } = setup();
+  it('accepts a rotated-in kid with one refetch once the set is refetchIntervalMs old', async () => {
+    const { source, clock, resolver } = setup();
     await resolver.warmUp();
     source.keys = [keyA, keyB];
+    clock.advance(REFETCH_MS - 1);
+    expect(await codeOf(resolver.resolve('B'))).toBe('ERR_TOKEN_KID_UNKNOWN');
+    expect(source.fetches).toBe(1);
+    clock.advance(1);
     expect((await resolver.resolve('B')).key).toBe(keyB.publicKey);
     expect(source.fetches).toBe(2);
   });
 
-  it('a flood of unknown kids costs at most one fetch per interval', async () => {
+  it('counts the interval from the last fetch of any kind (a warm-up too)', async () => {
     const { source, clock, resolver } = setup();
     await resolver.warmUp();
-    const concurrent = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => codeOf(resolver.resolve(`random-${i}`))),
-    );
-    expect(new Set(concurrent)).toEqual(new Set(['ERR_TOKEN_KID_UNKNOWN']));
+    clock.advance(REFETCH_MS);
+    await resolver.warmUp(); // e.g. a readiness probe: it fetches, and restarts the interval
     expect(source.fetches).toBe(2);
-    for (let i = 0; i < 200; i++) {
-      expect(await codeOf(resolver.resolve(`sequential-${i}`))).toBe('ERR_TOKEN_KID_UNKNOWN');
-      clock.advance(100); // 20 s in all: still inside the 30 s interval
-    }
+    clock.advance(REFETCH_MS - 1);
+    expect(await codeOf(resolver.resolve('unknown'))).toBe('ERR_TOKEN_KID_UNKNOWN');
     expect(source.fetches).toBe(2);
-    clock.advance(10_001);
-    await Promise.all(
-      Array.from({ length: 200 }, (_, i) => codeOf(resolver.resolve(`again-${i}`))),
-    );
-    expect(source.fetches).toBe(3);
   });
 
+  it('a concurrent flood of unknown kids shares one fetch', async () => {
+    const { source, clock, resolver } = setup();
+    await resolver.warmUp();
+    clock.advance(REFETCH_MS);
+    const codes = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => codeOf(resolver.resolve(`random-${i}`))),
+    );
+    expect(new Set(codes)).toEqual(new Set(['ERR_TOKEN_KID_UNKNOWN']));
+    expect(source.fetches).toBe(2);
+  });
+
+  // (a) The fetch bound: at most one per refetchIntervalMs, whatever the rate of the flood.
+  it.each([
+    [10, 60],
+    [200, 30],
+    [1000, 10],
+  ])(
+    'a stream of %i unknown kids per second for %i s costs at most one fetch per interval',
+    async (perSecond, seconds) => {
+      const ctx = setup();
+      await ctx.resolver.warmUp();
+      await unknownKidStream(ctx, perSecond, seconds);
+      // The README's bound for a window of T ms: 1 + floor(T / refetchIntervalMs).
+      const bound = 1 + Math.floor((seconds * 1000) / REFETCH_MS);
+      expect(ctx.source.fetches - 1).toBeLessThanOrEqual(bound);
+      // …and the stream does refresh the set at that pace (unknown kids are not simply refused):
+      // the warm-up opened the window, so fetches came at 5 s, 10 s, … before its end.
+      expect(ctx.source.fetches - 1).toBe(Math.ceil((seconds * 1000) / REFETCH_MS) - 1);
+    },
+  );
+
+  // (b) The delay bound: a key published during the flood is accepted within refetchIntervalMs.
+  it.each([
+    ['just after a fetch (the worst case)', 0],
+    ['midway between fetches', REFETCH_MS / 2],
+  ])(
+    'a key published %s during an unknown-kid stream is accepted within refetchIntervalMs',
+    async (_name, offsetMs) => {
+      const ctx = setup();
+      const { source, resolver } = ctx;
+      await resolver.warmUp();
+      let publishedAt: number | undefined;
+      let acceptedAt: number | undefined;
+      let fetchesSeen = source.fetches;
+      await unknownKidStream(ctx, 100, 30, async (elapsed) => {
+        const fetched = source.fetches !== fetchesSeen;
+        fetchesSeen = source.fetches;
+        // Publish once the stream has run for 10 s, `offsetMs` after one of its fetches.
+        if (publishedAt === undefined && elapsed >= 10_000 && fetched) {
+          publishedAt = elapsed + offsetMs;
+        }
+        if (publishedAt !== undefined && elapsed >= publishedAt && source.keys.length === 1) {
+          source.keys = [keyA, keyB];
+        }
+        // A legitimate client tries its new-key token every 100 ms.
+        if (publishedAt !== undefined && acceptedAt === undefined && elapsed % 100 === 0) {
+          if ((await codeOf(resolver.resolve('B'))) === 'resolved') acceptedAt = elapsed;
+        }
+      });
+      expect(publishedAt).toBeDefined();
+      expect(acceptedAt).toBeDefined();
+      expect((acceptedAt as number) - (publishedAt as number)).toBeLessThanOrEqual(REFETCH_MS);
+    },
+  );
+
+  // (c) Cold start, outage and stale bound, warm-up.
   it('keeps known keys working during an outage, up to the stale bound', async () => {
     const { source, clock, resolver } = setup();
     await resolver.warmUp();
@@ -79,8 +162,11 @@ describe('KeyResolver', () => {
     await tick();
     expect(source.fetches).toBe(2);
     expect(await codeOf(resolver.resolve('A'))).toBe('resolved');
-    expect(source.fetches).toBe(2); // failed refresh backs off for the refetch interval
+    expect(source.fetches).toBe(2); // failed refresh backs off for failedFetchBackoffMs
     expect(await codeOf(resolver.resolve('unknown'))).toBe('ERR_TOKEN_KID_UNKNOWN');
+    clock.advance(REFETCH_MS); // past the refetch interval, still inside the back-off
+    expect(await codeOf(resolver.resolve('unknown'))).toBe('ERR_TOKEN_KID_UNKNOWN');
+    expect(source.fetches).toBe(2);
 
     clock.advance(3_600_000); // past the stale bound: known keys are no longer trusted
     expect(resolver.peek('A')).toBeUndefined();
@@ -89,7 +175,7 @@ describe('KeyResolver', () => {
 
     source.fail = false;
     expect(await codeOf(resolver.resolve('A'))).toBe('ERR_JWKS_UNAVAILABLE'); // still backing off
-    clock.advance(30_000);
+    clock.advance(BACKOFF_MS);
     expect(await codeOf(resolver.resolve('A'))).toBe('resolved');
   });
 
@@ -106,6 +192,17 @@ describe('KeyResolver', () => {
     expect(await resolver.warmUp()).toBe(false);
   });
 
+  it('warmUp() fetches whatever the intervals say, and reports whether keys are loaded', async () => {
+    const { source, resolver } = setup();
+    source.fail = true;
+    expect(await resolver.warmUp()).toBe(false);
+    expect(await resolver.warmUp()).toBe(false); // inside the back-off: fetches anyway
+    source.fail = false;
+    expect(await resolver.warmUp()).toBe(true);
+    expect(await resolver.warmUp()).toBe(true); // inside the refetch interval: fetches anyway
+    expect(source.fetches).toBe(4);
+  });
+
   it('drops keys that left the JWKS at the next refresh', async () => {
     const { source, clock, resolver } = setup();
     source.keys = [keyA, keyB];
@@ -117,5 +214,15 @@ describe('KeyResolver', () => {
     await tick();
     expect(resolver.peek('A')).toBeUndefined();
     expect(resolver.peek('B')?.kid).toBe('B');
+  });
+
+  it('refetchIntervalMs 0 refetches on every unknown kid, one fetch at a time', async () => {
+    const { source, resolver } = setup({ refetchIntervalMs: 0 });
+    await resolver.warmUp();
+    await Promise.all([resolver.resolve('x').catch(() => 0), resolver.resolve('y').catch(() => 0)]);
+    expect(source.fetches).toBe(2);
+    source.keys = [keyA, keyB];
+    expect((await resolver.resolve('B')).kid).toBe('B');
+    expect(source.fetches).toBe(3);
   });
 });

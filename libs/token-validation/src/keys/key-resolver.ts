@@ -8,31 +8,39 @@ export interface KeyResolverOptions {
   source: KeySource;
   jwksUri: string;
   now: () => number;
+  /** Unknown kids and background refreshes fetch only this long after the last fetch started. */
   refetchIntervalMs: number;
+  /** After a failed fetch, nothing but warmUp() fetches for this long. */
+  failedFetchBackoffMs: number;
   cacheMaxAgeMs: number;
   staleKeyMaxAgeMs: number;
 }
 
 /**
  * Finds the key for a kid, composed in layers: the cache answers known kids synchronously; a
- * miss goes through one single-flight fetch shared by all concurrent callers; refetches caused
- * by unknown kids pass a rate limit of one per `refetchIntervalMs`; the fetch itself is the
- * injected {@link KeySource}. A flood of random kids therefore costs at most one fetch per
- * interval, and during an outage known keys keep working until `staleKeyMaxAgeMs`.
+ * miss goes through one single-flight fetch shared by all concurrent callers; the fetch itself
+ * is the injected {@link KeySource}. Fetches caused by traffic are rate limited by the age of
+ * the last fetch, whatever caused it: an unknown kid, or a known one whose set is older than
+ * `cacheMaxAgeMs` (refreshed in the background), fetches only once `refetchIntervalMs` have
+ * passed since the last fetch started. So a flood of random kids costs at most one fetch per
+ * interval, and a key published meanwhile is picked up by the next fetch — at most
+ * `refetchIntervalMs` (plus one fetch) after it appeared, however many tokens the flood sends.
+ * During an outage known keys keep working until `staleKeyMaxAgeMs`; a failed fetch backs off
+ * for `failedFetchBackoffMs`.
  */
 export class KeyResolver {
   private readonly cache: KeyCache;
-  /** Rate limit for refetches caused by unknown kids. */
-  private readonly unknownKidGate: IntervalGate;
-  /** Back-off after a failed fetch, for cold loads and background refreshes. */
+  /** Stamped when any fetch starts: the minimum age before traffic may cause another. */
+  private readonly fetchGate: IntervalGate;
+  /** Back-off after a failed fetch, for cold loads, refreshes and unknown kids. */
   private readonly retryGate: IntervalGate;
   private readonly load: SingleFlight<void>;
   private fetches = 0;
 
   constructor(private readonly options: KeyResolverOptions) {
     this.cache = new KeyCache(options.staleKeyMaxAgeMs);
-    this.unknownKidGate = new IntervalGate(options.refetchIntervalMs, options.now);
-    this.retryGate = new IntervalGate(options.refetchIntervalMs, options.now);
+    this.fetchGate = new IntervalGate(options.refetchIntervalMs, options.now);
+    this.retryGate = new IntervalGate(options.failedFetchBackoffMs, options.now);
     this.load = singleFlight(() => this.fetch());
   }
 
@@ -57,7 +65,7 @@ export class KeyResolver {
       } catch (err) {
         throw unavailable(err);
       }
-    } else if (this.load.inFlight() || this.unknownKidGate.tryAcquire()) {
+    } else if (this.load.inFlight() || this.mayRefetch()) {
       // A failed refetch leaves the known keys in place; the kid simply stays unknown.
       await this.load().catch(() => undefined);
     }
@@ -90,13 +98,19 @@ export class KeyResolver {
     return this.cache.isUsable(this.options.now()) ? this.cache.size : 0;
   }
 
+  /** Traffic may cause a fetch: the last one started long enough ago and did not just fail. */
+  private mayRefetch(): boolean {
+    return this.fetchGate.isOpen() && this.retryGate.isOpen();
+  }
+
   private refreshInBackground(): void {
-    if (this.load.inFlight() || !this.retryGate.isOpen()) return;
+    if (this.load.inFlight() || !this.mayRefetch()) return;
     this.load().catch(() => undefined);
   }
 
   private async fetch(): Promise<void> {
     this.fetches += 1;
+    this.fetchGate.stamp();
     try {
       const keys = await this.options.source.fetchKeys(this.options.jwksUri);
       this.cache.replace(keys, this.options.now());
