@@ -99,7 +99,7 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
         metrics.armDuration.observe({ status: String(status) }, ms / 1000),
     });
 
-  const readiness: ReadinessCheck[] = [{ name: 'signingKeys', check: () => validator.warmUp() }];
+  const readiness: ReadinessCheck[] = [{ name: 'signingKeys', check: () => validator.ready() }];
   if (redis)
     readiness.push({
       name: 'redis',

@@ -67,6 +67,14 @@ describe('GET /api/subscriptions against the emulator', () => {
     });
   });
 
+  it('answers a flood of /readyz probes from its key cache (at most one JWKS fetch)', async () => {
+    const probes = await Promise.all(
+      Array.from({ length: 100 }, () => request(api.url).get('/readyz')),
+    );
+    expect(probes.map((r) => r.status)).toEqual(probes.map(() => 200));
+    expect(emu.counters().jwks).toBeLessThanOrEqual(1);
+  });
+
   it('follows nextLink through every page', async () => {
     const res = await get(await userToken(emu, 'bob'));
     expect(res.status).toBe(200);

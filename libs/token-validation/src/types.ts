@@ -94,8 +94,13 @@ export interface TokenValidator {
    * Optional in the interface (test doubles may omit it); `createTokenValidator` provides it.
    */
   validateSync?(token: string): ValidatedToken | undefined;
-  /** Fetches the JWKS once (used by readiness probes); resolves true when at least one key is loaded. */
+  /** Fetches the JWKS now, whatever the rate limits say (start-up); true when keys are loaded. */
   warmUp(): Promise<boolean>;
+  /**
+   * For readiness probes: true at once while usable keys are cached; otherwise one fetch at most
+   * per `refetchIntervalMs` however often it is called (probes are unauthenticated).
+   */
+  ready(): Promise<boolean>;
   stats(): TokenValidatorStats;
 }
 

@@ -100,6 +100,15 @@ export function createTokenValidator(options: TokenValidatorOptions): SyncTokenV
       return resolverFor(undefined).warmUp();
     },
 
+    async ready() {
+      if (o.jwksUriHasTenant) {
+        const list = o.allowedTenants === '*' ? [] : [...o.allowedTenants];
+        const loaded = await Promise.all(list.map((tenantId) => resolverFor(tenantId).ready()));
+        return loaded.some(Boolean);
+      }
+      return resolverFor(undefined).ready();
+    },
+
     stats() {
       let jwksFetches = 0;
       let cachedKeys = 0;

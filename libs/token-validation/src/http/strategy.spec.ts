@@ -305,6 +305,7 @@ describe('authenticateBearer + BearerStrategy (RFC 6750)', () => {
     const asyncOnly: TokenValidator = {
       validate: (token) => inner.validate(token),
       warmUp: () => inner.warmUp(),
+      ready: () => inner.ready(),
       stats: () => inner.stats(),
     };
     const asyncApp = makeApp(asyncOnly);

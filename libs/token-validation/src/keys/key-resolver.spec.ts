@@ -203,6 +203,38 @@ describe('KeyResolver', () => {
     expect(source.fetches).toBe(4);
   });
 
+  it('ready() answers from the cache: a flood of probes fetches nothing', async () => {
+    const { source, resolver } = setup();
+    expect(await resolver.ready()).toBe(true); // cold: one fetch
+    const answers = await Promise.all(Array.from({ length: 1000 }, () => resolver.ready()));
+    expect(answers.every(Boolean)).toBe(true);
+    expect(source.fetches).toBe(1);
+  });
+
+  it('ready() without keys fetches at most once per refetch interval, and sees recovery', async () => {
+    const { source, clock, resolver } = setup();
+    source.fail = true;
+    for (let i = 0; i < 100; i++) expect(await resolver.ready()).toBe(false);
+    expect(source.fetches).toBe(1);
+    source.fail = false;
+    clock.advance(REFETCH_MS - 1);
+    expect(await resolver.ready()).toBe(false);
+    expect(source.fetches).toBe(1);
+    clock.advance(1); // inside the failure back-off, but probes may look again
+    expect(await resolver.ready()).toBe(true);
+    expect(source.fetches).toBe(2);
+  });
+
+  it('ready() refreshes an old set in the background, once', async () => {
+    const { source, clock, resolver } = setup();
+    await resolver.warmUp();
+    clock.advance(600_001);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => resolver.ready()));
+    expect(answers.every(Boolean)).toBe(true);
+    await tick();
+    expect(source.fetches).toBe(2);
+  });
+
   it('drops keys that left the JWKS at the next refresh', async () => {
     const { source, clock, resolver } = setup();
     source.keys = [keyA, keyB];

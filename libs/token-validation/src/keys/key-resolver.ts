@@ -46,10 +46,14 @@ export class KeyResolver {
 
   /** The cached key for `kid`, or undefined. Starts a background refresh when the set is old. */
   peek(kid: string): SigningKeyEntry | undefined {
-    const now = this.options.now();
-    const entry = this.cache.get(kid, now);
-    if (entry && this.cache.age(now) > this.options.cacheMaxAgeMs) this.refreshInBackground();
+    const entry = this.cache.get(kid, this.options.now());
+    if (entry) this.peekAge();
     return entry;
+  }
+
+  /** Starts a background refresh when the cached set is older than `cacheMaxAgeMs`. */
+  private peekAge(): void {
+    if (this.cache.age(this.options.now()) > this.options.cacheMaxAgeMs) this.refreshInBackground();
   }
 
   /** The key for `kid`, fetching the JWKS when allowed. Throws TokenValidationError. */
@@ -88,6 +92,21 @@ export class KeyResolver {
       // Reported through the return value; validate() reports ERR_JWKS_UNAVAILABLE itself.
     }
     return this.cache.isUsable(this.options.now()) && this.cache.size > 0;
+  }
+
+  /**
+   * Readiness without amplification (probes are unauthenticated): true at once while usable keys
+   * are cached (an old set is refreshed in the background, as traffic would); otherwise one
+   * fetch, but never sooner than `refetchIntervalMs` after the last one started — so a flood of
+   * probes costs at most one fetch per interval, and recovery after an outage is seen within it.
+   */
+  async ready(): Promise<boolean> {
+    if (this.cachedKeys > 0) {
+      this.peekAge();
+      return true;
+    }
+    if (this.load.inFlight() || this.fetchGate.isOpen()) await this.load().catch(() => undefined);
+    return this.cachedKeys > 0;
   }
 
   get fetchCount(): number {
