@@ -2,7 +2,17 @@ import { profileTable, warmGaps } from './gaps';
 import type { ProfileResult } from './profile/take';
 import { BENCH_VERSION, savedResults, StaleResultsError, type Profiles } from './results';
 import { warmRows } from './rows';
-import type { WarmResult } from './scenarios/warm';
+import type { WarmFigures, WarmResult, WarmRole } from './scenarios/warm';
+
+function server(
+  role: WarmRole,
+  requestsPerSecond: number,
+  cpuPerRequestUs: number,
+  runs: number[],
+  cpuRuns: number[],
+): WarmFigures {
+  return { role, name: role, requestsPerSecond, p50: 1, p99: 2, cpuPerRequestUs, runs, cpuRuns };
+}
 
 const warm: WarmResult = {
   user: 'alice',
@@ -11,46 +21,10 @@ const warm: WarmResult = {
   duration: 5,
   rounds: 2,
   targets: [
-    {
-      role: 'api',
-      name: 'API',
-      requestsPerSecond: 400,
-      p50: 1,
-      p99: 2,
-      cpuPerRequestUs: 1111,
-      runs: [401, 399],
-      cpuRuns: [1110, 1112],
-    },
-    {
-      role: 'gate',
-      name: 'gate',
-      requestsPerSecond: 1000,
-      p50: 1,
-      p99: 2,
-      cpuPerRequestUs: 700,
-      runs: [1000, 1000],
-      cpuRuns: [700, 700],
-    },
-    {
-      role: 'floor',
-      name: 'floor',
-      requestsPerSecond: 1500,
-      p50: 1,
-      p99: 2,
-      cpuPerRequestUs: 333,
-      runs: [1500, 1500],
-      cpuRuns: [333, 333],
-    },
-    {
-      role: 'diagnostic',
-      name: 'axios',
-      requestsPerSecond: 800,
-      p50: 1,
-      p99: 2,
-      cpuPerRequestUs: 900,
-      runs: [800, 800],
-      cpuRuns: [900, 900],
-    },
+    server('api', 400, 1111, [401, 399], [1110, 1112]),
+    server('gate', 1000, 700, [1000, 1000], [700, 700]),
+    server('floor', 1500, 333, [1500, 1500], [333, 333]),
+    server('diagnostic', 800, 900, [800, 800], [900, 900]),
   ],
 };
 

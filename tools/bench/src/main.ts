@@ -381,7 +381,7 @@ async function memorySoak(): Promise<void> {
 }
 
 /** `--memory-soak --render`: rewrites docs/benchmarks-memory.md from its JSON. */
-function renderMemorySoak(): void {
+async function renderMemorySoak(): Promise<void> {
   const file = join(WORKSPACE, 'docs', 'benchmarks-memory.json');
   const saved = savedResults<{ benchVersion: number; meta: BenchMeta; memory: MemoryResult }>(
     readFileSync(file, 'utf8'),
@@ -405,14 +405,7 @@ async function render(): Promise<void> {
 
 const soak = process.argv.includes('--memory-soak');
 const rerender = process.argv.includes('--render');
-(soak && rerender
-  ? Promise.resolve(renderMemorySoak())
-  : rerender
-    ? render()
-    : soak
-      ? memorySoak()
-      : main()
-).then(
+(soak && rerender ? renderMemorySoak() : rerender ? render() : soak ? memorySoak() : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error instanceof StaleResultsError ? error.message : error);

@@ -50,19 +50,14 @@ describe('warm-path targets', () => {
     expect(row(warmRows(w), 'warm-throughput')?.met).toBe(true);
   });
 
-  it('misses the CPU target alone above 2× the floor', () => {
-    const w = warm([700, 601], [1000, 400], [1400, 300]);
+  it.each([
+    ['the CPU target alone above 2× the floor', [700, 601], false, true],
+    ['the throughput target alone under 70 % of the gate', [699, 500], true, false],
+  ] as const)('misses %s', (_, api, cpuMet, throughputMet) => {
+    const w = warm([...api], [1000, 400], [1400, 300]);
     const rows = warmRows(w);
-    expect(row(rows, 'warm-cpu')?.met).toBe(false);
-    expect(row(rows, 'warm-throughput')?.met).toBe(true);
-    expect(warmMissed([w])).toBe(true);
-  });
-
-  it('misses the throughput target alone under 70 % of the gate', () => {
-    const w = warm([699, 500], [1000, 400], [1400, 300]);
-    const rows = warmRows(w);
-    expect(row(rows, 'warm-cpu')?.met).toBe(true);
-    expect(row(rows, 'warm-throughput')?.met).toBe(false);
+    expect(row(rows, 'warm-cpu')?.met).toBe(cpuMet);
+    expect(row(rows, 'warm-throughput')?.met).toBe(throughputMet);
     expect(warmMissed([w])).toBe(true);
   });
 
