@@ -28,7 +28,8 @@ export interface Child {
   pid: number;
   /** Last lines of stderr/stdout, for error messages. */
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 3 s) if it has not exited. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Starts `node args…` with `env` added to ours; output is kept (last 4 KB), not printed. */
@@ -49,12 +50,12 @@ export function startChild(name: string, args: string[], env: Record<string, str
     process: child,
     pid: child.pid ?? 0,
     output: () => tail,
-    stop: async () => {
+    stop: async (graceMs = 3000) => {
       children.delete(child);
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },

@@ -1,13 +1,16 @@
 /**
  * The baselines of the warm-path benchmark, run as a child process by stack.ts:
- * `PROXY_KIND=express|http`. Both forward `GET /api/subscriptions` to the ARM emulator with a
- * pre-obtained ARM token (looked up by the caller's Authorization header, no validation, no
- * OBO), follow `nextLink` like the API does, and answer `{value: [...all pages]}`. Same
- * keep-alive https agent settings as the API's ArmClient.
+ * `PROXY_KIND=express-https|http|express-axios`. Each forwards `GET /api/subscriptions` to the
+ * ARM emulator with a pre-obtained ARM token (looked up by the caller's Authorization header,
+ * no validation, no OBO), follows `nextLink` like the API does, and answers
+ * `{value: [...all pages]}`. Same keep-alive https agent settings as the API's ArmClient.
  *
- * - `express`: Express calling ARM through axios configured as the API's ArmClient is, so the
- *   API-vs-Express ratio isolates what authentication, OBO and caching cost (DESIGN.md §5).
- * - `http`: plain node:http calling ARM through node:https — the framework-free floor.
+ * - `express-https`: Express calling ARM through `node:https` — the gate (DESIGN.md §5: the API's
+ *   throughput ≥ 70 % of it).
+ * - `http`: plain `node:http` calling ARM through `node:https` — the framework-free floor (the
+ *   API's CPU per request ≤ 2× its own).
+ * - `express-axios`: Express calling ARM through axios configured as the API's ArmClient is — a
+ *   diagnostic (what axios costs next to `express-https`), no target.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -92,7 +95,7 @@ function armTokenOf(authorization: string | undefined): string | undefined {
   return authorization ? tokens.get(authorization.replace(/^bearer\s+/i, '')) : undefined;
 }
 
-function expressServer(): http.Server {
+function expressServer(getPage: typeof getJson): http.Server {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
@@ -105,7 +108,7 @@ function expressServer(): http.Server {
       return;
     }
     try {
-      res.json({ value: await listSubscriptions(armToken, getJsonWithAxios) });
+      res.json({ value: await listSubscriptions(armToken, getPage) });
     } catch {
       res.status(502).json({ error: 'arm_error' });
     }
@@ -135,7 +138,14 @@ function plainServer(): http.Server {
   });
 }
 
-const server = kind === 'express' ? expressServer() : plainServer();
+const servers: Record<string, () => http.Server> = {
+  'express-https': () => expressServer(getJson),
+  'express-axios': () => expressServer(getJsonWithAxios),
+  http: plainServer,
+};
+const make = servers[kind];
+if (!make) throw new Error(`PROXY_KIND must be one of ${Object.keys(servers).join(', ')}`);
+const server = make();
 server.keepAliveTimeout = 65_000;
 server.listen(port, '127.0.0.1');
 process.on('SIGTERM', () => {

@@ -1,5 +1,7 @@
 /** One line of the results table: a figure, the baseline it is compared to, and the target. */
 export interface ResultRow {
+  /** Which figure this is, for code that looks rows up (e.g. `warm-cpu`); not printed. */
+  key?: string;
   scenario: string;
   metric: string;
   /** The figure, formatted for people. */
@@ -8,9 +10,9 @@ export interface ResultRow {
   baseline: string;
   /** value ÷ baseline where a ratio is meaningful (higher is better for throughputs). */
   ratio?: number;
-  /** Target ratio (drawn on the chart), e.g. 0.85. */
+  /** Target ratio (drawn on the chart), e.g. 0.7. */
   targetRatio?: number;
-  /** The target in words, e.g. `≥ 85 %`. */
+  /** The target in words, e.g. `≥ 70 % of the gate`. */
   target?: string;
   /** Whether the target is met; undefined when there is no target. */
   met?: boolean;

@@ -194,24 +194,54 @@ export interface Server {
   url: string;
 }
 
+const MiB = 1024 * 1024;
+
+/** Bounds of the API's in-memory OBO cache (L1), as `OBO_CACHE_MAX_ENTRIES` / `_BYTES` set them. */
+export interface OboCacheBounds {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+/** What the bench starts the API with (the API's defaults, passed explicitly). */
+export const API_OBO_CACHE: OboCacheBounds = { maxEntries: 10_000, maxBytes: 64 * MiB };
+
+export interface ApiServer extends Server {
+  /** The L1 bounds this API process was started with. */
+  cache: OboCacheBounds;
+}
+
+export interface ChildOptions {
+  /** Node options before the script, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+}
+
+/** The path of the API's bundle snapshot (its source map sits next to it). */
+export function apiBundle(): string {
+  return bundle('api');
+}
+
 /** The API's esbuild bundle as a child process, pointed at the emulator. */
 export async function startApiChild(
   emu: Emulator,
-  env: Record<string, string> = {},
-): Promise<Server> {
+  { nodeArgs = [], env = {} }: ChildOptions = {},
+  cache: OboCacheBounds = API_OBO_CACHE,
+): Promise<ApiServer> {
   const port = await freePort();
-  const child = startChild('api', [bundle('api')], {
+  const child = startChild('api', [...nodeArgs, bundle('api')], {
     PORT: String(port),
     HOST: '127.0.0.1',
     AZURE_AUTHORITY_HOST: emu.url,
     EXTRA_CA_CERTS: emu.caPath,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'development',
+    OBO_CACHE_MAX_ENTRIES: String(cache.maxEntries),
+    OBO_CACHE_MAX_BYTES: String(cache.maxBytes),
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(child, async () => (await request(`${url}/readyz`)).status === 200, 60_000);
-  return { child, url };
+  return { child, url, cache };
 }
 
 /** The web app's bundle as a child process (sign-in benchmark). */
@@ -231,18 +261,26 @@ export async function startWebChild(emu: Emulator, port: number, apiUrl: string)
   return { child, url };
 }
 
-/** A bare proxy (`express` or `node:http`) as a child process; see proxy-server.ts. */
+/**
+ * The bare proxies of the warm path (see proxy-server.ts): Express calling ARM through
+ * `node:https` (the gate), `node:http` through `node:https` (the floor), Express through axios
+ * configured like the API's ArmClient (a diagnostic).
+ */
+export type ProxyKind = 'express-https' | 'http' | 'express-axios';
+
+/** A bare proxy as a child process; see proxy-server.ts. */
 export async function startProxyChild(
-  kind: 'express' | 'http',
+  kind: ProxyKind,
   emu: Emulator,
   tokenMap: Record<string, string>,
+  { nodeArgs = [] }: ChildOptions = {},
 ): Promise<Server> {
   const port = await freePort();
   const mapPath = join(tempDir('obo-bench-proxy-'), 'tokens.json');
   writeFileSync(mapPath, JSON.stringify(tokenMap));
   const child = startChild(
     `${kind} proxy`,
-    ['-r', '@swc-node/register', join(__dirname, 'proxy-server.ts')],
+    [...nodeArgs, '-r', '@swc-node/register', join(__dirname, 'proxy-server.ts')],
     {
       PROXY_KIND: kind,
       PORT: String(port),

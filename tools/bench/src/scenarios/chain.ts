@@ -3,71 +3,10 @@ import http from 'node:http';
 import { EMULATOR_DEFAULTS } from '@obo/config';
 import { pool, request } from '../http';
 import { rssBytes } from '../processes';
-import { benchUserId, type Emulator, type Server } from '../stack';
-import { median, summarize, type LatencySummary } from '../stats';
+import { processCpuSeconds } from '../cpu';
+import { benchUserId, type ApiServer, type Emulator, type Server } from '../stack';
+import { summarize, type LatencySummary } from '../stats';
 import { load, type LoadResult } from './autocannon';
-
-export interface WarmTarget {
-  name: string;
-  url: string;
-}
-
-export interface WarmResult {
-  user: string;
-  pages: number;
-  connections: number;
-  duration: number;
-  rounds: number;
-  /** Per target: median over rounds of req/s, p50, p99 (ms), and every round's req/s. */
-  targets: { name: string; requestsPerSecond: number; p50: number; p99: number; runs: number[] }[];
-}
-
-/** A, B, C, A, B, C … same user token, same concurrency; medians over the rounds. */
-export async function warmPath(
-  targets: WarmTarget[],
-  userToken: string,
-  user: string,
-  pages: number,
-  options: { connections: number; duration: number; rounds: number },
-): Promise<WarmResult> {
-  const headers = { authorization: `Bearer ${userToken}` };
-  // Warm every target (caches, JIT, sockets) before measuring.
-  for (const t of targets) {
-    await load({
-      url: `${t.url}/api/subscriptions`,
-      connections: options.connections,
-      amount: 200,
-      headers,
-    });
-  }
-  const runs = targets.map((): LoadResult[] => []);
-  for (let round = 0; round < options.rounds; round++) {
-    for (const [i, t] of targets.entries()) {
-      runs[i].push(
-        await load({
-          url: `${t.url}/api/subscriptions`,
-          connections: options.connections,
-          duration: options.duration,
-          headers,
-        }),
-      );
-    }
-  }
-  return {
-    user,
-    pages,
-    connections: options.connections,
-    duration: options.duration,
-    rounds: options.rounds,
-    targets: targets.map((t, i) => ({
-      name: t.name,
-      requestsPerSecond: median(runs[i].map((r) => r.requestsPerSecond)),
-      p50: median(runs[i].map((r) => r.p50)),
-      p99: median(runs[i].map((r) => r.p99)),
-      runs: runs[i].map((r) => Math.round(r.requestsPerSecond)),
-    })),
-  };
-}
 
 async function getSubscriptions(api: Server, token: string, agent: http.Agent): Promise<number> {
   const started = performance.now();
@@ -97,6 +36,9 @@ export interface ColdResult {
   usersPerSecond: number;
   latency: LatencySummary;
   oboCalls: number;
+  /** CPU seconds (utime + stime from /proc) the API and the emulator used over the scenario. */
+  apiCpuSeconds: number;
+  emulatorCpuSeconds: number;
 }
 
 /** Distinct users, each one's first call (a real OBO exchange at the emulator). */
@@ -109,11 +51,15 @@ export async function coldObo(
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const before = await emu.counters();
   const latencies: number[] = [];
+  const apiCpu = processCpuSeconds(api.child.pid);
+  const emulatorCpu = processCpuSeconds(emu.child.pid);
   const started = performance.now();
   await pool(tokens.length, concurrency, async (i) => {
     latencies.push(await getSubscriptions(api, tokens[i], agent));
   });
   const seconds = (performance.now() - started) / 1000;
+  const apiCpuSeconds = processCpuSeconds(api.child.pid) - apiCpu;
+  const emulatorCpuSeconds = processCpuSeconds(emu.child.pid) - emulatorCpu;
   const after = await emu.counters();
   agent.destroy();
   return {
@@ -122,6 +68,8 @@ export async function coldObo(
     usersPerSecond: tokens.length / seconds,
     latency: summarize(latencies),
     oboCalls: after.token.on_behalf_of - before.token.on_behalf_of,
+    apiCpuSeconds,
+    emulatorCpuSeconds,
   };
 }
 
@@ -218,6 +166,14 @@ export interface MemoryResult {
   l1Entries: number;
   l1Bytes: number;
   heapUsedBytes: number;
+  /** L1 entries before the first user of this scenario (earlier scenarios' users). */
+  l1EntriesBefore: number;
+  /** The L1 bounds the API was started with (`OBO_CACHE_MAX_ENTRIES`, `OBO_CACHE_MAX_BYTES`). */
+  l1MaxEntries: number;
+  l1MaxBytes: number;
+  /** CPU seconds (utime + stime from /proc) the API and the emulator used over the scenario. */
+  apiCpuSeconds: number;
+  emulatorCpuSeconds: number;
 }
 
 /** A gauge's value from the API's Prometheus text (NaN when absent). */
@@ -233,14 +189,17 @@ export async function apiGauge(api: Server, name: string): Promise<number> {
  */
 export async function memory(
   emu: Emulator,
-  api: Server,
+  api: ApiServer,
   firstUser: number,
   users: number,
   maxSeconds: number,
   concurrency: number,
 ): Promise<MemoryResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const l1EntriesBefore = await apiGauge(api, 'obo_cache_entries');
   const rssBeforeBytes = rssBytes(api.child.pid);
+  const apiCpu = processCpuSeconds(api.child.pid);
+  const emulatorCpu = processCpuSeconds(emu.child.pid);
   let rssPeakBytes = rssBeforeBytes;
   const sampler = setInterval(() => {
     rssPeakBytes = Math.max(rssPeakBytes, rssBytes(api.child.pid));
@@ -273,6 +232,8 @@ export async function memory(
     agent.destroy();
   }
   const seconds = (performance.now() - started) / 1000;
+  const apiCpuSeconds = processCpuSeconds(api.child.pid) - apiCpu;
+  const emulatorCpuSeconds = processCpuSeconds(emu.child.pid) - emulatorCpu;
   const rssAfterBytes = rssBytes(api.child.pid);
   const [l1Entries, l1Bytes, heapUsedBytes] = await Promise.all([
     apiGauge(api, 'obo_cache_entries'),
@@ -292,5 +253,10 @@ export async function memory(
     l1Entries,
     l1Bytes,
     heapUsedBytes,
+    l1EntriesBefore,
+    l1MaxEntries: api.cache.maxEntries,
+    l1MaxBytes: api.cache.maxBytes,
+    apiCpuSeconds,
+    emulatorCpuSeconds,
   };
 }

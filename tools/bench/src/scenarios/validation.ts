@@ -16,6 +16,8 @@ export interface ValidationCase {
   /** Median ns per operation over the rounds. */
   nsPerOp: number;
   opsPerSecond: number;
+  /** ns per operation in each round (rounds interleave the cases, so round i is comparable). */
+  roundsNs: number[];
 }
 
 export interface ValidationResult {
@@ -120,7 +122,12 @@ export async function validationBench(
     rounds,
     cases: cases.map((c, i) => {
       const ns = median(samples[i]);
-      return { name: c.name, nsPerOp: ns, opsPerSecond: 1e9 / ns };
+      return {
+        name: c.name,
+        nsPerOp: ns,
+        opsPerSecond: 1e9 / ns,
+        roundsNs: samples[i].map(Math.round),
+      };
     }),
   };
 }
