@@ -166,8 +166,17 @@ function emuCaFor(url: string): string {
 
 /** The session cookie (`name=value`) from a response, if it set one. */
 export function sessionCookieOf(res: request.Response): string | undefined {
+  return cookieOf(res, 'obo.web.sid');
+}
+
+/** The pending-sign-in cookie (`name=value`) from a response, if it set one. */
+export function pendingCookieOf(res: request.Response): string | undefined {
+  return cookieOf(res, 'obo.web.signin');
+}
+
+function cookieOf(res: request.Response, name: string): string | undefined {
   const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
-  return cookies.find((c) => c.startsWith('obo.web.sid='))?.split(';')[0];
+  return cookies.find((c) => c.startsWith(`${name}=`))?.split(';')[0];
 }
 
 /** The CSRF token in a rendered page's sign-out form. */
