@@ -38,6 +38,8 @@ export interface WebDeps {
   redis?: RedisClientLike;
   /** Most sessions the in-memory store keeps. Default 10 000. */
   maxMemorySessions?: number;
+  /** Longest wait for Redis before a request is answered 503. Default 2 000 ms. */
+  sessionStoreTimeoutMs?: number;
   /** Clock (epoch ms) for session lifetimes and pending sign-ins. */
   now?: () => number;
 }
@@ -74,6 +76,7 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
     sessions: createSessionStore(config, {
       redis: deps.redis,
       maxMemorySessions: deps.maxMemorySessions,
+      redisTimeoutMs: deps.sessionStoreTimeoutMs,
       logger,
     }),
   };

@@ -287,7 +287,7 @@ describe('web app with the Entra emulator and the API', () => {
     const back = await request(web.app)
       .get('/auth/redirect')
       .query(result.params)
-      .set('cookie', [planted as string, pendingCookieOf(start) as string])
+      .set('cookie', `${planted}; ${pendingCookieOf(start)}`)
       .expect(302);
     const issued = sessionCookieOf(back);
     expect(issued).toBeDefined();

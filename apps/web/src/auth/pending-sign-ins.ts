@@ -142,6 +142,7 @@ export class PendingSignIns {
         502,
         'sign_in_request_too_large',
         'The sign-in request (its claims challenge) is too large to start.',
+        { expose: true },
       );
     }
     res.locals[WRITTEN] = kept;

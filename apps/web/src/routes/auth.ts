@@ -7,7 +7,7 @@ import type { WebContext } from '../context';
 import { SignInError } from '../errors';
 import { issueCsrfToken, refuseCrossSite, verifyCsrf } from '../middleware/csrf';
 import { SESSION_COOKIE } from '../middleware/session';
-import { destroySession, regenerateSession } from './session-helpers';
+import { destroySession, regenerateSession, saveSession } from './session-helpers';
 
 /** B2C's "forgot password" answer on the redirect (sent as error=access_denied). */
 const B2C_FORGOT_PASSWORD = 'AADB2C90118';
@@ -38,6 +38,9 @@ export function authRoutes(ctx: WebContext): Router {
     req.session.signedInAt = ctx.now();
     if (pending.reason === 'challenge') req.session.steppedUpAt = ctx.now();
     issueCsrfToken(req.session);
+    // Saved before answering: if the store fails, the user sees 503, not a redirect to a
+    // session that does not exist.
+    await saveSession(req);
     ctx.logger.info({ correlationId: res.locals.correlationId, flow: pending.flow }, 'signed in');
     res.redirect(safeReturnTo(pending.returnTo) ?? '/');
   });
