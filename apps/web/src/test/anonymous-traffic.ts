@@ -24,6 +24,21 @@ export const ANONYMOUS_REQUESTS: readonly ((app: Server) => request.Test)[] = [
   (app) => request(app).get('/profile').set('cookie', 'obo.web.sid=%E0%A4%A'),
   (app) =>
     request(app).get('/auth/redirect?state=x&code=y').set('cookie', 'obo.web.signin=garbage'),
+  (app) =>
+    request(app)
+      .get('/auth/redirect?state=x&code=y')
+      .set('cookie', `obo.web.signin=${'A'.repeat(6000)}`),
+  (app) =>
+    request(app)
+      .post('/logout')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .set('content-encoding', 'gzip')
+      .send('not gzip'),
+  (app) =>
+    request(app)
+      .post('/logout')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .send('_csrf=%ZZ&%'),
   (app) => request(app).get('/nope'),
 ];
 
