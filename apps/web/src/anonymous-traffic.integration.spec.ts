@@ -1,4 +1,3 @@
-import { EmulatorBrowser, type RunningEmulator } from '@obo/entra-emulator';
 import request from 'supertest';
 import { createApp, type WebApp } from './app';
 import { floodAnonymously } from './test/anonymous-traffic';
@@ -6,10 +5,11 @@ import { sessionCount, silentLogger } from './test/config';
 import {
   ALICE,
   BOB,
-  PASSWORD,
+  finishSignIn,
+  sessionCookieOf,
   signIn,
-  startTestEmulator,
-  trustEmulator,
+  startSignIn,
+  useTestEmulator,
   webConfigFor,
 } from './test/harness';
 
@@ -21,21 +21,12 @@ const SMALL_BOUND = 3;
  * a server session, so no amount of anonymous requests can evict a signed-in user.
  */
 describe('anonymous traffic against a small session store', () => {
-  let emu: RunningEmulator;
+  const emulator = useTestEmulator();
   let web: WebApp;
-
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-    trustEmulator(emu);
-  });
-
-  afterAll(async () => {
-    await emu?.stop();
-  });
 
   // A fresh app (and store) per test. No API is needed: nothing here gets as far as calling it.
   beforeEach(() => {
-    web = createApp(webConfigFor(emu, 'http://127.0.0.1:9'), {
+    web = createApp(webConfigFor(emulator(), 'http://127.0.0.1:9'), {
       logger: silentLogger,
       maxMemorySessions: SMALL_BOUND,
     });
@@ -79,14 +70,12 @@ describe('anonymous traffic against a small session store', () => {
   });
 
   it('a sign-in started before a flood still completes after it', async () => {
-    const agent = request.agent(web.app);
-    const start = await agent.get('/login').expect(302);
-    const result = await new EmulatorBrowser(emu.caCert).signIn(start.headers.location, {
-      username: ALICE,
-      password: PASSWORD,
-    });
+    const started = await startSignIn(web.app, ALICE);
     await floodAnonymously(web.app, 20 * SMALL_BOUND);
-    await agent.get('/auth/redirect').query(result.params).expect(302);
-    await agent.get('/profile').expect(200);
+    const back = await finishSignIn(web.app, started).expect(302);
+    await request(web.app)
+      .get('/profile')
+      .set('cookie', sessionCookieOf(back) as string)
+      .expect(200);
   });
 });

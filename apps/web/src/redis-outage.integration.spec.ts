@@ -1,5 +1,3 @@
-import type { RunningEmulator } from '@obo/entra-emulator';
-import { EmulatorBrowser } from '@obo/entra-emulator';
 import {
   redisServerAvailable,
   requireRedisInCi,
@@ -12,11 +10,10 @@ import { createApp, type WebApp } from './app';
 import { silentLogger } from './test/config';
 import {
   ALICE,
-  PASSWORD,
-  pendingCookieOf,
+  finishSignIn,
   sessionCookieOf,
-  startTestEmulator,
-  trustEmulator,
+  startSignIn,
+  useTestEmulator,
   webConfigFor,
 } from './test/harness';
 
@@ -35,24 +32,15 @@ const STORE_TIMEOUT_MS = 300;
  * need a session answer 503 with Retry-After, nothing is lost, and it recovers by itself.
  */
 describeWithRedis('web sessions through a Redis outage', () => {
-  let emu: RunningEmulator;
+  const emulator = useTestEmulator();
   let redis: LocalRedis;
   let web: WebApp;
-
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-    trustEmulator(emu);
-  });
-
-  afterAll(async () => {
-    await emu?.stop();
-  });
 
   // A fresh Redis (persistence on, as docker-compose.yml runs it) and app per test.
   beforeEach(async () => {
     redis = await startLocalRedis({ appendonly: true });
     web = createApp(
-      webConfigFor(emu, 'http://127.0.0.1:9', {
+      webConfigFor(emulator(), 'http://127.0.0.1:9', {
         REDIS_URL: redis.url,
         SESSION_SECRET: 'a-shared-test-secret-of-at-least-32-chars',
       }),
@@ -76,16 +64,7 @@ describeWithRedis('web sessions through a Redis outage', () => {
 
   /** Signs alice in; returns her session cookie. */
   async function signInAlice(): Promise<string> {
-    const start = await request(web.app).get('/login').expect(302);
-    const result = await new EmulatorBrowser(emu.caCert).signIn(start.headers.location, {
-      username: ALICE,
-      password: PASSWORD,
-    });
-    const back = await request(web.app)
-      .get('/auth/redirect')
-      .query(result.params)
-      .set('cookie', pendingCookieOf(start) as string)
-      .expect(302);
+    const back = await finishSignIn(web.app, await startSignIn(web.app, ALICE)).expect(302);
     const cookie = sessionCookieOf(back) as string;
     expect((await profile(cookie)).status).toBe(200);
     return cookie;
@@ -135,20 +114,13 @@ describeWithRedis('web sessions through a Redis outage', () => {
   });
 
   it('a Redis refusing writes (out of memory): the sign-in answers 503, not a redirect to nothing', async () => {
-    const start = await request(web.app).get('/login').expect(302);
-    const result = await new EmulatorBrowser(emu.caCert).signIn(start.headers.location, {
-      username: ALICE,
-      password: PASSWORD,
-    });
+    const started = await startSignIn(web.app, ALICE);
     const admin = createClient({ url: redis.url });
     await admin.connect();
     try {
       // Reads and deletes still work; SET is refused with OOM.
       await admin.configSet({ maxmemory: '1', 'maxmemory-policy': 'noeviction' });
-      const back = await request(web.app)
-        .get('/auth/redirect')
-        .query(result.params)
-        .set('cookie', pendingCookieOf(start) as string);
+      const back = await finishSignIn(web.app, started);
       expect(back.status).toBe(503);
       expect(back.text).toContain('session_store_unavailable');
       await admin.configSet({ maxmemory: '0' });
@@ -159,16 +131,9 @@ describeWithRedis('web sessions through a Redis outage', () => {
   });
 
   it('a sign-in completed while Redis is down answers 503, and works once it is back', async () => {
-    const start = await request(web.app).get('/login').expect(302);
-    const result = await new EmulatorBrowser(emu.caCert).signIn(start.headers.location, {
-      username: ALICE,
-      password: PASSWORD,
-    });
+    const started = await startSignIn(web.app, ALICE);
     await redis.down();
-    const back = await request(web.app)
-      .get('/auth/redirect')
-      .query(result.params)
-      .set('cookie', pendingCookieOf(start) as string);
+    const back = await finishSignIn(web.app, started);
     expect(back.status).toBe(503);
     expect(back.headers['retry-after']).toMatch(/^\d+$/);
     expect(back.text).toContain('session_store_unavailable');

@@ -1,4 +1,4 @@
-import { EmulatorBrowser, type RunningEmulator } from '@obo/entra-emulator';
+import type { RunningEmulator } from '@obo/entra-emulator';
 import request from 'supertest';
 import { createApp, type WebApp } from './app';
 import { silentLogger } from './test/config';
@@ -6,9 +6,9 @@ import {
   ALICE,
   completeSignIn,
   csrfTokenOf,
-  PASSWORD,
-  pendingCookieOf,
+  finishSignIn,
   sessionCookieOf,
+  startSignIn,
   startApiBundle,
   startTestEmulator,
   trustEmulator,
@@ -107,16 +107,8 @@ describeWithRedis('sessions in Redis shared by two instances', () => {
   });
 
   it('a sign-in started on one instance completes on the other (the key comes from SESSION_SECRET)', async () => {
-    const start = await request(one.app).get('/login?returnTo=%2Fprofile').expect(302);
-    const result = await new EmulatorBrowser(emu.caCert).signIn(start.headers.location, {
-      username: ALICE,
-      password: PASSWORD,
-    });
-    const back = await request(two.app)
-      .get('/auth/redirect')
-      .query(result.params)
-      .set('cookie', pendingCookieOf(start) as string)
-      .expect(302);
+    const started = await startSignIn(one.app, ALICE, { loginPath: '/login?returnTo=%2Fprofile' });
+    const back = await finishSignIn(two.app, started).expect(302);
     expect(back.headers.location).toBe('/profile');
     const profile = await request(one.app)
       .get('/profile')

@@ -13,12 +13,14 @@ import {
   completeSignIn,
   csrfTokenOf,
   DAVE,
+  finishSignIn,
   PASSWORD,
   pendingCookieOf,
   REDIRECT_URI,
   sessionCookieOf,
   signIn,
   startApiBundle,
+  startSignIn,
   startTestEmulator,
   trustEmulator,
   webConfigFor,
@@ -216,18 +218,13 @@ describe('web app with the Entra emulator and the API', () => {
   });
 
   it('refuses a sign-in completed more than 10 minutes after it started (400)', async () => {
-    const agent = request.agent(web.app);
-    const start = await agent.get('/login').expect(302);
-    const result = await new EmulatorBrowser(emu.caCert).signIn(start.headers.location, {
-      username: ALICE,
-      password: PASSWORD,
-    });
+    const started = await startSignIn(web.app, ALICE);
     clock += 10 * 60_000;
     emu.resetCounters();
-    const res = await agent.get('/auth/redirect').query(result.params).expect(400);
+    const res = await finishSignIn(web.app, started).expect(400);
     expect(res.text).toContain('state_mismatch');
     expect(emu.counters().token.total).toBe(0);
-    await agent.get('/profile').expect(401);
+    expect(sessionCookieOf(res)).toBeUndefined();
   });
 
   it('completes sign-ins started in two tabs of one browser, in either order', async () => {
@@ -263,32 +260,14 @@ describe('web app with the Entra emulator and the API', () => {
 
   it('issues a new session id at sign-in: a planted session id is worthless (fixation)', async () => {
     // The attacker's own session id (the only kind a visitor can get: none exists before sign-in).
-    const attacker = request.agent(web.app);
-    const attackerStart = await attacker.get('/login').expect(302);
-    expect(sessionCookieOf(attackerStart)).toBeUndefined();
-    const attackerResult = await new EmulatorBrowser(emu.caCert).signIn(
-      attackerStart.headers.location,
-      { username: BOB, password: PASSWORD },
-    );
-    const planted = sessionCookieOf(
-      await attacker.get('/auth/redirect').query(attackerResult.params).expect(302),
-    );
+    const attackerSignIn = await startSignIn(web.app, BOB);
+    expect(sessionCookieOf(attackerSignIn.start)).toBeUndefined();
+    const planted = sessionCookieOf(await finishSignIn(web.app, attackerSignIn).expect(302));
     expect(planted).toBeDefined();
 
     // The victim's browser carries the planted id through its own sign-in.
-    const start = await request(web.app)
-      .get('/login')
-      .set('cookie', planted as string)
-      .expect(302);
-    const result = await new EmulatorBrowser(emu.caCert).signIn(start.headers.location, {
-      username: ALICE,
-      password: PASSWORD,
-    });
-    const back = await request(web.app)
-      .get('/auth/redirect')
-      .query(result.params)
-      .set('cookie', `${planted}; ${pendingCookieOf(start)}`)
-      .expect(302);
+    const victimSignIn = await startSignIn(web.app, ALICE, { cookie: planted });
+    const back = await finishSignIn(web.app, victimSignIn, planted).expect(302);
     const issued = sessionCookieOf(back);
     expect(issued).toBeDefined();
     expect(issued).not.toBe(planted);
