@@ -77,7 +77,6 @@ describeWithRedis('web sessions through a Redis outage', () => {
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.text).toContain('session_store_unavailable');
-    expect(res.text).toContain('Temporarily unavailable');
     // The cookie is left alone: nothing tells the browser to drop or replace it.
     expect(res.headers['set-cookie']).toBeUndefined();
   }
