@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createApp, type WebApp } from './app';
-import { offlineConfig, silentLogger } from './test/config';
+import { ANONYMOUS_REQUESTS, floodAnonymously } from './test/anonymous-traffic';
+import { offlineConfig, sessionCount, silentLogger } from './test/config';
 
 /** HTTP behaviour that needs no identity provider (the sign-in flow is in the integration spec). */
 describe('web app (offline)', () => {
@@ -77,14 +78,23 @@ describe('web app (offline)', () => {
     expect(JSON.parse(q.get('claims') ?? '{}').access_token).toEqual({
       xms_cc: { values: ['cp1'] },
     });
-    const cookie = String(res.headers['set-cookie']);
-    expect(cookie).toMatch(/obo\.web\.sid=/);
+    // The pending sign-in goes into a sealed, short-lived cookie; no server session is made.
+    const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    expect(cookies.some((c) => c.startsWith('obo.web.sid='))).toBe(false);
+    expect(cookies).toHaveLength(1);
+    const cookie = cookies[0];
+    expect(cookie).toMatch(/^obo\.web\.signin=[\w-]{100,};/);
+    expect(cookie).toMatch(/; Max-Age=600;/);
+    expect(cookie).toMatch(/; Path=\/;/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).not.toMatch(/Secure/i);
+    // Sealed: neither the state nor the nonce can be read from it.
+    expect(cookie).not.toContain(q.get('state'));
+    expect(cookie).not.toContain(q.get('nonce'));
   });
 
-  it('marks the cookie Secure behind a trusted TLS proxy', async () => {
+  it('marks the sign-in cookie Secure behind a trusted TLS proxy', async () => {
     const proxied = createApp(offlineConfig({ TRUST_PROXY: 'loopback' }), { logger: silentLogger });
     try {
       const res = await request(proxied.app)
@@ -129,6 +139,12 @@ describe('web app (offline)', () => {
       .type('form')
       .send({ _csrf: 'x'.repeat(10_000) })
       .expect(413);
+  });
+
+  it('keeps no server session for anonymous traffic (the store never grows)', async () => {
+    const statuses = await floodAnonymously(web.app, 20 * ANONYMOUS_REQUESTS.length);
+    expect(Object.keys(statuses).map(Number).sort()).toEqual([200, 302, 400, 401, 403, 404]);
+    expect(await sessionCount(web)).toBe(0);
   });
 
   it('sends GET /logout of an anonymous visitor home', async () => {

@@ -1,6 +1,7 @@
 import type { INetworkModule } from '@azure/msal-node';
 import type { WebConfig } from '@obo/config';
 import { NetworkClient } from '@obo/token-acquisition';
+import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -17,6 +18,7 @@ import {
   createSessionStore,
   sessionMiddleware,
   type RedisClientLike,
+  type SessionStoreHandle,
 } from './middleware/session';
 import { authRoutes } from './routes/auth';
 import { b2cRoutes } from './routes/b2c';
@@ -36,6 +38,8 @@ export interface WebDeps {
   redis?: RedisClientLike;
   /** Most sessions the in-memory store keeps. Default 10 000. */
   maxMemorySessions?: number;
+  /** Longest wait for Redis before a request is answered 503. Default 2 000 ms. */
+  sessionStoreTimeoutMs?: number;
   /** Clock (epoch ms) for session lifetimes and pending sign-ins. */
   now?: () => number;
 }
@@ -43,6 +47,8 @@ export interface WebDeps {
 export interface WebApp {
   app: Express;
   logger: Logger;
+  /** The session store (for readiness checks and tests that count sessions). */
+  sessions: SessionStoreHandle;
   /** Releases sockets and a Redis client created from REDIS_URL. */
   close(): Promise<void>;
 }
@@ -70,6 +76,7 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
     sessions: createSessionStore(config, {
       redis: deps.redis,
       maxMemorySessions: deps.maxMemorySessions,
+      redisTimeoutMs: deps.sessionStoreTimeoutMs,
       logger,
     }),
   };
@@ -100,6 +107,7 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
   );
   app.use(securityHeaders(config));
   app.use(healthRoutes(ctx));
+  app.use(cookieParser());
   app.use(sessionMiddleware(config, ctx.sessions.store));
   app.use(absoluteLifetime(config, now));
   app.use(express.urlencoded({ extended: false, limit: MAX_FORM_BYTES, parameterLimit: 20 }));
@@ -115,6 +123,7 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
   return {
     app,
     logger,
+    sessions: ctx.sessions,
     close: async () => {
       ctx.api.close();
       ownNetworkClient?.close();

@@ -266,7 +266,11 @@ describe('web app in CIAM mode (emulator External ID tenant)', () => {
     expect(profile.text).toContain('0b0ec1a0-0000-4000-8000-000000000001');
     expect(profile.text).not.toContain('href="/edit-profile"');
     await agent.get('/edit-profile').expect(404);
-    const out = await agent.get('/logout').expect(302);
+    const out = await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(profile.text) ?? '' })
+      .expect(302);
     expect(out.headers.location).toContain(
       `${emu.url}/obodevciam.onmicrosoft.com/oauth2/v2.0/logout`,
     );

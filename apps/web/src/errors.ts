@@ -7,18 +7,37 @@ export class WebError extends Error {
   readonly code: string;
   readonly status: number;
   readonly expose: boolean;
+  /** Seconds after which a retry may succeed (sent as `Retry-After`), for temporary failures. */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    options: { expose?: boolean; cause?: unknown } = {},
+    options: { expose?: boolean; cause?: unknown; retryAfterSeconds?: number } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'WebError';
     this.status = status;
     this.code = code;
     this.expose = options.expose ?? status < 500;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/**
+ * The session store (Redis) failed or did not answer in time. The session is not treated as
+ * missing: the request is refused with 503 and `Retry-After`, and the session stays as it is.
+ */
+export class SessionStoreUnavailableError extends WebError {
+  constructor(options: { cause?: unknown; retryAfterSeconds: number }) {
+    super(
+      503,
+      'session_store_unavailable',
+      'Sessions are unavailable for a moment (the session store does not answer). You have not been signed out: try again in a few seconds.',
+      { expose: true, ...options },
+    );
+    this.name = 'SessionStoreUnavailableError';
   }
 }
 

@@ -5,7 +5,10 @@ import { silentLogger } from './test/config';
 import {
   ALICE,
   completeSignIn,
+  csrfTokenOf,
+  finishSignIn,
   sessionCookieOf,
+  startSignIn,
   startApiBundle,
   startTestEmulator,
   trustEmulator,
@@ -64,7 +67,7 @@ describeWithRedis('sessions in Redis shared by two instances', () => {
   it('a user signed in through one instance is served by the other', async () => {
     const agent = request.agent(one.app);
     const start = await agent.get('/login').expect(302);
-    expect(sessionCookieOf(start)).toBeDefined();
+    expect(sessionCookieOf(start)).toBeUndefined(); // no session before sign-in
     const back = await completeSignIn(agent, start.headers.location, ALICE);
     expect(back).toBe('/');
 
@@ -90,11 +93,28 @@ describeWithRedis('sessions in Redis shared by two instances', () => {
       .expect(200);
 
     // Signing out on the second instance ends the session for the first as well.
-    await request(two.app)
+    const page = await request(two.app)
       .get('/logout')
       .set('cookie', cookie as string)
+      .expect(200);
+    await request(two.app)
+      .post('/logout')
+      .set('cookie', cookie as string)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text) })
       .expect(302);
     await agent.get('/profile').expect(401);
+  });
+
+  it('a sign-in started on one instance completes on the other (the key comes from SESSION_SECRET)', async () => {
+    const started = await startSignIn(one.app, ALICE, { loginPath: '/login?returnTo=%2Fprofile' });
+    const back = await finishSignIn(two.app, started).expect(302);
+    expect(back.headers.location).toBe('/profile');
+    const profile = await request(one.app)
+      .get('/profile')
+      .set('cookie', sessionCookieOf(back) as string)
+      .expect(200);
+    expect(profile.text).toContain(ALICE);
   });
 
   it('fails readiness when Redis is gone', async () => {

@@ -13,11 +13,14 @@ import {
   completeSignIn,
   csrfTokenOf,
   DAVE,
+  finishSignIn,
   PASSWORD,
+  pendingCookieOf,
   REDIRECT_URI,
   sessionCookieOf,
   signIn,
   startApiBundle,
+  startSignIn,
   startTestEmulator,
   trustEmulator,
   webConfigFor,
@@ -186,10 +189,22 @@ describe('web app with the Entra emulator and the API', () => {
       username: ALICE,
       password: PASSWORD,
     });
-    await agent.get('/auth/redirect').query(result.params).expect(302);
+    const back = await agent.get('/auth/redirect').query(result.params).expect(302);
+    // The redirect clears the pending sign-in from the browser's cookie.
+    expect(String(back.headers['set-cookie'])).toMatch(/obo\.web\.signin=;/);
     // Same state again: the pending sign-in was used up.
+    emu.resetCounters();
     const replay = await agent.get('/auth/redirect').query(result.params).expect(400);
     expect(replay.text).toContain('state_mismatch');
+    // Same state with the cookie from before the sign-in (kept by a replaying client): our own
+    // check refuses it — the code never reaches the token endpoint.
+    const stale = await request(web.app)
+      .get('/auth/redirect')
+      .query(result.params)
+      .set('cookie', pendingCookieOf(start) as string)
+      .expect(400);
+    expect(stale.text).toContain('state_mismatch');
+    expect(emu.counters().token.total).toBe(0);
 
     // The code with a freshly started sign-in's state: the IdP refuses the used code.
     const other = request.agent(web.app);
@@ -200,6 +215,35 @@ describe('web app with the Entra emulator and the API', () => {
       .expect(400);
     expect(res.text).toContain('invalid_grant');
     await other.get('/profile').expect(401);
+  });
+
+  it('refuses a sign-in completed more than 10 minutes after it started (400)', async () => {
+    const started = await startSignIn(web.app, ALICE);
+    clock += 10 * 60_000;
+    emu.resetCounters();
+    const res = await finishSignIn(web.app, started).expect(400);
+    expect(res.text).toContain('state_mismatch');
+    expect(emu.counters().token.total).toBe(0);
+    expect(sessionCookieOf(res)).toBeUndefined();
+  });
+
+  it('completes sign-ins started in two tabs of one browser, in either order', async () => {
+    const agent = request.agent(web.app);
+    const first = await agent.get('/login?returnTo=%2Fprofile').expect(302);
+    const second = await agent.get('/login?returnTo=%2Fsubscriptions').expect(302);
+    const browser = new EmulatorBrowser(emu.caCert);
+    const b = await browser.signIn(second.headers.location, {
+      username: ALICE,
+      password: PASSWORD,
+    });
+    const a = await browser.signIn(first.headers.location, { username: ALICE, password: PASSWORD });
+    expect((await agent.get('/auth/redirect').query(b.params).expect(302)).headers.location).toBe(
+      '/subscriptions',
+    );
+    expect((await agent.get('/auth/redirect').query(a.params).expect(302)).headers.location).toBe(
+      '/profile',
+    );
+    await agent.get('/profile').expect(200);
   });
 
   it('shows IdP errors on the redirect as the auth error page (400)', async () => {
@@ -214,36 +258,90 @@ describe('web app with the Entra emulator and the API', () => {
     expect(res.text).toContain('AADSTS65004: declined &lt;i&gt;x&lt;/i&gt;');
   });
 
-  it('issues a new session id at sign-in: the pre-login id is worthless (fixation)', async () => {
-    const agent = request.agent(web.app);
-    const start = await agent.get('/login').expect(302);
-    const planted = sessionCookieOf(start);
+  it('issues a new session id at sign-in: a planted session id is worthless (fixation)', async () => {
+    // The attacker's own session id (the only kind a visitor can get: none exists before sign-in).
+    const attackerSignIn = await startSignIn(web.app, BOB);
+    expect(sessionCookieOf(attackerSignIn.start)).toBeUndefined();
+    const planted = sessionCookieOf(await finishSignIn(web.app, attackerSignIn).expect(302));
     expect(planted).toBeDefined();
 
-    const result = await new EmulatorBrowser(emu.caCert).signIn(start.headers.location, {
-      username: ALICE,
-      password: PASSWORD,
-    });
-    const back = await agent.get('/auth/redirect').query(result.params).expect(302);
+    // The victim's browser carries the planted id through its own sign-in.
+    const victimSignIn = await startSignIn(web.app, ALICE, { cookie: planted });
+    const back = await finishSignIn(web.app, victimSignIn, planted).expect(302);
     const issued = sessionCookieOf(back);
     expect(issued).toBeDefined();
     expect(issued).not.toBe(planted);
 
-    await agent.get('/profile').expect(200);
-    await request(web.app)
+    const victim = await request(web.app)
       .get('/profile')
-      .set('cookie', planted as string)
-      .expect(401);
+      .set('cookie', issued as string)
+      .expect(200);
+    expect(victim.text).toContain(ALICE);
+    const withPlanted = await request(web.app)
+      .get('/profile')
+      .set('cookie', planted as string);
+    expect(withPlanted.text).not.toContain(ALICE);
   });
 
-  it('refuses POST /logout without or with a wrong CSRF token; the user stays signed in', async () => {
+  it('refuses POST /logout without or with a wrong CSRF token (403); the user stays signed in', async () => {
     const agent = request.agent(web.app);
     await signIn(agent, ALICE);
-    await agent.post('/logout').type('form').send({}).expect(403);
-    await agent.post('/logout').type('form').send({ _csrf: 'forged' }).expect(403);
+    const missing = await agent.post('/logout').type('form').send({}).expect(403);
+    expect(missing.text).toContain('invalid_csrf_token');
+    const wrong = await agent.post('/logout').type('form').send({ _csrf: 'forged' }).expect(403);
+    expect(wrong.text).toContain('invalid_csrf_token');
     await agent.get('/profile').expect(200);
-    // GET /logout (a link) still signs out.
-    await agent.get('/logout').expect(302);
+  });
+
+  it.each([
+    [
+      'a cross-site top-level navigation',
+      {
+        'sec-fetch-site': 'cross-site',
+        'sec-fetch-mode': 'navigate',
+        'sec-fetch-dest': 'document',
+      },
+    ],
+    ['a request without fetch metadata', {}],
+  ])('GET /logout from %s does not sign out: it asks', async (_name, headers) => {
+    const agent = request.agent(web.app);
+    await signIn(agent, ALICE);
+    emu.resetCounters();
+    const page = await agent.get('/logout').set(headers).expect(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toContain('<form method="post" action="/logout" class="confirm">');
+    expect(page.text).toContain(ALICE);
+    await agent.get('/profile').expect(200);
+    expect(emu.counters().logout).toBe(0);
+  });
+
+  it('refuses a POST /logout another site sent, even with a valid token (403)', async () => {
+    const agent = request.agent(web.app);
+    await signIn(agent, ALICE);
+    const csrf = csrfTokenOf((await agent.get('/').expect(200)).text);
+    for (const site of ['cross-site', 'same-site']) {
+      const res = await agent
+        .post('/logout')
+        .set('sec-fetch-site', site)
+        .type('form')
+        .send({ _csrf: csrf })
+        .expect(403);
+      expect(res.text).toContain('cross_site_request');
+    }
+    await agent.get('/profile').expect(200);
+  });
+
+  it('signs out from the confirmation page’s own form (same-origin POST)', async () => {
+    const agent = request.agent(web.app);
+    await signIn(agent, ALICE);
+    const page = await agent.get('/logout').expect(200);
+    const out = await agent
+      .post('/logout')
+      .set('sec-fetch-site', 'same-origin')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text) })
+      .expect(302);
+    expect(out.headers.location).toContain(`${emu.authority}/oauth2/v2.0/logout`);
     await agent.get('/profile').expect(401);
   });
 
@@ -396,10 +494,15 @@ describe('web app with the Entra emulator and the API', () => {
       });
       const back = await agent.get('/auth/redirect').query(result.params).expect(302);
       const cookie = sessionCookieOf(back)?.split('=')[1] ?? '';
+      const pendingCookie = pendingCookieOf(start)?.split('=')[1] ?? '';
       await agent.get('/subscriptions').expect(200);
       emu.faults.add({ endpoint: 'arm', status: 500, count: 3 });
-      await agent.get('/subscriptions').expect(502);
-      await agent.get('/logout').expect(302);
+      const page = await agent.get('/subscriptions').expect(502);
+      await agent
+        .post('/logout')
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page.text) })
+        .expect(302);
 
       const log = lines.join('');
       expect(log).toContain('request completed');
@@ -408,6 +511,7 @@ describe('web app with the Entra emulator and the API', () => {
         result.params.code,
         result.params.state,
         decodeURIComponent(cookie),
+        pendingCookie,
         WEB_CLIENT_SECRET,
       ];
       for (const secret of secrets) {

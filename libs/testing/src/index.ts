@@ -1,4 +1,12 @@
-export { startTestRedis, redisAvailable, requireRedisInCi, type TestRedis } from './redis-server';
+export {
+  startTestRedis,
+  startLocalRedis,
+  redisAvailable,
+  redisServerAvailable,
+  requireRedisInCi,
+  type LocalRedis,
+  type TestRedis,
+} from './redis-server';
 export {
   passwordGrantToken,
   claimsOf,

@@ -1,16 +1,11 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { CryptoProvider, type AccountInfo, type AuthenticationResult } from '@azure/msal-node';
 import type { WebConfig } from '@obo/config';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { SignInError } from '../errors';
 import type { MsalClientFactory } from './msal-client';
-import {
-  MAX_PENDING,
-  PENDING_TTL_MS,
-  type AuthFlow,
-  type PendingSignIn,
-  type SessionUser,
-} from './session-data';
+import { PendingSignIns, type PendingSignIn } from './pending-sign-ins';
+import type { AuthFlow, SessionUser } from './session-data';
 
 /** Scopes asked for at every sign-in, besides the API's (consent up front). */
 export const OIDC_SCOPES = ['openid', 'profile', 'offline_access'];
@@ -29,22 +24,34 @@ export interface SignInRequest {
   loginHint?: string;
 }
 
-/** Starts and completes the auth code + PKCE flow for one app configuration. */
+/**
+ * Starts and completes the auth code + PKCE flow for one app configuration. A started sign-in
+ * lives in the browser's sealed pending-sign-in cookie, not in a server session: only a
+ * completed sign-in creates one.
+ */
 export class SignInFlow {
   private readonly crypto = new CryptoProvider();
+  private readonly pending: PendingSignIns;
 
   constructor(
     private readonly config: WebConfig,
     private readonly msal: MsalClientFactory,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.pending = new PendingSignIns({ secret: config.session.secret.reveal(), now });
+  }
+
+  /** Scopes asked for at sign-in and on the code redemption. */
+  private get scopes(): string[] {
+    return [...OIDC_SCOPES, ...this.config.api.scopes];
+  }
 
   get redirectUri(): string {
     return new URL(this.config.redirectPath, this.config.publicUrl).toString();
   }
 
-  /** Records a pending sign-in (state, nonce, PKCE verifier) in the session; returns the authorize URL. */
-  async start(req: Request, request: SignInRequest): Promise<string> {
+  /** Records a pending sign-in (state, nonce, PKCE verifier) in the browser's cookie; returns the authorize URL. */
+  async start(req: Request, res: Response, request: SignInRequest): Promise<string> {
     const { verifier, challenge } = await this.crypto.generatePkceCodes();
     const flow = request.flow ?? 'signIn';
     const pending: PendingSignIn = {
@@ -52,17 +59,15 @@ export class SignInFlow {
       nonce: randomBytes(32).toString('base64url'),
       codeVerifier: verifier,
       returnTo: request.returnTo,
-      scopes: [...OIDC_SCOPES, ...this.config.api.scopes],
       claims: request.claims,
       flow,
       reason: request.reason ?? 'user',
       createdAt: this.now(),
     };
-    req.session.pending = prunePending(req.session.pending, this.now());
-    req.session.pending[pending.state] = pending;
+    this.pending.add(req, res, pending);
 
     return this.msal.create(flow).getAuthCodeUrl({
-      scopes: pending.scopes,
+      scopes: this.scopes,
       redirectUri: this.redirectUri,
       responseMode: 'query',
       codeChallenge: challenge,
@@ -80,7 +85,10 @@ export class SignInFlow {
    * Handles the redirect: matches `state` to a pending sign-in (used once), redeems the code
    * with its PKCE verifier and nonce. Throws SignInError for anything the user can retry.
    */
-  async complete(req: Request): Promise<{
+  async complete(
+    req: Request,
+    res: Response,
+  ): Promise<{
     pending: PendingSignIn;
     result: AuthenticationResult & { account: AccountInfo };
     tokenCache: string;
@@ -88,7 +96,7 @@ export class SignInFlow {
     const query = req.query as Record<string, unknown>;
     const state = typeof query.state === 'string' ? query.state : undefined;
     const code = typeof query.code === 'string' ? query.code : undefined;
-    const pending = takePending(req, state, this.now());
+    const pending = this.pending.take(req, res, state);
 
     if (typeof query.error === 'string') {
       throw new SignInError(
@@ -102,7 +110,7 @@ export class SignInFlow {
     if (!pending) {
       throw new SignInError(
         'state_mismatch',
-        'The sign-in response does not match a sign-in started in this browser session (it may have expired or been used already). Please sign in again.',
+        'The sign-in response does not match a sign-in started in this browser (it may have expired or been used already). Please sign in again.',
       );
     }
     if (!code) throw new SignInError('invalid_request', 'The sign-in response has no code.');
@@ -113,7 +121,7 @@ export class SignInFlow {
       result = await client.acquireTokenByCode(
         {
           code,
-          scopes: pending.scopes,
+          scopes: this.scopes,
           redirectUri: this.redirectUri,
           codeVerifier: pending.codeVerifier,
           // msal-node 7 checks state and nonce against these request fields.
@@ -157,38 +165,6 @@ export function sessionUserOf(
     username: account.username || undefined,
     idTokenClaims: claims,
   };
-}
-
-function prunePending(
-  pending: Record<string, PendingSignIn> | undefined,
-  now: number,
-): Record<string, PendingSignIn> {
-  const live = Object.values(pending ?? {})
-    .filter((p) => now - p.createdAt < PENDING_TTL_MS)
-    .sort((a, b) => b.createdAt - a.createdAt)
-    .slice(0, MAX_PENDING - 1);
-  return Object.fromEntries(live.map((p) => [p.state, p]));
-}
-
-/** Removes and returns the pending sign-in for `state` (so a replay finds nothing). */
-function takePending(
-  req: Request,
-  state: string | undefined,
-  now: number,
-): PendingSignIn | undefined {
-  const all = req.session.pending;
-  if (!all || !state) return undefined;
-  const key = Object.keys(all).find((k) => safeEqual(k, state));
-  if (!key) return undefined;
-  const pending = all[key];
-  delete all[key];
-  return now - pending.createdAt < PENDING_TTL_MS ? pending : undefined;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function firstLine(message: string): string {

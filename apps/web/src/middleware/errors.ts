@@ -28,9 +28,19 @@ export function errorHandler(views: Views, logger: Logger): ErrorRequestHandler 
       });
     }
     const known = toWebError(error);
-    if (known.status >= 500)
+    if (known.status === 503) {
+      // A dependency is down (e.g. Redis): expected while it lasts, and reported by /readyz.
+      logger.warn(
+        { correlationId, code: known.code, cause: serializeError(known.cause) },
+        'unavailable',
+      );
+    } else if (known.status >= 500) {
       logger.error({ correlationId, err: serializeError(error) }, 'request failed');
+    }
     const status = known.status;
+    if (known.retryAfterSeconds !== undefined) {
+      res.set('retry-after', String(known.retryAfterSeconds));
+    }
     return views.send(req, res, status, 'error', headingFor(status), {
       status,
       heading: headingFor(status),
@@ -57,6 +67,7 @@ function headingFor(status: number): string {
   if (status === 403) return 'Not allowed';
   if (status === 401) return 'Sign-in required';
   if (status < 500) return 'Bad request';
+  if (status === 503) return 'Temporarily unavailable';
   return 'Something went wrong';
 }
 

@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import session, { type Store } from 'express-session';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
+import { GuardedStore } from './guarded-store';
 import { LruSessionStore } from './lru-session-store';
 
 /** The session cookie's name. */
@@ -29,6 +30,8 @@ export interface SessionStoreOptions {
   redis?: RedisClientLike;
   /** Most sessions the in-memory store keeps. Default 10 000. */
   maxMemorySessions?: number;
+  /** Longest wait for Redis before a request is answered 503. Default 2 000 ms. */
+  redisTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -64,11 +67,15 @@ export function createSessionStore(
     const redis = client;
     return {
       kind: 'redis',
-      store: new RedisStore({
-        client: redis,
-        prefix: 'obo-web:sess:',
-        ttl: Math.ceil(idleMs / 1000),
-      }),
+      // An outage answers 503 + Retry-After, never "no session" (see GuardedStore).
+      store: new GuardedStore(
+        new RedisStore({
+          client: redis,
+          prefix: 'obo-web:sess:',
+          ttl: Math.ceil(idleMs / 1000),
+        }),
+        { timeoutMs: options.redisTimeoutMs },
+      ),
       ready: async () => {
         if (!redis.isReady) return false;
         return (await withTimeout(redis.ping(), 1000).catch(() => '')) === 'PONG';
@@ -101,7 +108,9 @@ export function sessionMiddleware(config: WebConfig, store: Store): RequestHandl
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    unset: 'destroy',
+    // Never destroy on `req.session` being unset: after a failed store read it is unset, and
+    // destroying then would delete a session Redis still holds. Sign-out destroys explicitly.
+    unset: 'keep',
     cookie: {
       httpOnly: true,
       sameSite: 'lax',

@@ -5,28 +5,28 @@ import { removeUserAccount } from '../auth/session-cache';
 import { sessionUserOf } from '../auth/sign-in';
 import type { WebContext } from '../context';
 import { SignInError } from '../errors';
-import { issueCsrfToken, verifyCsrf } from '../middleware/csrf';
+import { issueCsrfToken, refuseCrossSite, verifyCsrf } from '../middleware/csrf';
 import { SESSION_COOKIE } from '../middleware/session';
-import { destroySession, regenerateSession } from './session-helpers';
+import { destroySession, regenerateSession, saveSession } from './session-helpers';
 
 /** B2C's "forgot password" answer on the redirect (sent as error=access_denied). */
 const B2C_FORGOT_PASSWORD = 'AADB2C90118';
 
-/** `/login`, the redirect path, `/logout` (POST with CSRF token, or GET from a link). */
+/** `/login`, the redirect path, `/logout` (POST with CSRF token; GET asks for confirmation). */
 export function authRoutes(ctx: WebContext): Router {
   const router = Router();
 
   router.get('/login', async (req, res) => {
     const returnTo = safeReturnTo(req.query.returnTo) ?? '/';
-    res.redirect(await ctx.signIn.start(req, { returnTo }));
+    res.redirect(await ctx.signIn.start(req, res, { returnTo }));
   });
 
   router.get(ctx.config.redirectPath, async (req, res) => {
     let completed;
     try {
-      completed = await ctx.signIn.complete(req);
+      completed = await ctx.signIn.complete(req, res);
     } catch (error) {
-      const resetUrl = await passwordResetRedirect(ctx, req, error);
+      const resetUrl = await passwordResetRedirect(ctx, req, res, error);
       if (resetUrl) return res.redirect(resetUrl);
       throw error;
     }
@@ -38,12 +38,20 @@ export function authRoutes(ctx: WebContext): Router {
     req.session.signedInAt = ctx.now();
     if (pending.reason === 'challenge') req.session.steppedUpAt = ctx.now();
     issueCsrfToken(req.session);
+    // Saved before answering: if the store fails, the user sees 503, not a redirect to a
+    // session that does not exist.
+    await saveSession(req);
     ctx.logger.info({ correlationId: res.locals.correlationId, flow: pending.flow }, 'signed in');
     res.redirect(safeReturnTo(pending.returnTo) ?? '/');
   });
 
-  router.post('/logout', verifyCsrf, (req, res) => signOut(ctx, req, res));
-  router.get('/logout', (req, res) => signOut(ctx, req, res));
+  router.post('/logout', refuseCrossSite, verifyCsrf, (req, res) => signOut(ctx, req, res));
+  // A GET never signs out: any site can send the browser here (SameSite=Lax sends the cookie
+  // on top-level GETs). It asks instead, with the CSRF-protected form.
+  router.get('/logout', (req, res) => {
+    if (!req.session.user) return res.redirect('/');
+    ctx.views.send(req, res, 200, 'sign-out', 'Sign out');
+  });
 
   return router;
 }
@@ -74,11 +82,12 @@ async function signOut(ctx: WebContext, req: Request, res: Response): Promise<vo
 async function passwordResetRedirect(
   ctx: WebContext,
   req: Request,
+  res: Response,
   error: unknown,
 ): Promise<string | undefined> {
   if (!(error instanceof SignInError) || !error.description.includes(B2C_FORGOT_PASSWORD)) {
     return undefined;
   }
   if (!authorityFor(ctx.config.identity, 'resetPassword')) return undefined;
-  return ctx.signIn.start(req, { returnTo: '/', flow: 'resetPassword' });
+  return ctx.signIn.start(req, res, { returnTo: '/', flow: 'resetPassword' });
 }

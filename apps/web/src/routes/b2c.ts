@@ -11,7 +11,7 @@ export function b2cRoutes(ctx: WebContext): Router {
   router.get('/edit-profile', async (req, res, next) => {
     if (!authorityFor(ctx.config.identity, 'editProfile')) return next();
     if (!req.session.user) return res.redirect('/login?returnTo=%2Fprofile');
-    res.redirect(await ctx.signIn.start(req, { returnTo: '/profile', flow: 'editProfile' }));
+    res.redirect(await ctx.signIn.start(req, res, { returnTo: '/profile', flow: 'editProfile' }));
   });
   return router;
 }

@@ -109,7 +109,7 @@ export async function stepUp(
       },
     });
   }
-  const url = await ctx.signIn.start(req, {
+  const url = await ctx.signIn.start(req, res, {
     returnTo,
     claims: challenge.claims,
     prompt: challenge.kind === 'consent' ? 'consent' : undefined,

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWebConfig, type WebConfig } from '@obo/config';
+import type { Store } from 'express-session';
 import pino from 'pino';
 
 /** Silent logger for tests. */
@@ -32,4 +33,13 @@ export function offlineConfig(env: Record<string, string> = {}): WebConfig {
     },
     envFile: false,
   });
+}
+
+/** How many sessions the app's store holds now. */
+export function sessionCount(web: { sessions: { store: Store } }): Promise<number> {
+  const store = web.sessions.store;
+  if (!store.length) throw new Error('the session store cannot count its sessions');
+  return new Promise((resolve, reject) =>
+    store.length?.((error, length) => (error ? reject(error) : resolve(length ?? 0))),
+  );
 }

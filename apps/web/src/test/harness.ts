@@ -9,6 +9,7 @@ import {
   type RunningEmulator,
 } from '@obo/entra-emulator';
 import { freePort, startNodeProcess, waitFor200 } from '@obo/testing';
+import type { Express } from 'express';
 import request from 'supertest';
 
 export const PASSWORD = EMULATOR_DEFAULTS.devPassword;
@@ -37,6 +38,25 @@ export function startTestEmulator(
     seed(adjusted);
   }
   return startEmulator({ port: 0, host: '127.0.0.1', dataDir, logger: false, seed: adjusted });
+}
+
+/**
+ * Starts the test emulator before the suite (trusted by the test browser) and stops it after;
+ * returns a getter for it.
+ */
+export function useTestEmulator(): () => RunningEmulator {
+  let emu: RunningEmulator | undefined;
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    trustEmulator(emu);
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+  return () => {
+    if (!emu) throw new Error('the emulator has not started');
+    return emu;
+  };
 }
 
 /** The real API (its esbuild bundle, apps/api/dist/main.js) running against the emulator. */
@@ -151,6 +171,41 @@ export async function signIn(
   return completeSignIn(agent, start.headers.location as string, username);
 }
 
+/** A sign-in started without a cookie jar: the `/login` answer and the emulator's answer. */
+export interface StartedSignIn {
+  start: request.Response;
+  /** The query the emulator sent back to the redirect path (code, state, …). */
+  params: Record<string, string>;
+  /** The pending-sign-in cookie (`name=value`) `/login` set. */
+  pendingCookie: string;
+}
+
+/** `/login` on `app` (with `cookie`, if given) → the emulator's login form as `username`. */
+export async function startSignIn(
+  app: Express,
+  username: string,
+  options: { loginPath?: string; cookie?: string } = {},
+): Promise<StartedSignIn> {
+  const login = request(app).get(options.loginPath ?? '/login');
+  const start = await (options.cookie ? login.set('cookie', options.cookie) : login).expect(302);
+  const location = start.headers.location as string;
+  const result = await new EmulatorBrowser(emuCaFor(location)).signIn(location, {
+    username,
+    password: PASSWORD,
+  });
+  const pendingCookie = pendingCookieOf(start);
+  if (!pendingCookie) throw new Error('/login set no pending-sign-in cookie');
+  return { start, params: result.params, pendingCookie };
+}
+
+/** The redirect of a started sign-in on `app`, carrying its pending cookie (and `cookie`). */
+export function finishSignIn(app: Express, started: StartedSignIn, cookie?: string): request.Test {
+  return request(app)
+    .get('/auth/redirect')
+    .query(started.params)
+    .set('cookie', cookie ? `${cookie}; ${started.pendingCookie}` : started.pendingCookie);
+}
+
 const caByOrigin = new Map<string, string>();
 
 /** Registers the emulator's CA for the test browser. */
@@ -166,8 +221,17 @@ function emuCaFor(url: string): string {
 
 /** The session cookie (`name=value`) from a response, if it set one. */
 export function sessionCookieOf(res: request.Response): string | undefined {
+  return cookieOf(res, 'obo.web.sid');
+}
+
+/** The pending-sign-in cookie (`name=value`) from a response, if it set one. */
+export function pendingCookieOf(res: request.Response): string | undefined {
+  return cookieOf(res, 'obo.web.signin');
+}
+
+function cookieOf(res: request.Response, name: string): string | undefined {
   const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
-  return cookies.find((c) => c.startsWith('obo.web.sid='))?.split(';')[0];
+  return cookies.find((c) => c.startsWith(`${name}=`))?.split(';')[0];
 }
 
 /** The CSRF token in a rendered page's sign-out form. */

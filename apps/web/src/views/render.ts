@@ -32,9 +32,11 @@ export class Views {
   /** Renders `page` with `data` inside the layout, as HTML for `req`'s user. */
   html(req: Request, page: PageName, title: string, data: object = {}): string {
     const user = req.session?.user;
+    const csrfToken = req.session?.csrfToken ?? '';
     const body = this.eta.render(`@${page}`, {
       ...data,
       user,
+      csrfToken,
       journeyEnabled: this.journey,
       correlationId: (req.res?.locals.correlationId as string | undefined) ?? '',
     });
@@ -42,7 +44,7 @@ export class Views {
       title,
       body,
       user,
-      csrfToken: req.session?.csrfToken ?? '',
+      csrfToken,
       nav: this.nav.map((l) => ({ href: l.href, label: l.label, current: l.page === page })),
     });
   }

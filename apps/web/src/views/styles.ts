@@ -25,6 +25,7 @@ nav ul { display: flex; flex-wrap: wrap; gap: 1rem; list-style: none; margin: 0;
 nav a[aria-current="page"] { font-weight: 700; text-decoration: none; }
 .account { margin-left: auto; }
 .account form { margin: 0; }
+form.confirm { display: flex; gap: 1rem; align-items: center; }
 button, .button { display: inline-block; font: inherit; padding: .45rem .9rem; border-radius: 6px;
   border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer;
   text-decoration: none; }

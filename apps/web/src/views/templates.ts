@@ -172,6 +172,16 @@ export const UNAUTHORIZED = `<h1>Sign-in required</h1>
 <p><a class="button" href="/login?returnTo=<%= encodeURIComponent(it.returnTo) %>">Sign in</a></p>
 `;
 
+export const SIGN_OUT = `<h1>Sign out</h1>
+<p>Sign out of OBO web<% if (it.user.username) { %> as <strong><%= it.user.username %></strong><% } %>?
+This also ends your session with the identity provider.</p>
+<form method="post" action="/logout" class="confirm">
+  <input type="hidden" name="_csrf" value="<%= it.csrfToken %>">
+  <button type="submit" id="confirmSignOut">Sign out</button>
+  <a href="/">Cancel</a>
+</form>
+`;
+
 export const ERROR = `<h1><%= it.heading %></h1>
 <div class="panel<%= it.status >= 500 ? ' error' : '' %>" role="alert">
   <p><%= it.message %></p>
@@ -191,6 +201,7 @@ export const TEMPLATES = {
   journey: JOURNEY,
   'auth-error': AUTH_ERROR,
   unauthorized: UNAUTHORIZED,
+  'sign-out': SIGN_OUT,
   error: ERROR,
 } as const;
 

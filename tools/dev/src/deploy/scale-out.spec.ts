@@ -94,7 +94,7 @@ describeWithRedis('scale-out: 2 × web, 2 × API, one Redis', () => {
   it('signs a user in through web #1 (auth code + PKCE, session in Redis)', async () => {
     const login = await get(`${web[0].url}/login`);
     expect(login.status).toBe(302);
-    const pending = cookieOf(login.headers['set-cookie']);
+    const pending = cookieOf(login.headers['set-cookie'], 'obo.web.signin'); // no session yet
     const browser = new EmulatorBrowser(emu.caCert);
     const result = await browser.signIn(String(login.headers.location), {
       username: EMULATOR_DEFAULTS.devUser,
@@ -166,9 +166,9 @@ describeWithRedis('scale-out: 2 × web, 2 × API, one Redis', () => {
   }
 });
 
-function cookieOf(setCookie: string[] | undefined): string {
-  const found = (setCookie ?? []).find((c) => c.startsWith('obo.web.sid='));
-  if (!found) throw new Error('no session cookie was set');
+function cookieOf(setCookie: string[] | undefined, name = 'obo.web.sid'): string {
+  const found = (setCookie ?? []).find((c) => c.startsWith(`${name}=`));
+  if (!found) throw new Error(`no ${name} cookie was set`);
   return found.split(';')[0];
 }
 
