@@ -147,3 +147,35 @@ export function certificate() {
     thumbprintSha256: digest.toString('hex'),
   };
 }
+
+/** A route as Express holds it: its methods and its path pattern, mount prefix included. */
+export interface RouteEntry {
+  methods: string[];
+  pattern: string;
+}
+
+/**
+ * Every route of an Express app (nested routers included), read from Express's own route
+ * table: what the app serves, so tests can be held to cover each endpoint.
+ */
+export function routesOf(app: unknown): RouteEntry[] {
+  interface Layer {
+    route?: { path: string | string[]; methods: Record<string, boolean> };
+    handle?: { stack?: Layer[] };
+    rawPath?: string | string[];
+  }
+  const out: RouteEntry[] = [];
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+        for (const path of paths)
+          out.push({ methods: Object.keys(layer.route.methods), pattern: `${prefix}${path}` });
+      } else if (layer.handle?.stack && typeof layer.rawPath === 'string') {
+        walk(layer.handle.stack, prefix + (layer.rawPath === '/' ? '' : layer.rawPath));
+      }
+    }
+  };
+  walk((app as { router: { stack: Layer[] } }).router.stack, '');
+  return out;
+}

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { EmulatorContext } from '../context';
-import { AadError, aad } from '../errors';
+import { formBody } from '../body';
 import { faultAadError } from '../faults';
-import { formBody, wrap } from '../http';
+import { wrap } from '../http';
 import { AuthorizeFlow } from './authorize-flow';
-import { sendErrorPage } from './authorize-output';
+import { pageErrors, sendErrorPage } from './authorize-output';
 
 export { SESSION_COOKIE } from './authorize-flow';
 /** `GET /{tenant}/oauth2/v2.0/authorize` and the sign-in pages behind it. */
@@ -32,10 +32,6 @@ export function authorizeRoutes(ctx: EmulatorContext): Router {
       wrap((req, res) => flow.step(step, req, res)),
     );
   }
-  router.use(base, ((err, req, res, next) => {
-    if (err instanceof AadError) return sendErrorPage(ctx, req, res, err);
-    if (err && typeof err.type === 'string') return sendErrorPage(ctx, req, res, aad.malformed());
-    return next(err);
-  }) as import('express').ErrorRequestHandler);
+  router.use(base, pageErrors(ctx));
   return router;
 }

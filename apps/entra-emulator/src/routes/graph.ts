@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { isTokenValidationError, type ValidatedToken } from '@obo/token-validation';
-import express, { Router, type ErrorRequestHandler, type Request } from 'express';
+import { Router, type ErrorRequestHandler, type Request } from 'express';
+import { bodyProblem, jsonBody } from '../body';
 import { z } from 'zod';
 import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
 import { derivedGuid, GRAPH_APP_ID } from '../directory';
@@ -145,7 +146,7 @@ export function graphRoutes(ctx: EmulatorContext): Router {
       next();
     }),
   );
-  router.use(express.json({ limit: '64kb' }));
+  router.use(jsonBody());
 
   const permissionId = (app: SeedApp, value: string) =>
     state.permissionIds.get(`${app.clientId}/${value}`) ??
@@ -473,11 +474,20 @@ export function graphRoutes(ctx: EmulatorContext): Router {
     ),
   );
   router.use(((err, req, res, next) => {
+    const problem = err instanceof GraphError ? undefined : bodyProblem(err);
     const known =
       err instanceof GraphError
         ? err
-        : (err as { type?: string }).type === 'entity.parse.failed'
-          ? new GraphError(400, 'BadRequest', 'Unable to read JSON request payload.')
+        : problem
+          ? new GraphError(
+              problem.status,
+              problem.status === 413
+                ? 'Request_EntityTooLarge'
+                : problem.status === 415
+                  ? 'UnsupportedMediaType'
+                  : 'BadRequest',
+              `Unable to read JSON request payload. ${problem.detail}`,
+            )
           : undefined;
     if (!known) return next(err);
     const requestId = randomUUID();

@@ -8,7 +8,8 @@ import { onBehalfOfGrant } from '../grants/on-behalf-of';
 import { passwordGrant } from '../grants/password';
 import { refreshTokenGrant } from '../grants/refresh-token';
 import type { GrantHandler } from '../grants/types';
-import { applyFault, bodyParserError, formBody, sendAadError, wrap } from '../http';
+import { bodyParserError, formBody } from '../body';
+import { applyFault, sendAadError, wrap } from '../http';
 
 const HANDLERS: Partial<Record<GrantName, GrantHandler>> = {
   authorization_code: authorizationCodeGrant,
