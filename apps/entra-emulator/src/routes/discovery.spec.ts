@@ -78,13 +78,26 @@ describe('discovery, JWKS and instance discovery', () => {
     expect(res.body.metadata[0].aliases).toEqual([host]);
   });
 
-  it('serves the v1 discovery document for v1-token validators', async () => {
-    const res = await call(emu, 'GET', `/${TENANT}/.well-known/openid-configuration`);
-    expect(res.body.issuer).toBe(`https://sts.windows.net/${TENANT}/`);
-    expect(res.body.jwks_uri).toBe(`${emu.url}/${TENANT}/discovery/keys`);
-    const keys = await call(emu, 'GET', `/${TENANT}/discovery/keys`);
-    expect(keys.body.keys).toHaveLength(1);
-  });
+  it.each([TENANT, 'obodev.onmicrosoft.com'])(
+    'serves the v1 discovery document as Entra does (%s)',
+    async (tenant) => {
+      const res = await call(emu, 'GET', `/${tenant}/.well-known/openid-configuration`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        issuer: `https://sts.windows.net/${TENANT}/`,
+        authorization_endpoint: `${emu.authority}/oauth2/authorize`,
+        token_endpoint: `${emu.authority}/oauth2/token`,
+        end_session_endpoint: `${emu.authority}/oauth2/logout`,
+        jwks_uri: `${emu.url}/common/discovery/keys`,
+        microsoft_multi_refresh_token: true,
+        http_logout_supported: true,
+      });
+      const keys = await call(emu, 'GET', res.body.jwks_uri);
+      expect(keys.body.keys).toHaveLength(1);
+      const common = await call(emu, 'GET', '/common/.well-known/openid-configuration');
+      expect(common.body.issuer).toBe('https://sts.windows.net/{tenantid}/');
+    },
+  );
 
   it('sends CORS headers on discovery, keys and token (with preflight) and x-ms-request-id = trace_id', async () => {
     const doc = await call(emu, 'GET', `/${TENANT}/v2.0/.well-known/openid-configuration`);
