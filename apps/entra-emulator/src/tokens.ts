@@ -56,6 +56,9 @@ export function issueUserTokens(ctx: EmulatorContext, grant: UserGrant): TokenRe
   const { user, client, request } = grant;
   const iat = seconds(ctx);
   const access = ctx.keys.sign(userAccessClaims(ctx, grant, iat));
+  // Entra lists the granted permissions, then the `.default` that was asked for (as it answers
+  // `az`: "https://management.core.windows.net//user_impersonation …//.default"); MSAL caches the
+  // token under these scopes, so without `.default` every later `.default` lookup would miss.
   const scope = [
     ...grant.scopes.map((s) => `${request.prefix}/${s}`),
     ...(request.isDefault ? [`${request.prefix}/.default`] : []),

@@ -57,10 +57,7 @@ export function openIdConfiguration(realm: Realm): Record<string, unknown> {
  * `/v2.0`), shaped like the workforce tenant's: v1 endpoints and the v1 issuer
  * `https://sts.windows.net/{tid}/` (that of the tenant's v1 tokens, e.g. ARM's).
  */
-export function v1OpenIdConfiguration(
-  ctx: EmulatorContext,
-  realm: Realm,
-): Record<string, unknown> {
+export function v1OpenIdConfiguration(ctx: EmulatorContext, realm: Realm): Record<string, unknown> {
   return {
     token_endpoint: `${realm.base}/oauth2/token`,
     token_endpoint_auth_methods_supported: [

@@ -219,7 +219,7 @@ export function flowHandlers(
     const unknown = tx.scopes.find(
       (s) =>
         !['openid', 'offline_access', 'profile', 'email', client.clientId].includes(s) &&
-        !r.tenant.apiScope(s),
+        !r.tenant.resolveScope(s),
     );
     if (unknown) {
       return redirect(res, tx, {
