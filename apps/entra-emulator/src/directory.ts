@@ -309,4 +309,5 @@ const GRAPH_FALLBACK: SeedApp = {
   knownClientApplications: [],
   requestedAccessTokenVersion: 1,
   allowPublicClient: false,
+  owners: [],
 };

@@ -136,6 +136,20 @@ const ENDPOINTS: BodyEndpoint[] = [
     shape: 'graph',
   },
   {
+    pattern: '/graph/v1.0/applications/:id/owners/$ref',
+    method: 'POST',
+    path: `/graph/v1.0/applications/${APP_ID}/owners/$ref`,
+    body: 'json',
+    shape: 'graph',
+  },
+  {
+    pattern: '/graph/v1.0/applications/:id/owners/:ownerId/$ref',
+    method: 'DELETE',
+    path: `/graph/v1.0/applications/${APP_ID}/owners/${APP_ID}/$ref`,
+    body: 'json',
+    shape: 'graph',
+  },
+  {
     pattern: '/graph/v1.0/servicePrincipals',
     method: 'POST',
     path: '/graph/v1.0/servicePrincipals',
