@@ -100,7 +100,10 @@ export function issueCustomerTokens(
     uti: randomBytes(16).toString('base64url').slice(0, 22),
   };
   const uid = b2c ? `${user.id}-${realm.policy?.toLowerCase()}` : user.id;
-  const oidc = grant.scopes.filter((s) => ['openid', 'offline_access'].includes(s));
+  // B2C lists openid/offline_access with the API's scopes; External ID, like Entra, lists only
+  // the API's permissions when a token is for an API.
+  const oidc =
+    b2c || !api ? grant.scopes.filter((s) => ['openid', 'offline_access'].includes(s)) : [];
   return {
     token_type: 'Bearer',
     scope: [...granted, ...oidc].join(' '),

@@ -51,7 +51,30 @@ describe('the token response scope', () => {
       },
     });
     expect(res.body.scope).toBe(
-      `api://${API.clientId}/access_as_user api://${API.clientId}/.default openid profile`,
+      `api://${API.clientId}/access_as_user api://${API.clientId}/.default`,
+    );
+  });
+
+  it('names OIDC scopes only for a Microsoft Graph token (they are Graph permissions)', async () => {
+    const ropc = (scope: string) =>
+      call(emu, 'POST', tokenPath(), {
+        form: {
+          grant_type: 'password',
+          client_id: WEB.clientId,
+          client_secret: WEB.clientSecret,
+          username: ALICE,
+          password: PASSWORD,
+          scope,
+        },
+      });
+    expect((await ropc('openid profile offline_access User.Read')).body.scope).toBe(
+      'openid profile https://graph.microsoft.com/User.Read',
+    );
+    expect((await ropc('openid profile email')).body.scope).toBe(
+      'openid profile email https://graph.microsoft.com/User.Read',
+    );
+    expect((await ropc(`api://${API.clientId}/access_as_user openid profile`)).body.scope).toBe(
+      `api://${API.clientId}/access_as_user`,
     );
   });
 
@@ -111,9 +134,7 @@ describe('the token response scope', () => {
     it('signs in for {api}/.default and lists what it granted', async () => {
       const res = await signIn(`${CIAM_API_URI}/.default openid offline_access`);
       expect(res.status).toBe(200);
-      expect(res.body.scope).toBe(
-        `${CIAM_API_URI}/access_as_user ${CIAM_API_URI}/.default openid offline_access`,
-      );
+      expect(res.body.scope).toBe(`${CIAM_API_URI}/access_as_user ${CIAM_API_URI}/.default`);
     });
 
     it('OBO to ARM with .default lists user_impersonation and the .default', async () => {
