@@ -93,6 +93,28 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
         }),
         bodyErrors('token'),
       ],
+      // External ID's v1 authorize and token endpoints are advertised, not emulated: say so.
+      v1Authorize: on((realm, _req, res) =>
+        sendHtml(
+          res,
+          customerErrorPage(realm.tenant.displayName, v1NotEmulated(realm, 'authorize')),
+          400,
+        ),
+      ),
+      v1Token: [
+        gate,
+        ...formBody(),
+        on((realm, req, res) =>
+          res
+            .status(400)
+            .set('Cache-Control', 'no-store')
+            .json({
+              error: 'invalid_request',
+              error_description: b2cDescription(ctx, req, v1NotEmulated(realm, 'token')),
+            }),
+        ),
+        bodyErrors('token'),
+      ],
       logout: [
         gate,
         ...formBody(),
@@ -122,6 +144,8 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
       router.get(`${prefix}/.well-known/openid-configuration`, h.v1Discovery);
       router.get(`${prefix}/discovery/keys`, h.keys);
       router.all(`${prefix}/oauth2/logout`, ...h.logout);
+      router.get(`${prefix}/oauth2/authorize`, h.v1Authorize);
+      router.post(`${prefix}/oauth2/token`, ...h.v1Token);
     }
   }
 
@@ -154,3 +178,6 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
 
   return router;
 }
+
+const v1NotEmulated = (realm: Realm, endpoint: 'authorize' | 'token') =>
+  `AADSTS9002313: Invalid request. The emulator serves External ID's v1 document and sign-out, not its v1 ${endpoint} endpoint: use ${realm.base}/oauth2/v2.0/${endpoint}.`;

@@ -94,6 +94,11 @@ describe('discovery, JWKS and instance discovery', () => {
       });
       const keys = await call(emu, 'GET', res.body.jwks_uri);
       expect(keys.body.keys).toHaveLength(1);
+      // Every endpoint it advertises answers (here: errors of a request without parameters).
+      const authorize = await call(emu, 'GET', res.body.authorization_endpoint);
+      expect(authorize.text).toContain('AADSTS900144');
+      const token = await call(emu, 'POST', res.body.token_endpoint, { form: {} });
+      expect(token.body.error_codes).toEqual([900144]);
       const common = await call(emu, 'GET', '/common/.well-known/openid-configuration');
       expect(common.body.issuer).toBe('https://sts.windows.net/{tenantid}/');
     },

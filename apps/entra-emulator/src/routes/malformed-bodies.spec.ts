@@ -32,32 +32,41 @@ const APP_ID = '00000000-0000-4000-8000-000000000000';
 
 /** Every endpoint that reads a request body, with a concrete URL per tenant kind. */
 const ENDPOINTS: BodyEndpoint[] = [
-  ...['v2.0/token'].flatMap(
-    (_) =>
-      [
-        {
-          pattern: '/:tenant/oauth2/v2.0/token',
-          method: 'POST',
-          path: tokenPath(),
-          body: 'form',
-          shape: 'entra',
-        },
-        {
-          pattern: '/:tenant/oauth2/v2.0/token',
-          method: 'POST',
-          path: `/${CIAM}/oauth2/v2.0/token`,
-          body: 'form',
-          shape: 'customer',
-        },
-        {
-          pattern: '/:tenant/:policy/oauth2/v2.0/token',
-          method: 'POST',
-          path: `/${B2C}/oauth2/v2.0/token`,
-          body: 'form',
-          shape: 'customer',
-        },
-      ] as BodyEndpoint[],
-  ),
+  {
+    pattern: '/:tenant/oauth2/v2.0/token',
+    method: 'POST',
+    path: tokenPath(),
+    body: 'form',
+    shape: 'entra',
+  },
+  {
+    pattern: '/:tenant/oauth2/v2.0/token',
+    method: 'POST',
+    path: `/${CIAM}/oauth2/v2.0/token`,
+    body: 'form',
+    shape: 'customer',
+  },
+  {
+    pattern: '/:tenant/:policy/oauth2/v2.0/token',
+    method: 'POST',
+    path: `/${B2C}/oauth2/v2.0/token`,
+    body: 'form',
+    shape: 'customer',
+  },
+  {
+    pattern: '/:tenant/oauth2/token',
+    method: 'POST',
+    path: `/${TENANT}/oauth2/token`,
+    body: 'form',
+    shape: 'entra',
+  },
+  {
+    pattern: '/:tenant/oauth2/token',
+    method: 'POST',
+    path: `/${CIAM}/oauth2/token`,
+    body: 'form',
+    shape: 'customer',
+  },
   ...['login', 'select', 'mfa', 'consent'].map((step): BodyEndpoint => ({
     pattern: `/:tenant/oauth2/v2.0/authorize/${step}`,
     method: 'POST',
