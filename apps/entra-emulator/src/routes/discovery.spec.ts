@@ -104,6 +104,22 @@ describe('discovery, JWKS and instance discovery', () => {
     },
   );
 
+  it('answers user realm discovery: the tenant’s accounts are Managed, others Unknown', async () => {
+    const ours = await call(
+      emu,
+      'GET',
+      '/common/userrealm/alice@obodev.onmicrosoft.com?api-version=1.0',
+    );
+    expect(ours.status).toBe(200);
+    expect(ours.body).toMatchObject({
+      ver: '1.0',
+      account_type: 'Managed',
+      domain_name: 'obodev.onmicrosoft.com',
+    });
+    const other = await call(emu, 'GET', '/common/userrealm/someone@contoso.com?api-version=1.0');
+    expect(other.body).toMatchObject({ account_type: 'Unknown' });
+  });
+
   it('sends CORS headers on discovery, keys and token (with preflight) and x-ms-request-id = trace_id', async () => {
     const doc = await call(emu, 'GET', `/${TENANT}/v2.0/.well-known/openid-configuration`);
     expect(doc.headers['access-control-allow-origin']).toBe('*');

@@ -69,6 +69,24 @@ export function discoveryRoutes(ctx: EmulatorContext): Router {
       });
     }),
   );
+  // User realm discovery (MSAL Python and the Azure CLI ask it before a username/password
+  // sign-in): every account of the tenant's domain is cloud-managed, others are unknown.
+  router.get('/common/userrealm/:username', (req, res) => {
+    const username = String(req.params.username);
+    const domain = username.includes('@') ? username.slice(username.lastIndexOf('@') + 1) : '';
+    const ours = domain.toLowerCase() === ctx.seed.tenant.domain.toLowerCase();
+    res.json(
+      ours
+        ? {
+            ver: '1.0',
+            account_type: 'Managed',
+            domain_name: ctx.seed.tenant.domain,
+            cloud_instance_name: host,
+            cloud_audience_urn: 'urn:federation:MicrosoftOnline',
+          }
+        : { ver: '1.0', account_type: 'Unknown', cloud_instance_name: host },
+    );
+  });
   return router;
 }
 
