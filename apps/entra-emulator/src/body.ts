@@ -10,8 +10,8 @@ const BODY_LIMIT = '64kb';
  */
 export const MAX_JSON_DEPTH = 64;
 
-/** Why a request body was refused before any handler saw it. */
-export interface BodyProblem {
+/** Why a request (its body, or its path's encoding) was refused before any handler saw it. */
+export interface RequestProblem {
   /** 400 unreadable (bad compression, bad syntax, too deep), 413 too large, 415 unsupported encoding or charset. */
   status: 400 | 413 | 415;
   detail: string;
@@ -68,13 +68,17 @@ function jsonDepthExceeds(value: unknown, max: number): boolean {
 }
 
 /**
- * Classifies the errors body parsing raises: body-parser's own (`type`), the zlib and brotli
- * errors of a body whose `Content-Encoding` does not match its bytes (body-parser passes them
- * on with status 400 and no `type`), and {@link jsonBody}'s depth limit. Anything else is not a
- * body problem (undefined).
+ * Classifies the errors a malformed request raises before any handler runs: body-parser's own
+ * (`type`), the zlib and brotli errors of a body whose `Content-Encoding` does not match its
+ * bytes (body-parser passes them on with status 400 and no `type`), {@link jsonBody}'s depth
+ * limit, and the router's URIError for a path segment that is not valid percent-encoding.
+ * Anything else is not a request problem (undefined).
  */
-export function bodyProblem(err: unknown): BodyProblem | undefined {
+export function requestProblem(err: unknown): RequestProblem | undefined {
   if (!err || typeof err !== 'object') return undefined;
+  if (err instanceof URIError && (err as { status?: unknown }).status === 400) {
+    return { status: 400, detail: 'The request path is not valid URL encoding.' };
+  }
   const e = err as { type?: unknown; status?: unknown; errno?: unknown };
   switch (e.type) {
     case 'entity.too.large':
@@ -97,9 +101,9 @@ export function bodyProblem(err: unknown): BodyProblem | undefined {
   return undefined;
 }
 
-/** A body problem as Entra's malformed-request error (AADSTS9002313), keeping its status. */
+/** A request problem as Entra's malformed-request error (AADSTS9002313), keeping its status. */
 export function bodyParserError(err: unknown): AadError | undefined {
-  const problem = bodyProblem(err);
+  const problem = requestProblem(err);
   if (!problem) return undefined;
   const out = aad.malformed(problem.detail);
   return new AadError(out.aadsts, out.error, out.message, { status: problem.status });

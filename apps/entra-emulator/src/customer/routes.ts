@@ -5,7 +5,7 @@ import {
   type Request,
   type Response,
 } from 'express';
-import { bodyProblem, formBody } from '../body';
+import { requestProblem, formBody } from '../body';
 import type { EmulatorContext } from '../context';
 import { parseCookies, wrap } from '../http';
 import { sendHtml } from '../views/html';
@@ -57,7 +57,7 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
       (as: 'page' | 'token'): ErrorRequestHandler =>
       (err, req, res, next) => {
         const realm = realmOf(req, kind);
-        const problem = bodyProblem(err);
+        const problem = requestProblem(err);
         if (!realm || !problem) return next(err);
         const message = `AADSTS9002313: Invalid request. ${problem.detail}`;
         if (as === 'token') {

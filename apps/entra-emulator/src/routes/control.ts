@@ -1,5 +1,5 @@
 import { Router, type ErrorRequestHandler } from 'express';
-import { bodyProblem, jsonBody } from '../body';
+import { requestProblem, jsonBody } from '../body';
 import type { EmulatorControls } from '../controls';
 import { isObject } from '../jwt';
 
@@ -65,7 +65,7 @@ export function controlRoutes(controls: EmulatorControls): Router {
       .json({ error: 'not_found', error_description: 'Unknown control-plane endpoint.' });
   });
   router.use(((err, _req, res, _next) => {
-    const problem = bodyProblem(err);
+    const problem = requestProblem(err);
     if (problem) {
       res
         .status(problem.status)

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { isTokenValidationError, type ValidatedToken } from '@obo/token-validation';
 import { Router, type ErrorRequestHandler, type Request } from 'express';
-import { bodyProblem, jsonBody } from '../body';
+import { requestProblem, jsonBody } from '../body';
 import { z } from 'zod';
 import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
 import { derivedGuid, GRAPH_APP_ID } from '../directory';
@@ -479,7 +479,7 @@ export function graphRoutes(ctx: EmulatorContext): Router {
     ),
   );
   router.use(((err, req, res, next) => {
-    const problem = err instanceof GraphError ? undefined : bodyProblem(err);
+    const problem = err instanceof GraphError ? undefined : requestProblem(err);
     const known =
       err instanceof GraphError
         ? err
