@@ -90,6 +90,26 @@ export function claimsOf(token: string): any {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
 
+/** A password (ROPC) token request by the web app for `username` (default alice). */
+export function passwordGrant(emu: RunningEmulator, scope: string, username = ALICE) {
+  return call(emu, 'POST', tokenPath(), {
+    form: {
+      grant_type: 'password',
+      client_id: WEB.clientId,
+      client_secret: WEB.clientSecret,
+      username,
+      password: PASSWORD,
+      scope,
+    },
+  });
+}
+
+/** A delegated Graph token (`User.Read`) for `username`: what the emulator's Graph accepts. */
+export async function graphToken(emu: RunningEmulator, username = ALICE): Promise<string> {
+  return (await passwordGrant(emu, 'https://graph.microsoft.com/User.Read', username)).body
+    .access_token;
+}
+
 /** A user token for the API via ROPC (the web app's delegated permission). */
 export async function userTokenForApi(emu: RunningEmulator, username = ALICE): Promise<string> {
   const res = await call(emu, 'POST', tokenPath(), {

@@ -1,35 +1,9 @@
 import type { EmulatorContext } from '../context';
 import type { Realm } from './tokens';
 
-const B2C_CLAIMS = [
-  'name',
-  'emails',
-  'oid',
-  'sub',
-  'tfp',
-  'acr',
-  'newUser',
-  'iss',
-  'iat',
-  'exp',
-  'aud',
-  'nonce',
-  'auth_time',
-];
-const CIAM_CLAIMS = [
-  'name',
-  'email',
-  'preferred_username',
-  'oid',
-  'sub',
-  'tid',
-  'iss',
-  'iat',
-  'exp',
-  'aud',
-  'nonce',
-  'auth_time',
-];
+const TOKEN_CLAIMS = ['iss', 'iat', 'exp', 'aud', 'nonce', 'auth_time'];
+const B2C_CLAIMS = ['name', 'emails', 'oid', 'sub', 'tfp', 'acr', 'newUser', ...TOKEN_CLAIMS];
+const CIAM_CLAIMS = ['name', 'email', 'preferred_username', 'oid', 'sub', 'tid', ...TOKEN_CLAIMS];
 
 /**
  * The OpenID configuration of a B2C user flow or the External ID tenant. B2C serves the same

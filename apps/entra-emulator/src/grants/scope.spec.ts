@@ -1,16 +1,15 @@
 import type { RunningEmulator } from '../emulator';
 import { EmulatorBrowser } from '../testing';
 import {
-  ALICE,
   API,
   call,
   DAEMON,
   obo,
+  passwordGrant,
   PASSWORD,
   startTestEmulator,
   tokenPath,
   userTokenForApi,
-  WEB,
 } from '../../test/helpers';
 
 const CIAM = 'obodevciam.onmicrosoft.com';
@@ -40,33 +39,14 @@ describe('the token response scope', () => {
   afterAll(() => emu.stop());
 
   it('lists the granted permissions of a .default request, then the .default asked for', async () => {
-    const res = await call(emu, 'POST', tokenPath(), {
-      form: {
-        grant_type: 'password',
-        client_id: WEB.clientId,
-        client_secret: WEB.clientSecret,
-        username: ALICE,
-        password: PASSWORD,
-        scope: `api://${API.clientId}/.default openid profile`,
-      },
-    });
+    const res = await passwordGrant(emu, `api://${API.clientId}/.default openid profile`);
     expect(res.body.scope).toBe(
       `api://${API.clientId}/access_as_user api://${API.clientId}/.default`,
     );
   });
 
   it('names OIDC scopes only for a Microsoft Graph token (they are Graph permissions)', async () => {
-    const ropc = (scope: string) =>
-      call(emu, 'POST', tokenPath(), {
-        form: {
-          grant_type: 'password',
-          client_id: WEB.clientId,
-          client_secret: WEB.clientSecret,
-          username: ALICE,
-          password: PASSWORD,
-          scope,
-        },
-      });
+    const ropc = (scope: string) => passwordGrant(emu, scope);
     expect((await ropc('openid profile offline_access User.Read')).body.scope).toBe(
       'openid profile https://graph.microsoft.com/User.Read',
     );

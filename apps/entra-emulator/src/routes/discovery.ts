@@ -90,6 +90,21 @@ export function discoveryRoutes(ctx: EmulatorContext): Router {
   return router;
 }
 
+/** The claims both of Entra's discovery documents list first. */
+const CLAIMS_SUPPORTED = [
+  'sub',
+  'iss',
+  'cloud_instance_name',
+  'cloud_instance_host_name',
+  'cloud_graph_host_name',
+  'msgraph_host',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'acr',
+];
+
 /** Entra's v2 discovery document; GUID and domain authorities resolve to the tenant id. */
 export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Record<string, unknown> {
   const tid = ctx.seed.tenant.id;
@@ -116,17 +131,7 @@ export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Recor
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
     claims_supported: [
-      'sub',
-      'iss',
-      'cloud_instance_name',
-      'cloud_instance_host_name',
-      'cloud_graph_host_name',
-      'msgraph_host',
-      'aud',
-      'exp',
-      'iat',
-      'auth_time',
-      'acr',
+      ...CLAIMS_SUPPORTED,
       'nonce',
       'preferred_username',
       'name',
@@ -178,17 +183,7 @@ export function v1OpenIdConfiguration(
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/oauth2/logout`,
     claims_supported: [
-      'sub',
-      'iss',
-      'cloud_instance_name',
-      'cloud_instance_host_name',
-      'cloud_graph_host_name',
-      'msgraph_host',
-      'aud',
-      'exp',
-      'iat',
-      'auth_time',
-      'acr',
+      ...CLAIMS_SUPPORTED,
       'amr',
       'nonce',
       'email',

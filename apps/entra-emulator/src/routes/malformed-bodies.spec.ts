@@ -5,6 +5,7 @@ import type { RunningEmulator } from '../emulator';
 import {
   ALICE,
   call,
+  graphToken,
   PASSWORD,
   routesOf,
   startTestEmulator,
@@ -192,20 +193,10 @@ const deepJson = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(dep
  */
 describe('malformed bodies on every endpoint that reads one', () => {
   let emu: RunningEmulator;
-  let graphToken = '';
+  let token = '';
   beforeAll(async () => {
     emu = await startTestEmulator();
-    const res = await call(emu, 'POST', tokenPath(), {
-      form: {
-        grant_type: 'password',
-        client_id: WEB.clientId,
-        client_secret: WEB.clientSecret,
-        username: ALICE,
-        password: PASSWORD,
-        scope: 'https://graph.microsoft.com/User.Read',
-      },
-    });
-    graphToken = res.body.access_token;
+    token = await graphToken(emu);
   });
   afterAll(() => emu.stop());
 
@@ -215,7 +206,7 @@ describe('malformed bodies on every endpoint that reads one', () => {
       headers: {
         'Content-Type':
           e.body === 'form' ? 'application/x-www-form-urlencoded' : 'application/json',
-        ...(e.shape === 'graph' ? { Authorization: `Bearer ${graphToken}` } : {}),
+        ...(e.shape === 'graph' ? { Authorization: `Bearer ${token}` } : {}),
         ...headers,
       },
     });
@@ -335,7 +326,7 @@ describe('malformed bodies on every endpoint that reads one', () => {
     const before = emu.counters().token.total;
     const apps = () =>
       call(emu, 'GET', '/graph/v1.0/applications', {
-        headers: { Authorization: `Bearer ${graphToken}` },
+        headers: { Authorization: `Bearer ${token}` },
       }).then((r) => r.body.value.length as number);
     const appsBefore = await apps();
     const reset = ENDPOINTS.filter((e) =>

@@ -1,9 +1,8 @@
 import { createEmulatorApp } from '../app';
 import type { RunningEmulator } from '../emulator';
 import {
-  ALICE,
   call,
-  PASSWORD,
+  graphToken,
   routesOf,
   startTestEmulator,
   TENANT,
@@ -152,17 +151,7 @@ describe('malformed and hostile requests', () => {
   });
 
   it('a path parameter that is not valid percent-encoding is a 400 on every route that has one', async () => {
-    const graph = await call(emu, 'POST', tokenPath(), {
-      form: {
-        grant_type: 'password',
-        client_id: WEB.clientId,
-        client_secret: WEB.clientSecret,
-        username: ALICE,
-        password: PASSWORD,
-        scope: 'https://graph.microsoft.com/User.Read',
-      },
-    });
-    const headers = { Authorization: `Bearer ${graph.body.access_token}` };
+    const headers = { Authorization: `Bearer ${await graphToken(emu)}` };
     const { app } = createEmulatorApp();
     const cases = routesOf(app).flatMap(({ methods, pattern }) => {
       const params = pattern.match(/:\w+/g) ?? [];

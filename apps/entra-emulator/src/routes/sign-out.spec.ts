@@ -71,6 +71,13 @@ describe('sign-out through each tenant’s discovery document', () => {
   });
   afterAll(() => emu.stop());
 
+  /** The tenant's discovery document without (`v1`) or with (`v2`) `/v2.0` in its path. */
+  const document = (t: Tenant, doc: 'v1' | 'v2') =>
+    call(
+      emu,
+      'GET',
+      `${t.authority(emu)}${doc === 'v1' ? '' : '/v2.0'}/.well-known/openid-configuration`,
+    );
   const authorizeUrl = (base: string, clientId: string) =>
     `${base}?${new URLSearchParams({
       client_id: clientId,
@@ -84,11 +91,7 @@ describe('sign-out through each tenant’s discovery document', () => {
     it.each(DOCUMENTS)(
       'the discovery document %s names its issuer, keys and sign-out endpoint',
       async (_where, doc) => {
-        const path =
-          doc === 'v1'
-            ? '/.well-known/openid-configuration'
-            : '/v2.0/.well-known/openid-configuration';
-        const res = await call(emu, 'GET', `${t.authority(emu)}${path}`);
+        const res = await document(t, doc);
         expect(res.status).toBe(200);
         expect(res.body.issuer).toBe(t.issuer(emu, doc));
         expect(res.body.end_session_endpoint).toBe(t.endSession(emu, doc));
@@ -101,14 +104,8 @@ describe('sign-out through each tenant’s discovery document', () => {
     it.each(DOCUMENTS)(
       'after sign-out through the document %s the next sign-in asks for the password again',
       async (_where, doc) => {
-        const path =
-          doc === 'v1'
-            ? '/.well-known/openid-configuration'
-            : '/v2.0/.well-known/openid-configuration';
-        const metadata = (await call(emu, 'GET', `${t.authority(emu)}${path}`)).body;
-        const v2 = (
-          await call(emu, 'GET', `${t.authority(emu)}/v2.0/.well-known/openid-configuration`)
-        ).body;
+        const metadata = (await document(t, doc)).body;
+        const v2 = (await document(t, 'v2')).body;
         const browser = new EmulatorBrowser(emu.caCert);
         const signIn = authorizeUrl(v2.authorization_endpoint, t.clientId);
         expect((await browser.signIn(signIn, t.user)).params.code).toEqual(expect.any(String));
