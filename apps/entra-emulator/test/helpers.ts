@@ -112,16 +112,7 @@ export async function graphToken(emu: RunningEmulator, username = ALICE): Promis
 
 /** A user token for the API via ROPC (the web app's delegated permission). */
 export async function userTokenForApi(emu: RunningEmulator, username = ALICE): Promise<string> {
-  const res = await call(emu, 'POST', tokenPath(), {
-    form: {
-      grant_type: 'password',
-      client_id: WEB.clientId,
-      client_secret: WEB.clientSecret,
-      username,
-      password: PASSWORD,
-      scope: `${API_SCOPE} openid profile offline_access`,
-    },
-  });
+  const res = await passwordGrant(emu, `${API_SCOPE} openid profile offline_access`, username);
   if (res.status !== 200) throw new Error(`ROPC failed: ${res.text}`);
   return res.body.access_token;
 }
