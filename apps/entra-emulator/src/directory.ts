@@ -16,7 +16,7 @@ export interface ScopeRequest {
   resource: SeedApp;
   /** The identifier the client used for the resource, e.g. `https://management.azure.com/`. */
   identifier: string;
-  /** The prefix to put before permission names in the response's `scope`. */
+  /** The prefix to put before permission names in the response's `scope`, as the client wrote it. */
   prefix: string;
   /** Permission values asked for (empty for `.default`). */
   permissions: string[];
@@ -171,7 +171,10 @@ export class Directory {
         const id = normalise(identifier);
         if (!lower.startsWith(`${id}/`) || (best && best.prefix.length >= id.length)) continue;
         const permission = token.slice(id.length).replace(/^\/+/, '');
-        best = { resource: app, identifier, prefix: token.slice(0, id.length), permission };
+        // The prefix as the client wrote it (`https://management.core.windows.net/` for
+        // `…net//.default`): Entra's response echoes it, and MSAL caches by the response's scopes.
+        const prefix = token.slice(0, token.length - permission.length - 1);
+        best = { resource: app, identifier, prefix, permission };
       }
     }
     if (!best) {
@@ -306,4 +309,5 @@ const GRAPH_FALLBACK: SeedApp = {
   knownClientApplications: [],
   requestedAccessTokenVersion: 1,
   allowPublicClient: false,
+  owners: [],
 };

@@ -9,6 +9,7 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'unsupported_response_type'
   | 'invalid_scope'
+  | 'invalid_resource'
   | 'interaction_required'
   | 'consent_required'
   | 'login_required'

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import express, {
-  type NextFunction,
-  type Request,
-  type RequestHandler,
-  type Response,
-} from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EmulatorContext } from './context';
-import { aad, AadError, aadErrorBody, ArmError } from './errors';
+import { AadError, aadErrorBody, ArmError } from './errors';
 import { faultAadError, type FaultEndpoint, type FaultSpec } from './faults';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,37 +71,6 @@ export function identityHeaders(): RequestHandler {
     }
     next();
   };
-}
-
-/** Form bodies as Entra accepts them: urlencoded, at most 64 KB, every parameter once. */
-export function formBody(): RequestHandler[] {
-  return [
-    express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }),
-    (req, _res, next) => {
-      const body: Record<string, string> = {};
-      if (req.body && typeof req.body === 'object') {
-        for (const [key, value] of Object.entries(req.body as Record<string, unknown>)) {
-          if (typeof value !== 'string') {
-            return next(aad.malformed(`The parameter '${key}' is duplicated.`));
-          }
-          body[key] = value;
-        }
-      }
-      req.body = body;
-      return next();
-    },
-  ];
-}
-
-/** Maps body-parser failures to Entra's malformed-request error. */
-export function bodyParserError(err: unknown): AadError | undefined {
-  const e = err as { type?: string; status?: number };
-  if (!e || typeof e.type !== 'string') return undefined;
-  const status = e.type === 'entity.too.large' || e.type === 'parameters.too.many' ? 413 : 400;
-  const detail =
-    status === 413 ? 'The request body is too large.' : 'The request body could not be parsed.';
-  const out = aad.malformed(detail);
-  return new AadError(out.aadsts, out.error, out.message, { status });
 }
 
 export function parseCookies(req: Request): Record<string, string> {

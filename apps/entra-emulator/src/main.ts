@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const users = emulator.seed.users
-    .map((u) => `    ${u.userPrincipalName}  (${u.displayName})`)
+    .map((u) => `    ${u.userPrincipalName}  (${[u.displayName, ...u.directoryRoles].join('; ')})`)
     .join('\n');
   console.log(
     [

@@ -152,6 +152,47 @@ describe('unmodified @azure/msal-node against the emulator', () => {
     expect(subs.body.value).toHaveLength(3);
   });
 
+  it.each([
+    'https://management.core.windows.net//.default',
+    'https://management.azure.com/.default',
+  ])(
+    'OBO for %s: the second call is served from MSAL’s cache (its scopes are in the response)',
+    async (scope) => {
+      const web = new ConfidentialClientApplication(msalConfig(emu, WEB, true));
+      const signedIn = await signInWeb(emu, web, ALICE);
+      const api = new ConfidentialClientApplication(msalConfig(emu, API, true));
+      const first = await api.acquireTokenOnBehalfOf({
+        oboAssertion: signedIn.accessToken,
+        scopes: [scope],
+      });
+      const second = await api.acquireTokenOnBehalfOf({
+        oboAssertion: signedIn.accessToken,
+        scopes: [scope],
+      });
+      expect(second?.accessToken).toBe(first?.accessToken);
+      expect(second?.fromCache).toBe(true);
+      expect(emu.counters().token.on_behalf_of).toBe(1);
+      expect(first?.scopes).toContain(scope.replace('/.default', '/user_impersonation'));
+    },
+  );
+
+  it('a .default sign-in: acquireTokenSilent for the same .default is a cache hit', async () => {
+    const web = new ConfidentialClientApplication(msalConfig(emu, WEB, true));
+    const scopes = [`api://${API.clientId}/.default`];
+    const signedIn = await signInWeb(emu, web, ALICE, { scopes });
+    expect(signedIn.scopes).toEqual(
+      expect.arrayContaining([
+        `api://${API.clientId}/access_as_user`,
+        `api://${API.clientId}/.default`,
+      ]),
+    );
+    if (!signedIn.account) throw new Error('no account');
+    const silent = await web.acquireTokenSilent({ account: signedIn.account, scopes });
+    expect(silent.fromCache).toBe(true);
+    expect(silent.accessToken).toBe(signedIn.accessToken);
+    expect(emu.counters().token.refresh_token).toBe(0);
+  });
+
   it('an ID token carries no nonce when the app sent none', async () => {
     const web = new ConfidentialClientApplication(msalConfig(emu, WEB, true));
     const result = await signInWeb(emu, web, ALICE);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { v1Issuer, v2Issuer, type EmulatorContext } from './context';
-import { pairwiseSubject, type ScopeRequest } from './directory';
+import { GRAPH_APP_ID, pairwiseSubject, type ScopeRequest } from './directory';
 import type { SeedApp, SeedUser } from './seed/schema';
 import type { AuthStrength } from './store';
 
@@ -56,10 +56,17 @@ export function issueUserTokens(ctx: EmulatorContext, grant: UserGrant): TokenRe
   const { user, client, request } = grant;
   const iat = seconds(ctx);
   const access = ctx.keys.sign(userAccessClaims(ctx, grant, iat));
+  // Entra lists the granted permissions, then the `.default` that was asked for (as it answers
+  // `az`: "https://management.core.windows.net//user_impersonation …//.default"); MSAL caches the
+  // token under these scopes, so without `.default` every later `.default` lookup would miss.
+  // The OIDC scopes are Microsoft Graph permissions: listed (first, without offline_access) only
+  // for a Graph token ("profile openid email https://graph.microsoft.com/User.Read").
   const scope = [
+    ...(request.resource.clientId === GRAPH_APP_ID
+      ? request.oidc.filter((s) => s !== 'offline_access')
+      : []),
     ...grant.scopes.map((s) => `${request.prefix}/${s}`),
     ...(request.isDefault ? [`${request.prefix}/.default`] : []),
-    ...request.oidc.filter((s) => s !== 'offline_access'),
   ];
   const response: TokenResponse = {
     token_type: 'Bearer',

@@ -90,18 +90,29 @@ export function claimsOf(token: string): any {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
 
-/** A user token for the API via ROPC (the web app's delegated permission). */
-export async function userTokenForApi(emu: RunningEmulator, username = ALICE): Promise<string> {
-  const res = await call(emu, 'POST', tokenPath(), {
+/** A password (ROPC) token request by the web app for `username` (default alice). */
+export function passwordGrant(emu: RunningEmulator, scope: string, username = ALICE) {
+  return call(emu, 'POST', tokenPath(), {
     form: {
       grant_type: 'password',
       client_id: WEB.clientId,
       client_secret: WEB.clientSecret,
       username,
       password: PASSWORD,
-      scope: `${API_SCOPE} openid profile offline_access`,
+      scope,
     },
   });
+}
+
+/** A delegated Graph token (`User.Read`) for `username`: what the emulator's Graph accepts. */
+export async function graphToken(emu: RunningEmulator, username = ALICE): Promise<string> {
+  return (await passwordGrant(emu, 'https://graph.microsoft.com/User.Read', username)).body
+    .access_token;
+}
+
+/** A user token for the API via ROPC (the web app's delegated permission). */
+export async function userTokenForApi(emu: RunningEmulator, username = ALICE): Promise<string> {
+  const res = await passwordGrant(emu, `${API_SCOPE} openid profile offline_access`, username);
   if (res.status !== 200) throw new Error(`ROPC failed: ${res.text}`);
   return res.body.access_token;
 }
@@ -146,4 +157,36 @@ export function certificate() {
     x5tS256: digest.toString('base64url'),
     thumbprintSha256: digest.toString('hex'),
   };
+}
+
+/** A route as Express holds it: its methods and its path pattern, mount prefix included. */
+export interface RouteEntry {
+  methods: string[];
+  pattern: string;
+}
+
+/**
+ * Every route of an Express app (nested routers included), read from Express's own route
+ * table: what the app serves, so tests can be held to cover each endpoint.
+ */
+export function routesOf(app: unknown): RouteEntry[] {
+  interface Layer {
+    route?: { path: string | string[]; methods: Record<string, boolean> };
+    handle?: { stack?: Layer[] };
+    rawPath?: string | string[];
+  }
+  const out: RouteEntry[] = [];
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+        for (const path of paths)
+          out.push({ methods: Object.keys(layer.route.methods), pattern: `${prefix}${path}` });
+      } else if (layer.handle?.stack && typeof layer.rawPath === 'string') {
+        walk(layer.handle.stack, prefix + (layer.rawPath === '/' ? '' : layer.rawPath));
+      }
+    }
+  };
+  walk((app as { router: { stack: Layer[] } }).router.stack, '');
+  return out;
 }

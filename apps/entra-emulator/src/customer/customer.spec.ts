@@ -340,6 +340,81 @@ describe('B2C and External ID (CIAM) tenants', () => {
     expect(claimsOf(frank.body.id_token).name).toBe('Frank Example');
   });
 
+  describe('CIAM prompts (External ID honours them as the workforce tenant does)', () => {
+    const FRANK = { username: 'frank@example.com', password: PASSWORD };
+    const signedIn = async () => {
+      const browser = new EmulatorBrowser(emu.caCert);
+      const first = await browser.signIn(
+        authorizeUrl(ciamBase(), CIAM_WEB.clientId, { scope: 'openid' }),
+        FRANK,
+      );
+      expect(first.params.code).toEqual(expect.any(String));
+      return browser;
+    };
+    const withPrompt = (prompt: string) =>
+      authorizeUrl(ciamBase(), CIAM_WEB.clientId, { scope: 'openid', prompt });
+
+    it('prompt=login asks for the password although the browser is signed in', async () => {
+      const browser = await signedIn();
+      const page = await browser.get(withPrompt('login'));
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('name="passwd"');
+      const again = await browser.signIn(withPrompt('login'), FRANK);
+      expect(again.params.code).toEqual(expect.any(String));
+    });
+
+    it('prompt=select_account shows the account picker; picking the account signs in', async () => {
+      const browser = await signedIn();
+      const page = await browser.get(withPrompt('select_account'));
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('name="account"');
+      expect(page.body).toContain('frank@example.com');
+      const picked = await browser.signIn(withPrompt('select_account'), FRANK);
+      const tokens = await redeem(ciamBase(), CIAM_WEB, picked.params.code);
+      expect(claimsOf(tokens.body.id_token).preferred_username).toBe('frank@example.com');
+      // "Use another account" leads to the password form.
+      const other = await browser.submit(
+        await browser.get(withPrompt('select_account')),
+        withPrompt('select_account'),
+        { account: 'other' },
+      );
+      expect(other.body).toContain('name="passwd"');
+    });
+
+    it('prompt=none signs in silently with a session, else login_required', async () => {
+      const browser = await signedIn();
+      expect((await browser.signIn(withPrompt('none'))).params.code).toEqual(expect.any(String));
+      const fresh = await new EmulatorBrowser(emu.caCert).signIn(withPrompt('none'));
+      expect(fresh.params.error).toBe('login_required');
+      expect(fresh.params.error_description).toMatch(/^AADSTS50058/);
+      expect(fresh.params.state).toBe('st-1');
+    });
+
+    it('prompt=create opens the sign-up page; an unknown prompt is refused', async () => {
+      const page = await new EmulatorBrowser(emu.caCert).get(withPrompt('create'));
+      expect(page.body).toContain('name="newPassword"');
+      const bad = await new EmulatorBrowser(emu.caCert).signIn(withPrompt('sometimes'));
+      expect(bad.params.error).toBe('invalid_request');
+      expect(bad.params.error_description).toMatch(/^AADSTS90023/);
+    });
+
+    it('B2C honours only prompt=login: select_account signs a signed-in browser in silently', async () => {
+      const browser = new EmulatorBrowser(emu.caCert);
+      await browser.signIn(authorizeUrl(b2cBase(), B2C_WEB.clientId), {
+        username: ERIN,
+        password: PASSWORD,
+      });
+      const silent = await browser.get(
+        authorizeUrl(b2cBase(), B2C_WEB.clientId, { prompt: 'select_account' }),
+      );
+      expect(silent.status).toBe(302);
+      const login = await browser.get(
+        authorizeUrl(b2cBase(), B2C_WEB.clientId, { prompt: 'login' }),
+      );
+      expect(login.body).toContain('name="passwd"');
+    });
+  });
+
   describe('CIAM On-Behalf-Of (External ID supports it)', () => {
     const CIAM_API = {
       clientId: '0b0ec1a0-0000-4000-8000-000000000201',

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { EmulatorContext } from '../context';
 import { parseCookies } from '../http';
+import type { SeedCustomerUser } from '../seed/schema';
 import { sendHtml } from '../views/html';
+import { pickerPage } from '../views/pages';
 import {
   customerErrorPage,
   customerLoginPage,
@@ -106,6 +108,18 @@ export function flowHandlers(
       error,
     });
 
+  const signUp = (r: Realm, txId: string, error?: string) =>
+    signUpPage({ tenantName: r.tenant.displayName, action: action(r, 'signup'), tx: txId, error });
+
+  /** External ID's account picker: the signed-in account, or "Use another account". */
+  const picker = (r: Realm, txId: string, user: SeedCustomerUser) =>
+    pickerPage({
+      tenantName: r.tenant.displayName,
+      action: action(r, 'select'),
+      tx: txId,
+      accounts: [{ id: user.id, displayName: user.displayName, userPrincipalName: user.email }],
+    });
+
   /** Shows the first page of the flow (or, with a session, skips straight to the app). */
   const showFlow = (req: Request, res: Response, txId: string, tx: Transaction) => {
     const r = tx.realm;
@@ -133,8 +147,23 @@ export function flowHandlers(
         }),
       );
     }
-    if (tx.kind === 'signUpSignIn' && session && req.query.prompt !== 'login') {
-      return finish(req, res, txId, tx, session.user.id, { authTime: session.authTime });
+    if (tx.kind === 'signUpSignIn') {
+      if (tx.prompt === 'create') return sendHtml(res, signUp(r, txId));
+      if (session && tx.prompt === 'select_account')
+        return sendHtml(res, picker(r, txId, session.user));
+      if (session && tx.prompt !== 'login') {
+        return finish(req, res, txId, tx, session.user.id, { authTime: session.authTime });
+      }
+      if (tx.prompt === 'none') {
+        transactions.take(txId);
+        return redirect(res, tx, {
+          error: 'login_required',
+          error_description: describe(
+            req,
+            'AADSTS50058: A silent sign-in request was sent but no user is signed in.',
+          ),
+        });
+      }
     }
     return sendHtml(res, loginPage(r, txId));
   };
@@ -158,6 +187,8 @@ export function flowHandlers(
         `AADB2C90006: The redirect URI '${redirectUri ?? ''}' provided in the request is not registered for the client id '${client.clientId}'.`,
       );
     }
+    // External ID is Entra: it honours Entra's prompts. B2C honours only prompt=login.
+    const prompt = str('prompt');
     const binding = parseCookies(req)[FLOW_COOKIE] || randomBytes(24).toString('base64url');
     res.cookie(FLOW_COOKIE, binding, { httpOnly: true, secure: true, sameSite: 'none', path: '/' });
     const tx: Transaction = {
@@ -170,8 +201,15 @@ export function flowHandlers(
       nonce: str('nonce'),
       scopes: (str('scope') ?? 'openid').split(' ').filter(Boolean),
       codeChallenge: str('code_challenge'),
+      prompt: r.tenant.kind === 'ciam' || prompt === 'login' ? prompt : undefined,
       createdAt: ctx.now(),
     };
+    if (r.tenant.kind === 'ciam' && prompt !== undefined && !CIAM_PROMPTS.includes(prompt)) {
+      return redirect(res, tx, {
+        error: 'invalid_request',
+        error_description: describe(req, `AADSTS90023: Invalid prompt value '${prompt}'.`),
+      });
+    }
     if (!(str('response_type') ?? '').split(' ').includes('code')) {
       return redirect(res, tx, {
         error: 'unsupported_response_type',
@@ -181,7 +219,7 @@ export function flowHandlers(
     const unknown = tx.scopes.find(
       (s) =>
         !['openid', 'offline_access', 'profile', 'email', client.clientId].includes(s) &&
-        !r.tenant.apiScope(s),
+        !r.tenant.resolveScope(s),
     );
     if (unknown) {
       return redirect(res, tx, {
@@ -205,16 +243,7 @@ export function flowHandlers(
         res,
         'AADB2C90208: The sign-in page has expired. Start again from the application.',
       );
-    if (req.params.action === 'signup') {
-      return sendHtml(
-        res,
-        signUpPage({
-          tenantName: r.tenant.displayName,
-          action: action(r, 'signup'),
-          tx: String(txId),
-        }),
-      );
-    }
+    if (req.params.action === 'signup') return sendHtml(res, signUp(r, String(txId)));
     if (req.params.action === 'forgot' && r.tenant.kind === 'b2c') {
       transactions.take(txId);
       return redirect(res, tx, {
@@ -258,12 +287,15 @@ export function flowHandlers(
         }
         return finish(req, res, txId, tx, user.id);
       }
+      case 'select': {
+        const session = sessionOf(req, r);
+        if (tx.kind !== 'signUpSignIn' || !session || body.account !== session.user.id) {
+          return sendHtml(res, loginPage(r, txId));
+        }
+        return finish(req, res, txId, tx, session.user.id, { authTime: session.authTime });
+      }
       case 'signup': {
-        const retry = (error: string) =>
-          sendHtml(
-            res,
-            signUpPage({ tenantName: name, action: action(r, 'signup'), tx: txId, error }),
-          );
+        const retry = (error: string) => sendHtml(res, signUp(r, txId, error));
         const email = (body.email ?? '').trim();
         const displayName = (body.displayName ?? '').trim();
         if (!/^[^@\s]+@[^@\s]+$/.test(email)) return retry('Please enter a valid email address.');
@@ -327,6 +359,9 @@ export function flowHandlers(
 
   return { authorize, link, step };
 }
+
+/** The prompts External ID accepts (consent is a no-op: its apps are admin-consented). */
+const CIAM_PROMPTS = ['login', 'none', 'select_account', 'consent', 'create'];
 
 function boundTo(req: Request, tx: Transaction): boolean {
   const cookie = parseCookies(req)[FLOW_COOKIE];

@@ -167,15 +167,19 @@ function resolveDownstream(realm: Realm, requested: string[]): Downstream {
   }
   const isArm = (s: string) => ARM_PREFIXES.some((p) => s.toLowerCase().startsWith(p));
   const arm = resourceScopes.filter(isArm).length;
+  // The response names the granted permissions and, as Entra does, the `.default` asked for,
+  // with the resource prefix as the client wrote it (MSAL caches by the response's scopes).
+  const isDefault = resourceScopes.some((s) => s.toLowerCase().endsWith('/.default'));
   if (arm === resourceScopes.length) {
-    return { kind: 'arm', scopes: [`${ARM_AUDIENCE}user_impersonation`] };
+    const prefix = resourceScopes[0].slice(0, resourceScopes[0].lastIndexOf('/'));
+    const granted = [`${prefix}/user_impersonation`];
+    return { kind: 'arm', scopes: isDefault ? [...granted, `${prefix}/.default`] : granted };
   }
   if (arm > 0) throw multipleResources();
   const apps = new Set<SeedCustomerApp>();
   const values: string[] = [];
   for (const scope of resourceScopes) {
-    const exact = realm.tenant.apiScope(scope);
-    const api = exact ? { app: exact.app, values: [exact.value] } : defaultScopeOf(realm, scope);
+    const api = realm.tenant.resolveScope(scope);
     if (!api) {
       throw new CustomerOboError(
         400,
@@ -190,7 +194,13 @@ function resolveDownstream(realm: Realm, requested: string[]): Downstream {
   const [app] = [...apps];
   const unique = [...new Set(values)];
   const prefix = (app.identifierUri ?? app.clientId).replace(/\/+$/, '');
-  return { kind: 'api', app, values: unique, scopes: unique.map((v) => `${prefix}/${v}`) };
+  const scopes = unique.map((v) => `${prefix}/${v}`);
+  return {
+    kind: 'api',
+    app,
+    values: unique,
+    scopes: isDefault ? [...scopes, `${prefix}/.default`] : scopes,
+  };
 }
 
 function multipleResources(): CustomerOboError {
@@ -199,22 +209,6 @@ function multipleResources(): CustomerOboError {
     'invalid_request',
     'AADSTS28000: Provided value for the input parameter scope is not valid because it contains more than one resource.',
   );
-}
-
-/** `{identifierUri}/.default`: every scope the tenant's API exposes. */
-function defaultScopeOf(
-  realm: Realm,
-  scope: string,
-): { app: SeedCustomerApp; values: string[] } | undefined {
-  if (!scope.toLowerCase().endsWith('/.default')) return undefined;
-  const base = scope.slice(0, -'/.default'.length).toLowerCase();
-  const app = realm.tenant.apps.find(
-    (a) =>
-      a.scopes.length > 0 &&
-      (a.identifierUri?.replace(/\/+$/, '').toLowerCase() === base ||
-        a.clientId.toLowerCase() === base),
-  );
-  return app ? { app, values: app.scopes } : undefined;
 }
 
 function idToken(

@@ -1,10 +1,19 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import {
+  Router,
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type Response,
+} from 'express';
+import { requestProblem, formBody } from '../body';
 import type { EmulatorContext } from '../context';
-import { formBody, parseCookies, wrap } from '../http';
+import { parseCookies, wrap } from '../http';
 import { sendHtml } from '../views/html';
 import { signedOutPage } from '../views/pages';
+import { openIdConfiguration, v1OpenIdConfiguration } from './discovery';
 import { flowHandlers } from './flow';
-import { createCustomerState, CUSTOMER_SESSION_COOKIE } from './state';
+import { customerErrorPage } from './pages';
+import { b2cDescription, createCustomerState, CUSTOMER_SESSION_COOKIE } from './state';
 import type { CustomerTenant } from './tenant';
 import { tokenHandler } from './token';
 import { realmFor, type Realm } from './tokens';
@@ -40,18 +49,78 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
         if (!realm) return next();
         return fn(realm, req, res);
       };
+    /** Leaves requests for other tenants to the next route before their body is read. */
+    const gate = (req: Request, _res: Response, next: NextFunction) =>
+      next(realmOf(req, kind) ? undefined : 'route');
+    /** A bad body (encoding, size, syntax) as the endpoint's own error: page or token error. */
+    const bodyErrors =
+      (as: 'page' | 'token'): ErrorRequestHandler =>
+      (err, req, res, next) => {
+        const realm = realmOf(req, kind);
+        const problem = requestProblem(err);
+        if (!realm || !problem) return next(err);
+        const message = `AADSTS9002313: Invalid request. ${problem.detail}`;
+        if (as === 'token') {
+          return res
+            .status(problem.status)
+            .set('Cache-Control', 'no-store')
+            .json({
+              error: 'invalid_request',
+              error_description: b2cDescription(ctx, req, message),
+            });
+        }
+        return sendHtml(res, customerErrorPage(realm.tenant.displayName, message), problem.status);
+      };
     return {
       discovery: on((realm, _req, res) => res.json(openIdConfiguration(realm))),
+      v1Discovery: on((realm, _req, res) => res.json(v1OpenIdConfiguration(ctx, realm))),
       keys: on((realm, _req, res) => res.json(ctx.keys.jwks(realm.issuer))),
       authorize: on((realm, req, res) => authorize(realm, req, res)),
       link: on((realm, req, res) => link(realm, req, res)),
-      step: on((realm, req, res) => step(realm, req, res)),
-      token: wrap((req, res, next) => {
-        const realm = realmOf(req, kind);
-        if (!realm) return next();
-        return token(realm, req, res);
-      }),
-      logout: on((realm, req, res) => logout(realm, req, res)),
+      page: [
+        gate,
+        ...formBody(),
+        on((realm, req, res) => step(realm, req, res)),
+        bodyErrors('page'),
+      ],
+      token: [
+        gate,
+        ...formBody(),
+        wrap((req, res, next) => {
+          const realm = realmOf(req, kind);
+          if (!realm) return next();
+          return token(realm, req, res);
+        }),
+        bodyErrors('token'),
+      ],
+      // External ID's v1 authorize and token endpoints are advertised, not emulated: say so.
+      v1Authorize: on((realm, _req, res) =>
+        sendHtml(
+          res,
+          customerErrorPage(realm.tenant.displayName, v1NotEmulated(realm, 'authorize')),
+          400,
+        ),
+      ),
+      v1Token: [
+        gate,
+        ...formBody(),
+        on((realm, req, res) =>
+          res
+            .status(400)
+            .set('Cache-Control', 'no-store')
+            .json({
+              error: 'invalid_request',
+              error_description: b2cDescription(ctx, req, v1NotEmulated(realm, 'token')),
+            }),
+        ),
+        bodyErrors('token'),
+      ],
+      logout: [
+        gate,
+        ...formBody(),
+        on((realm, req, res) => logout(realm, req, res)),
+        bodyErrors('page'),
+      ],
     };
   };
 
@@ -64,9 +133,20 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
     router.get(`${prefix}/discovery/v2.0/keys`, h.keys);
     router.get(`${prefix}/oauth2/v2.0/authorize`, h.authorize);
     router.get(`${prefix}/oauth2/v2.0/authorize/:action`, h.link);
-    router.post(`${prefix}/oauth2/v2.0/authorize/:action`, ...formBody(), h.step);
-    router.post(`${prefix}/oauth2/v2.0/token`, ...formBody(), h.token);
-    router.all(`${prefix}/oauth2/v2.0/logout`, ...formBody(), h.logout);
+    router.post(`${prefix}/oauth2/v2.0/authorize/:action`, ...h.page);
+    router.post(`${prefix}/oauth2/v2.0/token`, ...h.token);
+    router.all(`${prefix}/oauth2/v2.0/logout`, ...h.logout);
+    if (kind === 'b2c') {
+      // B2C serves its (v2) document without `/v2.0` too: Microsoft's `identity` package reads it.
+      router.get(`${prefix}/.well-known/openid-configuration`, h.discovery);
+    } else {
+      // External ID is Entra: a v1 document and the v1 sign-out it advertises.
+      router.get(`${prefix}/.well-known/openid-configuration`, h.v1Discovery);
+      router.get(`${prefix}/discovery/keys`, h.keys);
+      router.all(`${prefix}/oauth2/logout`, ...h.logout);
+      router.get(`${prefix}/oauth2/authorize`, h.v1Authorize);
+      router.post(`${prefix}/oauth2/token`, ...h.v1Token);
+    }
   }
 
   const logout = (r: Realm, req: Request, res: Response) => {
@@ -99,50 +179,5 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
   return router;
 }
 
-/** The OpenID configuration of a B2C user flow or the CIAM tenant. */
-export function openIdConfiguration(realm: Realm): Record<string, unknown> {
-  return {
-    issuer: realm.issuer,
-    authorization_endpoint: `${realm.base}/oauth2/v2.0/authorize`,
-    token_endpoint: `${realm.base}/oauth2/v2.0/token`,
-    end_session_endpoint: `${realm.base}/oauth2/v2.0/logout`,
-    jwks_uri: `${realm.base}/discovery/v2.0/keys`,
-    response_modes_supported: ['query', 'fragment', 'form_post'],
-    response_types_supported: ['code', 'code id_token', 'id_token', 'token'],
-    scopes_supported: ['openid', 'offline_access'],
-    subject_types_supported: ['pairwise'],
-    id_token_signing_alg_values_supported: ['RS256'],
-    token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
-    claims_supported:
-      realm.tenant.kind === 'b2c'
-        ? [
-            'name',
-            'emails',
-            'oid',
-            'sub',
-            'tfp',
-            'acr',
-            'newUser',
-            'iss',
-            'iat',
-            'exp',
-            'aud',
-            'nonce',
-            'auth_time',
-          ]
-        : [
-            'name',
-            'email',
-            'preferred_username',
-            'oid',
-            'sub',
-            'tid',
-            'iss',
-            'iat',
-            'exp',
-            'aud',
-            'nonce',
-            'auth_time',
-          ],
-  };
-}
+const v1NotEmulated = (realm: Realm, endpoint: 'authorize' | 'token') =>
+  `AADSTS9002313: Invalid request. The emulator serves External ID's v1 document and sign-out, not its v1 ${endpoint} endpoint: use ${realm.base}/oauth2/v2.0/${endpoint}.`;

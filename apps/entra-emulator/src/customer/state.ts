@@ -19,6 +19,8 @@ export interface Transaction {
   nonce?: string;
   scopes: string[];
   codeChallenge?: string;
+  /** The `prompt` the flow honours (External ID: login, none, select_account, create; B2C: login). */
+  prompt?: string;
   /** Set once the password-reset flow knows the account. */
   userId?: string;
   /** Value of the browser's FLOW_COOKIE: the pages work only in the browser that opened them. */

@@ -75,6 +75,24 @@ export class CustomerTenant {
     return undefined;
   }
 
+  /**
+   * The API and permission values a scope names: `{identifierUri}/{value}`, or in External ID
+   * `{identifierUri}/.default` (every scope the API exposes: its apps are admin-consented).
+   */
+  resolveScope(scope: string): { app: SeedCustomerApp; values: string[] } | undefined {
+    const exact = this.apiScope(scope);
+    if (exact) return { app: exact.app, values: [exact.value] };
+    if (this.kind !== 'ciam' || !scope.toLowerCase().endsWith('/.default')) return undefined;
+    const base = scope.slice(0, -'/.default'.length).replace(/\/+$/, '').toLowerCase();
+    const app = this.apps.find(
+      (a) =>
+        a.scopes.length > 0 &&
+        (a.identifierUri?.replace(/\/+$/, '').toLowerCase() === base ||
+          a.clientId.toLowerCase() === base),
+    );
+    return app ? { app, values: app.scopes } : undefined;
+  }
+
   user(id: string): SeedCustomerUser | undefined {
     return this.users.get(id);
   }

@@ -45,10 +45,21 @@ export function issueCustomerTokens(
   const { realm, user, client } = grant;
   const { tenant } = realm;
   const iat = Math.floor(ctx.now() / 1000);
-  const api = grant.scopes.map((s) => tenant.apiScope(s)).find((x) => x !== undefined);
+  const api = grant.scopes.map((s) => tenant.resolveScope(s)).find((x) => x !== undefined);
   const apiScopes = api
-    ? grant.scopes.filter((s) => tenant.apiScope(s)?.app.clientId === api.app.clientId)
+    ? grant.scopes.filter((s) => tenant.resolveScope(s)?.app.clientId === api.app.clientId)
     : [];
+  const values = [...new Set(apiScopes.flatMap((s) => tenant.resolveScope(s)?.values ?? []))];
+  // Granted permissions, then the `.default` asked for (as Entra answers; MSAL caches by them).
+  const granted = [
+    ...new Set(
+      apiScopes.flatMap((s) =>
+        s.toLowerCase().endsWith('/.default')
+          ? [...values.map((v) => `${s.slice(0, s.lastIndexOf('/'))}/${v}`), s]
+          : [s],
+      ),
+    ),
+  ].sort((a, b) => Number(a.endsWith('/.default')) - Number(b.endsWith('/.default')));
   const b2c = tenant.kind === 'b2c';
   const times = { iat, nbf: iat, exp: iat + TOKEN_LIFETIME_S };
   const userClaims = b2c
@@ -84,15 +95,18 @@ export function issueCustomerTokens(
     aud: api ? api.app.clientId : client.clientId,
     ...times,
     ...userClaims,
-    ...(api ? { scp: apiScopes.map((s) => tenant.apiScope(s)?.value).join(' ') } : {}),
+    ...(api ? { scp: values.join(' ') } : {}),
     azp: client.clientId,
     uti: randomBytes(16).toString('base64url').slice(0, 22),
   };
   const uid = b2c ? `${user.id}-${realm.policy?.toLowerCase()}` : user.id;
-  const oidc = grant.scopes.filter((s) => ['openid', 'offline_access'].includes(s));
+  // B2C lists openid/offline_access with the API's scopes; External ID, like Entra, lists only
+  // the API's permissions when a token is for an API.
+  const oidc =
+    b2c || !api ? grant.scopes.filter((s) => ['openid', 'offline_access'].includes(s)) : [];
   return {
     token_type: 'Bearer',
-    scope: [...apiScopes, ...oidc].join(' '),
+    scope: [...granted, ...oidc].join(' '),
     expires_in: TOKEN_LIFETIME_S - 1,
     ext_expires_in: TOKEN_LIFETIME_S - 1,
     access_token: ctx.keys.sign(access),

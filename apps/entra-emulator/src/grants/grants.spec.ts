@@ -285,7 +285,7 @@ describe('token endpoint grants and client authentication', () => {
     it('issues access, ID and refresh tokens with client_info', async () => {
       const res = await ropc();
       expect(res.status).toBe(200);
-      expect(res.body.scope).toBe(`${API_SCOPE} openid profile`);
+      expect(res.body.scope).toBe(API_SCOPE);
       expect(res.body.refresh_token).toBeDefined();
       const access = claimsOf(res.body.access_token);
       expect(access).toMatchObject({

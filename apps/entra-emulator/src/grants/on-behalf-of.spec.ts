@@ -28,7 +28,8 @@ describe('On-Behalf-Of grant', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       token_type: 'Bearer',
-      scope: 'https://management.azure.com/user_impersonation openid profile',
+      // As Entra answers: the resource's permissions only (no OIDC scopes for a non-Graph token).
+      scope: 'https://management.azure.com/user_impersonation',
     });
     expect(res.body.expires_in).toBeGreaterThanOrEqual(300);
     expect(res.body.refresh_token).toBeDefined();

@@ -5,6 +5,7 @@ import {
   type TokenValidator,
 } from '@obo/token-validation';
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { requestProblem } from '../body';
 import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
 import { ArmError } from '../errors';
 import { applyFault, wrap } from '../http';
@@ -155,7 +156,9 @@ export function armRoutes(ctx: EmulatorContext): Router {
       ),
     ),
   );
-  router.use(((err, _req, res, next) => {
+  router.use(((error, _req, res, next) => {
+    const problem = error instanceof ArmError ? undefined : requestProblem(error);
+    const err = problem ? new ArmError(problem.status, 'BadRequest', problem.detail) : error;
     if (!(err instanceof ArmError)) return next(err);
     res
       .status(err.status)

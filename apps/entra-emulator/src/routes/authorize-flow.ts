@@ -18,11 +18,14 @@ const RESPONSE_MODES = ['query', 'fragment', 'form_post'];
 export class AuthorizeFlow {
   constructor(private readonly ctx: EmulatorContext) {}
 
-  /** Validates the request; errors before the redirect URI is trusted render a page, never redirect. */
-  start(req: Request, res: Response): void {
+  /**
+   * Validates the request (`query`: the v2 parameters, by default the request's own); errors
+   * before the redirect URI is trusted render a page, never redirect.
+   */
+  start(req: Request, res: Response, query: Record<string, unknown> = req.query): void {
     const tenant = String(req.params.tenant);
     const q = Object.fromEntries(
-      Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'),
     );
     if (!this.ctx.directory.knowsTenant(tenant))
       return sendErrorPage(this.ctx, req, res, aad.unknownTenant(tenant));

@@ -1,6 +1,7 @@
-import type { Request, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { bodyParserError } from '../body';
 import type { EmulatorContext } from '../context';
-import { aadErrorBody, entraTimestamp, type AadError } from '../errors';
+import { AadError, aadErrorBody, entraTimestamp } from '../errors';
 import { correlationId, traceId } from '../http';
 import type { SeedApp } from '../seed/schema';
 import type { Session, Transaction } from '../store';
@@ -120,4 +121,13 @@ export function sendErrorPage(
     timestamp: entraTimestamp(ctx.now()),
   });
   sendHtml(res, html, err.status >= 400 && err.status < 600 ? err.status : 400);
+}
+
+/** Errors of the sign-in (and sign-out) pages, bad bodies included, as Entra's error page. */
+export function pageErrors(ctx: EmulatorContext): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    const known = err instanceof AadError ? err : bodyParserError(err);
+    if (!known) return next(err);
+    return sendErrorPage(ctx, req, res, known);
+  };
 }

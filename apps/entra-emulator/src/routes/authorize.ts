@@ -1,20 +1,20 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { EmulatorContext } from '../context';
-import { AadError, aad } from '../errors';
+import { formBody } from '../body';
 import { faultAadError } from '../faults';
-import { formBody, wrap } from '../http';
+import { wrap } from '../http';
+import { v1AuthorizeQuery } from '../v1';
 import { AuthorizeFlow } from './authorize-flow';
-import { sendErrorPage } from './authorize-output';
+import { pageErrors, sendErrorPage } from './authorize-output';
 
 export { SESSION_COOKIE } from './authorize-flow';
-/** `GET /{tenant}/oauth2/v2.0/authorize` and the sign-in pages behind it. */
+/** `GET /{tenant}/oauth2/v2.0/authorize` (and v1's `/oauth2/authorize`) and the sign-in pages. */
 export function authorizeRoutes(ctx: EmulatorContext): Router {
   const router = Router();
   const base = '/:tenant/oauth2/v2.0/authorize';
   const flow = new AuthorizeFlow(ctx);
 
-  router.get(
-    base,
+  const start = (v2Query: (req: Request) => Record<string, unknown>) =>
     wrap(async (req, res) => {
       ctx.counters.authorize += 1;
       const fault = ctx.faults.take('authorize');
@@ -22,8 +22,16 @@ export function authorizeRoutes(ctx: EmulatorContext): Router {
       if (fault && (fault.status !== undefined || fault.aadsts !== undefined)) {
         return sendErrorPage(ctx, req, res, faultAadError(fault));
       }
-      return flow.start(req, res);
-    }),
+      return flow.start(req, res, v2Query(req));
+    });
+  router.get(
+    base,
+    start((req) => req.query),
+  );
+  // v1 (what the v1 discovery document advertises): `resource` instead of scopes.
+  router.get(
+    '/:tenant/oauth2/authorize',
+    start((req) => v1AuthorizeQuery(req.query)),
   );
   for (const step of ['login', 'select', 'mfa', 'consent'] as const) {
     router.post(
@@ -32,10 +40,6 @@ export function authorizeRoutes(ctx: EmulatorContext): Router {
       wrap((req, res) => flow.step(step, req, res)),
     );
   }
-  router.use(base, ((err, req, res, next) => {
-    if (err instanceof AadError) return sendErrorPage(ctx, req, res, err);
-    if (err && typeof err.type === 'string') return sendErrorPage(ctx, req, res, aad.malformed());
-    return next(err);
-  }) as import('express').ErrorRequestHandler);
+  router.use(base, pageErrors(ctx));
   return router;
 }

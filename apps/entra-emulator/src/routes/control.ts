@@ -1,11 +1,12 @@
-import express, { Router, type ErrorRequestHandler } from 'express';
+import { Router, type ErrorRequestHandler } from 'express';
+import { requestProblem, jsonBody } from '../body';
 import type { EmulatorControls } from '../controls';
 import { isObject } from '../jwt';
 
 /** The control plane under `/_emulator` (tests and tooling only; disable with controlPlane=false). */
 export function controlRoutes(controls: EmulatorControls): Router {
   const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  router.use(jsonBody());
   const bad = (message: string) => Object.assign(new Error(message), { status: 400, expose: true });
 
   router.get('/seed', (_req, res) => res.json(controls.publicSeed()));
@@ -64,9 +65,16 @@ export function controlRoutes(controls: EmulatorControls): Router {
       .json({ error: 'not_found', error_description: 'Unknown control-plane endpoint.' });
   });
   router.use(((err, _req, res, _next) => {
+    const problem = requestProblem(err);
+    if (problem) {
+      res
+        .status(problem.status)
+        .json({ error: 'invalid_request', error_description: problem.detail });
+      return;
+    }
     const status = typeof err?.status === 'number' && err.status < 500 ? err.status : 500;
     res.status(status).json({
-      error: 'invalid_request',
+      error: status < 500 ? 'invalid_request' : 'server_error',
       error_description: status < 500 ? String(err.message) : 'Internal error.',
     });
   }) as ErrorRequestHandler);

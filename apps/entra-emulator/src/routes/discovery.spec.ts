@@ -78,12 +78,46 @@ describe('discovery, JWKS and instance discovery', () => {
     expect(res.body.metadata[0].aliases).toEqual([host]);
   });
 
-  it('serves the v1 discovery document for v1-token validators', async () => {
-    const res = await call(emu, 'GET', `/${TENANT}/.well-known/openid-configuration`);
-    expect(res.body.issuer).toBe(`https://sts.windows.net/${TENANT}/`);
-    expect(res.body.jwks_uri).toBe(`${emu.url}/${TENANT}/discovery/keys`);
-    const keys = await call(emu, 'GET', `/${TENANT}/discovery/keys`);
-    expect(keys.body.keys).toHaveLength(1);
+  it.each([TENANT, 'obodev.onmicrosoft.com'])(
+    'serves the v1 discovery document as Entra does (%s)',
+    async (tenant) => {
+      const res = await call(emu, 'GET', `/${tenant}/.well-known/openid-configuration`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        issuer: `https://sts.windows.net/${TENANT}/`,
+        authorization_endpoint: `${emu.authority}/oauth2/authorize`,
+        token_endpoint: `${emu.authority}/oauth2/token`,
+        end_session_endpoint: `${emu.authority}/oauth2/logout`,
+        jwks_uri: `${emu.url}/common/discovery/keys`,
+        microsoft_multi_refresh_token: true,
+        http_logout_supported: true,
+      });
+      const keys = await call(emu, 'GET', res.body.jwks_uri);
+      expect(keys.body.keys).toHaveLength(1);
+      // Every endpoint it advertises answers (here: errors of a request without parameters).
+      const authorize = await call(emu, 'GET', res.body.authorization_endpoint);
+      expect(authorize.text).toContain('AADSTS900144');
+      const token = await call(emu, 'POST', res.body.token_endpoint, { form: {} });
+      expect(token.body.error_codes).toEqual([900144]);
+      const common = await call(emu, 'GET', '/common/.well-known/openid-configuration');
+      expect(common.body.issuer).toBe('https://sts.windows.net/{tenantid}/');
+    },
+  );
+
+  it('answers user realm discovery: the tenant’s accounts are Managed, others Unknown', async () => {
+    const ours = await call(
+      emu,
+      'GET',
+      '/common/userrealm/alice@obodev.onmicrosoft.com?api-version=1.0',
+    );
+    expect(ours.status).toBe(200);
+    expect(ours.body).toMatchObject({
+      ver: '1.0',
+      account_type: 'Managed',
+      domain_name: 'obodev.onmicrosoft.com',
+    });
+    const other = await call(emu, 'GET', '/common/userrealm/someone@contoso.com?api-version=1.0');
+    expect(other.body).toMatchObject({ account_type: 'Unknown' });
   });
 
   it('sends CORS headers on discovery, keys and token (with preflight) and x-ms-request-id = trace_id', async () => {

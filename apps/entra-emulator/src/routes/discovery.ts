@@ -69,8 +69,41 @@ export function discoveryRoutes(ctx: EmulatorContext): Router {
       });
     }),
   );
+  // User realm discovery (MSAL Python and the Azure CLI ask it before a username/password
+  // sign-in): every account of the tenant's domain is cloud-managed, others are unknown.
+  router.get('/common/userrealm/:username', (req, res) => {
+    const username = String(req.params.username);
+    const domain = username.includes('@') ? username.slice(username.lastIndexOf('@') + 1) : '';
+    const ours = domain.toLowerCase() === ctx.seed.tenant.domain.toLowerCase();
+    res.json(
+      ours
+        ? {
+            ver: '1.0',
+            account_type: 'Managed',
+            domain_name: ctx.seed.tenant.domain,
+            cloud_instance_name: host,
+            cloud_audience_urn: 'urn:federation:MicrosoftOnline',
+          }
+        : { ver: '1.0', account_type: 'Unknown', cloud_instance_name: host },
+    );
+  });
   return router;
 }
+
+/** The claims both of Entra's discovery documents list first. */
+const CLAIMS_SUPPORTED = [
+  'sub',
+  'iss',
+  'cloud_instance_name',
+  'cloud_instance_host_name',
+  'cloud_graph_host_name',
+  'msgraph_host',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'acr',
+];
 
 /** Entra's v2 discovery document; GUID and domain authorities resolve to the tenant id. */
 export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Record<string, unknown> {
@@ -98,17 +131,7 @@ export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Recor
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
     claims_supported: [
-      'sub',
-      'iss',
-      'cloud_instance_name',
-      'cloud_instance_host_name',
-      'cloud_graph_host_name',
-      'msgraph_host',
-      'aud',
-      'exp',
-      'iat',
-      'auth_time',
-      'acr',
+      ...CLAIMS_SUPPORTED,
       'nonce',
       'preferred_username',
       'name',
@@ -127,7 +150,12 @@ export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Recor
   };
 }
 
-/** The v1 discovery document (issuer `https://sts.windows.net/{tid}/`), for v1-token validators. */
+/**
+ * The v1 discovery document (`/{tenant}/.well-known/openid-configuration`), as Entra serves it:
+ * v1 endpoints (`/oauth2/authorize`, `/oauth2/token`, `/oauth2/logout`), the v1 issuer
+ * `https://sts.windows.net/{tid}/` and the keys at `/common/discovery/keys`. Microsoft's
+ * `identity` package reads it to sign out; v1-token validators read its issuer and keys.
+ */
 export function v1OpenIdConfiguration(
   ctx: EmulatorContext,
   tenant: string,
@@ -142,15 +170,31 @@ export function v1OpenIdConfiguration(
       'private_key_jwt',
       'client_secret_basic',
     ],
-    jwks_uri: `${base}/discovery/keys`,
+    jwks_uri: `${ctx.baseUrl}/common/discovery/keys`,
     response_modes_supported: ['query', 'fragment', 'form_post'],
     subject_types_supported: ['pairwise'],
     id_token_signing_alg_values_supported: ['RS256'],
     response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
     scopes_supported: ['openid'],
     issuer: multi ? 'https://sts.windows.net/{tenantid}/' : `https://sts.windows.net/${tid}/`,
+    microsoft_multi_refresh_token: true,
     authorization_endpoint: `${base}/oauth2/authorize`,
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/oauth2/logout`,
+    claims_supported: [
+      ...CLAIMS_SUPPORTED,
+      'amr',
+      'nonce',
+      'email',
+      'given_name',
+      'family_name',
+      'nickname',
+    ],
+    tenant_region_scope: 'EU',
     cloud_instance_name: new URL(ctx.baseUrl).host,
+    cloud_graph_host_name: 'graph.windows.net',
+    msgraph_host: 'graph.microsoft.com',
+    rbac_url: `${ctx.baseUrl}/arm`,
   };
 }

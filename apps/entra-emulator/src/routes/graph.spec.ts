@@ -8,7 +8,12 @@ import { ARM_APP_ID } from './graph';
 
 /** The Graph subset behind `tools/register-apps`: protocol, auth, and live effect. */
 describe('Graph /graph/v1.0 (applications, service principals)', () => {
-  const { app } = createEmulatorApp({ publicUrl: 'https://localhost:8443' });
+  const { app, context } = createEmulatorApp({ publicUrl: 'https://localhost:8443' });
+  const ADMIN = 'admin@obodev.onmicrosoft.com';
+  const ADMIN_ID = '0b0e0000-0000-4000-8000-000000001005';
+  const ALICE_ID = '0b0e0000-0000-4000-8000-000000001001';
+  const BOB = 'bob@obodev.onmicrosoft.com';
+  const BOB_ID = '0b0e0000-0000-4000-8000-000000001002';
   const tenant = EMULATOR_DEFAULTS.tenantId;
   const USER_IMPERSONATION = '41094075-9dad-400e-a0bd-54e686782033';
   let token = '';
@@ -243,6 +248,106 @@ describe('Graph /graph/v1.0 (applications, service principals)', () => {
       .expect(400);
     expect(bad.body.error.code).toBe('KeyCredentialsInvalidValue');
     expect((await signIn()).status).toBe(200);
+  });
+
+  describe('authorization: owners and application administrators only', () => {
+    const WEB_APP_ID = EMULATOR_DEFAULTS.web.clientId;
+    const tokenFor = async (username: string) =>
+      (
+        await tokenRequest({
+          grant_type: 'password',
+          client_id: EMULATOR_DEFAULTS.web.clientId,
+          client_secret: EMULATOR_DEFAULTS.web.clientSecret,
+          scope: 'https://graph.microsoft.com/User.Read',
+          username,
+          password: EMULATOR_DEFAULTS.devPassword,
+        }).expect(200)
+      ).body.access_token as string;
+    const as = (bearer: string) => ({
+      get: (path: string) =>
+        request(app).get(`/graph/v1.0${path}`).auth(bearer, { type: 'bearer' }),
+      post: (path: string, body: object) =>
+        request(app).post(`/graph/v1.0${path}`).auth(bearer, { type: 'bearer' }).send(body),
+      patch: (path: string, body: object) =>
+        request(app).patch(`/graph/v1.0${path}`).auth(bearer, { type: 'bearer' }).send(body),
+      delete: (path: string) =>
+        request(app).delete(`/graph/v1.0${path}`).auth(bearer, { type: 'bearer' }),
+    });
+    const objectIdOf = async (appId: string) =>
+      (await graph().get(`/applications?$filter=appId eq '${appId}'`).expect(200)).body.value[0]
+        .id as string;
+    const expectDenied = (res: request.Response) => {
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({ code: 'Authorization_RequestDenied' });
+      expect(res.body.error.innerError['request-id']).toBeDefined();
+    };
+    const ref = (userId: string) => ({
+      '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${userId}`,
+    });
+
+    it('a user who does not own the seeded web app can neither change it nor add a secret', async () => {
+      const id = await objectIdOf(WEB_APP_ID);
+      const before = structuredClone(context.directory.app(WEB_APP_ID));
+      const alice = as(token);
+      expectDenied(
+        await alice.patch(`/applications/${id}`, {
+          web: { redirectUris: ['https://evil.example/cb'] },
+        }),
+      );
+      expectDenied(await alice.post(`/applications/${id}/addPassword`, {}));
+      expectDenied(await alice.patch(`/applications/${id}`, { keyCredentials: [] }));
+      expectDenied(await alice.post(`/applications/${id}/owners/$ref`, ref(ALICE_ID)));
+      expectDenied(await alice.delete(`/applications/${id}/owners/${ADMIN_ID}/$ref`));
+      expect(context.directory.app(WEB_APP_ID)).toEqual(before);
+      // Reading stays open to every user, as in Entra.
+      const read = await alice.get(`/applications/${id}`).expect(200);
+      expect(read.body.web.redirectUris).toEqual(before?.redirectUris);
+      const owners = await alice.get(`/applications/${id}/owners`).expect(200);
+      expect(
+        owners.body.value.map((o: { userPrincipalName: string }) => o.userPrincipalName),
+      ).toEqual([ADMIN]);
+    });
+
+    it('the seeded application administrator may change any app', async () => {
+      const id = await objectIdOf(EMULATOR_DEFAULTS.api.clientId);
+      const admin = as(await tokenFor(ADMIN));
+      await admin.patch(`/applications/${id}`, { displayName: 'OBO API (renamed)' }).expect(204);
+      expect(context.directory.app(EMULATOR_DEFAULTS.api.clientId)?.displayName).toBe(
+        'OBO API (renamed)',
+      );
+      await admin.patch(`/applications/${id}`, { displayName: 'OBO API' }).expect(204);
+      const secret = await admin.post(`/applications/${id}/addPassword`, {}).expect(200);
+      expect(context.directory.app(EMULATOR_DEFAULTS.api.clientId)?.secrets).toContain(
+        secret.body.secretText,
+      );
+    });
+
+    it('the creator owns a new app; co-owners added by an owner may change it, removed ones not', async () => {
+      const alice = as(token);
+      const bob = as(await tokenFor(BOB));
+      const created = await alice.post('/applications', { displayName: 'Alice’s app' }).expect(201);
+      const { id, appId } = created.body as { id: string; appId: string };
+      expect(context.directory.app(appId)?.owners).toEqual([ALICE_ID]);
+      await alice
+        .patch(`/applications/${id}`, { web: { redirectUris: ['http://localhost:7000/cb'] } })
+        .expect(204);
+      await alice.post(`/applications/${id}/addPassword`, {}).expect(200);
+
+      expectDenied(await bob.patch(`/applications/${id}`, { displayName: 'Bob’s now' }));
+      expectDenied(await bob.post('/servicePrincipals', { appId }));
+      await alice.post(`/applications/${id}/owners/$ref`, ref(BOB_ID)).expect(204);
+      const again = await alice.post(`/applications/${id}/owners/$ref`, ref(BOB_ID)).expect(400);
+      expect(again.body.error.code).toBe('Request_BadRequest');
+      await alice
+        .post(`/applications/${id}/owners/$ref`, ref('00000000-0000-4000-8000-00000000dead'))
+        .expect(404);
+      await bob.patch(`/applications/${id}`, { displayName: 'Shared app' }).expect(204);
+      await bob.post('/servicePrincipals', { appId }).expect(201);
+
+      await alice.delete(`/applications/${id}/owners/${BOB_ID}/$ref`).expect(204);
+      expectDenied(await bob.patch(`/applications/${id}`, { displayName: 'Bob’s again' }));
+      expect(context.directory.app(appId)?.displayName).toBe('Shared app');
+    });
   });
 
   it('answers unknown ids with 404 and bad JSON with 400, in Graph’s error shape', async () => {

@@ -1,12 +1,15 @@
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { isTokenValidationError, type ValidatedToken } from '@obo/token-validation';
-import express, { Router, type ErrorRequestHandler, type Request } from 'express';
+import { Router, type ErrorRequestHandler, type Request } from 'express';
+import { requestProblem, jsonBody } from '../body';
 import { z } from 'zod';
 import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
 import { derivedGuid, GRAPH_APP_ID } from '../directory';
 import { wrap } from '../http';
 import { resourceTokenValidator } from '../resource-validator';
 import type { SeedApp } from '../seed/schema';
+import { GraphError, insufficientPrivileges, resourceNotFound } from './graph-errors';
+import { assertMayManage, callerOf, ownerRoutes, setCaller } from './graph-owners';
 
 /**
  * The Microsoft Graph subset app registration needs, under `/graph/v1.0`: applications
@@ -18,6 +21,10 @@ import type { SeedApp } from '../seed/schema';
  * Authentication: a Graph access token from this emulator (`aud` https://graph.microsoft.com).
  * Delegated tokens of any tenant user are accepted (Entra's default "users can register
  * applications"); app-only tokens need the `Application.ReadWrite.All` role.
+ * Authorization (see `mayManage`): anyone may read and create registrations (the creator
+ * becomes the owner); only an app's owners, application administrators and app-only callers
+ * may change one, add credentials, owners or its service principal — anyone else gets 403
+ * `Authorization_RequestDenied` and nothing changes.
  * Consent: apps written through Graph are treated as admin-consented for their
  * `requiredResourceAccess` (what `az ad app permission admin-consent` would do).
  */
@@ -35,16 +42,6 @@ const WELL_KNOWN_PERMISSION_IDS: Record<string, string> = {
 };
 /** First-party apps: service principals in a tenant, never its application objects. */
 const FIRST_PARTY = new Set([ARM_APP_ID, GRAPH_APP_ID]);
-
-class GraphError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 // Not z.uuid(): first-party ids such as Graph's 00000003-0000-0000-c000-… are not RFC 4122.
 const guid = z
@@ -140,12 +137,18 @@ export function graphRoutes(ctx: EmulatorContext): Router {
           `Access token validation failure: ${err.code}.`,
         );
       }
-      if (token.kind === 'app' && !token.roles.includes('Application.ReadWrite.All'))
-        throw insufficientPrivileges();
+      if (token.kind === 'app') {
+        if (!token.roles.includes('Application.ReadWrite.All')) throw insufficientPrivileges();
+        setCaller(res, { kind: 'app' });
+      } else {
+        const user = ctx.directory.user(token.objectId);
+        if (!user) throw insufficientPrivileges();
+        setCaller(res, { kind: 'user', user });
+      }
       next();
     }),
   );
-  router.use(express.json({ limit: '64kb' }));
+  router.use(jsonBody());
 
   const permissionId = (app: SeedApp, value: string) =>
     state.permissionIds.get(`${app.clientId}/${value}`) ??
@@ -156,12 +159,7 @@ export function graphRoutes(ctx: EmulatorContext): Router {
     const app = ctx.seed.apps.find(
       (a) => objectId(a) === id.toLowerCase() && !FIRST_PARTY.has(a.clientId),
     );
-    if (!app)
-      throw new GraphError(
-        404,
-        'Request_ResourceNotFound',
-        `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-      );
+    if (!app) throw resourceNotFound(id);
     return app;
   };
 
@@ -333,6 +331,7 @@ export function graphRoutes(ctx: EmulatorContext): Router {
   router.post(
     '/v1.0/applications',
     wrap(async (req, res) => {
+      const caller = callerOf(res);
       const body = parse(req);
       if (!body.displayName)
         throw new GraphError(400, 'Request_BadRequest', "Property 'displayName' is required.");
@@ -351,6 +350,8 @@ export function graphRoutes(ctx: EmulatorContext): Router {
         knownClientApplications: [],
         requestedAccessTokenVersion: 1,
         allowPublicClient: false,
+        // Entra makes the creating user the owner ("users can register applications").
+        owners: caller.kind === 'user' ? [caller.user.id] : [],
       };
       apply(app, body);
       ctx.directory.addApp(app, { adminConsented: true });
@@ -370,6 +371,7 @@ export function graphRoutes(ctx: EmulatorContext): Router {
     '/v1.0/applications/:id',
     wrap(async (req, res) => {
       const app = byObjectId(String(req.params.id));
+      assertMayManage(ctx, res, app);
       const body = parse(req);
       const draft = structuredClone(app);
       apply(draft, body); // all or nothing: a bad field leaves the app as it was
@@ -382,6 +384,7 @@ export function graphRoutes(ctx: EmulatorContext): Router {
     '/v1.0/applications/:id/addPassword',
     wrap(async (req, res) => {
       const app = byObjectId(String(req.params.id));
+      assertMayManage(ctx, res, app);
       const body = z
         .object({
           passwordCredential: z
@@ -453,6 +456,7 @@ export function graphRoutes(ctx: EmulatorContext): Router {
           'Request_BadRequest',
           `Application '${body.data.appId}' does not exist.`,
         );
+      assertMayManage(ctx, res, app);
       if (!state.withoutServicePrincipal.delete(app.clientId))
         throw new GraphError(
           409,
@@ -462,6 +466,8 @@ export function graphRoutes(ctx: EmulatorContext): Router {
       res.status(201).json(servicePrincipal(app));
     }),
   );
+
+  router.use(ownerRoutes(ctx, byObjectId));
 
   router.use((req, _res, next) =>
     next(
@@ -473,11 +479,20 @@ export function graphRoutes(ctx: EmulatorContext): Router {
     ),
   );
   router.use(((err, req, res, next) => {
+    const problem = err instanceof GraphError ? undefined : requestProblem(err);
     const known =
       err instanceof GraphError
         ? err
-        : (err as { type?: string }).type === 'entity.parse.failed'
-          ? new GraphError(400, 'BadRequest', 'Unable to read JSON request payload.')
+        : problem
+          ? new GraphError(
+              problem.status,
+              problem.status === 413
+                ? 'Request_EntityTooLarge'
+                : problem.status === 415
+                  ? 'UnsupportedMediaType'
+                  : 'BadRequest',
+              `Unable to read JSON request payload. ${problem.detail}`,
+            )
           : undefined;
     if (!known) return next(err);
     const requestId = randomUUID();
@@ -495,13 +510,6 @@ export function graphRoutes(ctx: EmulatorContext): Router {
   }) as ErrorRequestHandler);
   return router;
 }
-
-const insufficientPrivileges = () =>
-  new GraphError(
-    403,
-    'Authorization_RequestDenied',
-    'Insufficient privileges to complete the operation.',
-  );
 
 /** `displayName eq '…'`, `appId eq '…'` or `identifierUris/any(x:x eq '…')`. */
 function parseFilter(

@@ -1,15 +1,25 @@
 import { Router } from 'express';
+import { formBody } from '../body';
 import type { EmulatorContext } from '../context';
-import { formBody, parseCookies } from '../http';
+import { aad } from '../errors';
+import { parseCookies } from '../http';
 import { sendHtml } from '../views/html';
 import { signedOutPage } from '../views/pages';
 import { SESSION_COOKIE } from './authorize';
+import { pageErrors, sendErrorPage } from './authorize-output';
 
-/** `/{tenant}/oauth2/v2.0/logout`: ends the browser session; redirects only to registered URIs. */
+/**
+ * `/{tenant}/oauth2/v2.0/logout` and v1's `/{tenant}/oauth2/logout` (what the v1 discovery
+ * document advertises): ends the browser session; redirects only to registered URIs.
+ */
 export function logoutRoutes(ctx: EmulatorContext): Router {
   const router = Router();
-  router.all('/:tenant/oauth2/v2.0/logout', ...formBody(), (req, res) => {
+  const paths = ['/:tenant/oauth2/v2.0/logout', '/:tenant/oauth2/logout'];
+  router.all(paths, ...formBody(), (req, res) => {
     ctx.counters.logout += 1;
+    const tenant = String(req.params.tenant);
+    if (!ctx.directory.knowsTenant(tenant))
+      return sendErrorPage(ctx, req, res, aad.unknownTenant(tenant));
     const params = {
       ...(req.query as Record<string, unknown>),
       ...(req.body as Record<string, unknown>),
@@ -32,5 +42,6 @@ export function logoutRoutes(ctx: EmulatorContext): Router {
     }
     return sendHtml(res, signedOutPage(ctx.seed.tenant.displayName));
   });
+  router.use(paths, pageErrors(ctx));
   return router;
 }

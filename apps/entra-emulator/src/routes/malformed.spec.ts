@@ -1,5 +1,14 @@
+import { createEmulatorApp } from '../app';
 import type { RunningEmulator } from '../emulator';
-import { call, startTestEmulator, TENANT, tokenPath, WEB } from '../../test/helpers';
+import {
+  call,
+  graphToken,
+  routesOf,
+  startTestEmulator,
+  TENANT,
+  tokenPath,
+  WEB,
+} from '../../test/helpers';
 
 /** Bad input of every kind gets an Entra-shaped error, never a 500, and the emulator keeps serving. */
 describe('malformed and hostile requests', () => {
@@ -139,6 +148,28 @@ describe('malformed and hostile requests', () => {
       headers: { 'Content-Type': 'application/json' },
     });
     expect(controlJson.status).toBe(400);
+  });
+
+  it('a path parameter that is not valid percent-encoding is a 400 on every route that has one', async () => {
+    const headers = { Authorization: `Bearer ${await graphToken(emu)}` };
+    const { app } = createEmulatorApp();
+    const cases = routesOf(app).flatMap(({ methods, pattern }) => {
+      const params = pattern.match(/:\w+/g) ?? [];
+      const method = methods[0] === '_all' ? 'GET' : methods[0].toUpperCase();
+      // One request per parameter: that one broken (%ZZ), the others harmless.
+      return params.map((broken) => ({
+        method,
+        path: pattern.replace(/:\w+/g, (p) => (p === broken ? '%ZZ' : 'x')),
+      }));
+    });
+    expect(cases.length).toBeGreaterThan(30);
+    const answers = await Promise.all(
+      cases.map(async (c) => ({
+        ...c,
+        status: (await call(emu, c.method, c.path, { headers })).status,
+      })),
+    );
+    expect(answers.filter((a) => a.status !== 400)).toEqual([]);
   });
 
   it('is still serving afterwards', async () => {

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { bodyParserError, formBody } from '../body';
 import type { EmulatorContext } from '../context';
 import { grantName, type GrantName } from '../counters';
 import { aad, AadError } from '../errors';
@@ -8,7 +9,9 @@ import { onBehalfOfGrant } from '../grants/on-behalf-of';
 import { passwordGrant } from '../grants/password';
 import { refreshTokenGrant } from '../grants/refresh-token';
 import type { GrantHandler } from '../grants/types';
-import { applyFault, bodyParserError, formBody, sendAadError, wrap } from '../http';
+import { applyFault, sendAadError, wrap } from '../http';
+import type { TokenResponse } from '../tokens';
+import { v1TokenRequest, v1TokenResponse } from '../v1';
 
 const HANDLERS: Partial<Record<GrantName, GrantHandler>> = {
   authorization_code: authorizationCodeGrant,
@@ -18,46 +21,76 @@ const HANDLERS: Partial<Record<GrantName, GrantHandler>> = {
   on_behalf_of: onBehalfOfGrant,
 };
 
-/** `POST /{tenant}/oauth2/v2.0/token`: every grant, Entra-shaped errors, never a 500 for bad input. */
+const V2 = '/:tenant/oauth2/v2.0/token';
+/** v1's token endpoint (what the v1 discovery document advertises): `resource`, v1 answers. */
+const V1 = '/:tenant/oauth2/token';
+
+/**
+ * `POST /{tenant}/oauth2/v2.0/token` (and v1's `/oauth2/token`): every grant, Entra-shaped
+ * errors, never a 500 for bad input.
+ */
 export function tokenRoutes(ctx: EmulatorContext): Router {
   const router = Router();
+  const send = (res: Response, body: unknown) =>
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(body);
+
   router.post(
-    '/:tenant/oauth2/v2.0/token',
+    V2,
     ...formBody(),
     wrap(async (req, res) => {
-      const body = req.body as Record<string, string | undefined>;
-      const grant = grantName(body.grant_type, body.requested_token_use);
-      ctx.counters.token.total += 1;
-      ctx.counters.token[grant] += 1;
-      if (await applyFault(ctx, req, res, 'token', grant)) return;
-      const tenant = String(req.params.tenant);
-      if (!ctx.directory.knowsTenant(tenant)) throw aad.unknownTenant(tenant);
-      if (!body.grant_type) throw aad.missingParameter('grant_type');
-      const handler = HANDLERS[grant];
-      if (!handler) {
-        if (body.grant_type === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
-          throw aad.missingParameter('requested_token_use');
-        }
-        throw new AadError(
-          70003,
-          'unsupported_grant_type',
-          `The app requested an unsupported grant type '${body.grant_type}'.`,
-        );
-      }
-      const response = await handler(ctx, req, body, tenant);
-      res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(response);
+      const response = await runGrant(ctx, req, res, req.body);
+      if (response) send(res, response);
     }),
   );
-  router.all('/:tenant/oauth2/v2.0/token', (req, res) =>
+  router.post(
+    V1,
+    ...formBody(),
+    wrap(async (req, res) => {
+      const tenant = String(req.params.tenant);
+      if (!ctx.directory.knowsTenant(tenant)) throw aad.unknownTenant(tenant);
+      const v1 = v1TokenRequest(ctx, req.body);
+      const response = await runGrant(ctx, req, res, v1.body);
+      if (response) send(res, v1TokenResponse(ctx, response, v1.resource));
+    }),
+  );
+  router.all([V2, V1], (req, res) =>
     sendAadError(ctx, req, res, aad.malformed('The token endpoint only accepts POST.')),
   );
-  router.use('/:tenant/oauth2/v2.0/token', ((err, req, res, next) => {
+  router.use([V2, V1], ((err, req, res, next) => {
     const aadErr = err instanceof AadError ? err : bodyParserError(err);
     if (!aadErr) return next(err);
     if (aadErr.status >= 400 && ctx.logger) {
       ctx.logger.debug({ aadsts: aadErr.aadsts }, 'token request refused');
     }
     return sendAadError(ctx, req, res, aadErr);
-  }) as import('express').ErrorRequestHandler);
+  }) as ErrorRequestHandler);
   return router;
+}
+
+/** Counts the request, applies injected faults, runs the grant; undefined when a fault answered. */
+async function runGrant(
+  ctx: EmulatorContext,
+  req: Request,
+  res: Response,
+  body: Record<string, string | undefined>,
+): Promise<TokenResponse | undefined> {
+  const grant = grantName(body.grant_type, body.requested_token_use);
+  ctx.counters.token.total += 1;
+  ctx.counters.token[grant] += 1;
+  if (await applyFault(ctx, req, res, 'token', grant)) return undefined;
+  const tenant = String(req.params.tenant);
+  if (!ctx.directory.knowsTenant(tenant)) throw aad.unknownTenant(tenant);
+  if (!body.grant_type) throw aad.missingParameter('grant_type');
+  const handler = HANDLERS[grant];
+  if (!handler) {
+    if (body.grant_type === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
+      throw aad.missingParameter('requested_token_use');
+    }
+    throw new AadError(
+      70003,
+      'unsupported_grant_type',
+      `The app requested an unsupported grant type '${body.grant_type}'.`,
+    );
+  }
+  return handler(ctx, req, body, tenant);
 }

@@ -77,6 +77,13 @@ function crossCheck(seed: Seed): string[] {
       problems.push(`users[${i}].userPrincipalName: duplicate ${user.userPrincipalName}`);
     upns.add(upn);
   });
+  const userIds = new Set(seed.users.map((u) => u.id.toLowerCase()));
+  seed.apps.forEach((app, i) =>
+    app.owners.forEach((owner, j) => {
+      if (!upns.has(owner.toLowerCase()) && !userIds.has(owner.toLowerCase()))
+        problems.push(`apps[${i}].owners[${j}]: unknown user ${owner}`);
+    }),
+  );
   seed.grants.forEach((grant, i) => {
     if (!clientIds.has(grant.clientId.toLowerCase()))
       problems.push(`grants[${i}].clientId: unknown app ${grant.clientId}`);

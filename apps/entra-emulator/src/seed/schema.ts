@@ -51,7 +51,20 @@ const appSchema = z.object({
   knownClientApplications: z.array(guid).default([]),
   requestedAccessTokenVersion: z.union([z.literal(1), z.literal(2)]).default(1),
   allowPublicClient: z.boolean().default(false),
+  /**
+   * Users (id or userPrincipalName) who own the registration: they, and the directory's
+   * application administrators, may change it through Graph. Apps created through Graph are
+   * owned by their creator.
+   */
+  owners: z.array(z.string()).default([]),
 });
+
+/** Entra directory roles that may manage every app registration (Graph). */
+export const APP_ADMIN_ROLES = [
+  'Global Administrator',
+  'Application Administrator',
+  'Cloud Application Administrator',
+] as const;
 
 const userSchema = z.object({
   id: guid,
@@ -61,6 +74,8 @@ const userSchema = z.object({
   surname: z.string().optional(),
   password: z.string().min(1),
   subscriptions: z.array(subscriptionSchema).default([]),
+  /** Directory roles; those in {@link APP_ADMIN_ROLES} may change any app registration. */
+  directoryRoles: z.array(z.enum(APP_ADMIN_ROLES)).default([]),
 });
 
 const grantSchema = z.object({

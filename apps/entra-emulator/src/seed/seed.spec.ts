@@ -47,6 +47,18 @@ describe('default seed', () => {
     expect(seed.users.map((u) => u.userPrincipalName)).toContain(EMULATOR_DEFAULTS.devUser);
     expect(seed.conditionalAccess[0].users).toEqual(['carol@obodev.onmicrosoft.com']);
   });
+
+  it('gives the seeded apps an owner: the application administrator, not the dev user', () => {
+    const admin = seed.users.find((u) => u.userPrincipalName === 'admin@obodev.onmicrosoft.com');
+    expect(admin?.directoryRoles).toEqual(['Application Administrator']);
+    for (const clientId of [EMULATOR_DEFAULTS.web.clientId, EMULATOR_DEFAULTS.api.clientId]) {
+      expect(seed.apps.find((a) => a.clientId === clientId)?.owners).toEqual([
+        'admin@obodev.onmicrosoft.com',
+      ]);
+    }
+    const dev = seed.users.find((u) => u.userPrincipalName === EMULATOR_DEFAULTS.devUser);
+    expect(dev?.directoryRoles).toEqual([]);
+  });
 });
 
 describe('loadSeed', () => {
@@ -65,6 +77,20 @@ describe('loadSeed', () => {
     expect(() => loadSeed(bad as never)).toThrow(
       /grants\[0\]\.resource: unknown resource api:\/\/nowhere/,
     );
+  });
+
+  it('reports an owner that is not a seeded user, and an unknown directory role', () => {
+    const bad = structuredClone(defaultSeed) as {
+      apps: { owners?: string[] }[];
+      users: { directoryRoles?: string[] }[];
+    };
+    bad.apps[0].owners = ['nobody@obodev.onmicrosoft.com'];
+    expect(() => loadSeed(bad as never)).toThrow(
+      /apps\[0\]\.owners\[0\]: unknown user nobody@obodev\.onmicrosoft\.com/,
+    );
+    const role = structuredClone(defaultSeed) as { users: { directoryRoles?: string[] }[] };
+    role.users[0].directoryRoles = ['Owner of Everything'];
+    expect(() => loadSeed(role as never)).toThrow(/users\[0\]\.directoryRoles\[0\]/);
   });
 
   it('reads a seed file and fails clearly on unreadable or invalid JSON', () => {

@@ -35,7 +35,7 @@ export function pickerPage(o: {
   tenantName: string;
   action: string;
   tx: string;
-  accounts: SeedUser[];
+  accounts: Pick<SeedUser, 'id' | 'displayName' | 'userPrincipalName'>[];
 }): string {
   const buttons = o.accounts
     .map(
