@@ -2,6 +2,7 @@ import { ConfigError, loadEmulatorConfig } from '@obo/config';
 import pino from 'pino';
 import { startEmulator, type RunningEmulator } from './emulator';
 import { SeedError } from './seed/load';
+import { exportCaCertificate } from './tls';
 
 async function main(): Promise<void> {
   let config;
@@ -36,6 +37,9 @@ async function main(): Promise<void> {
     console.error(`Cannot start the emulator: ${(err as Error).message}`);
     process.exit(1);
   }
+  if (config.caExportPath) {
+    exportCaCertificate(emulator.caCert, config.caExportPath);
+  }
   const users = emulator.seed.users
     .map((u) => `    ${u.userPrincipalName}  (${[u.displayName, ...u.directoryRoles].join('; ')})`)
     .join('\n');
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
       `  authority:   ${emulator.authority}`,
       `  ARM:         ${emulator.armUrl}`,
       `  CA cert:     ${emulator.caCertPath}   (trust it: NODE_EXTRA_CA_CERTS=${emulator.caCertPath})`,
+      ...(config.caExportPath ? [`  CA export:   ${config.caExportPath}`] : []),
       config.seedPath
         ? `  users (seed ${config.seedPath}):`
         : '  well-known users (default seed; password Passw0rd! — see apps/entra-emulator/README.md):',

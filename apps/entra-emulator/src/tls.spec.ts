@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './emulator';
-import { ensureTlsMaterial } from './tls';
+import { ensureTlsMaterial, exportCaCertificate } from './tls';
 import { call } from '../test/helpers';
 
 describe('TLS material', () => {
@@ -25,6 +25,15 @@ describe('TLS material', () => {
     const other = ensureTlsMaterial(dir, []);
     expect(other.caCert).toBe(first.caCert);
     expect(other.cert).not.toBe(first.cert);
+  });
+
+  it('exports the CA certificate alone, world-readable, to a folder of its own', () => {
+    const material = ensureTlsMaterial(dir, []);
+    const exportDir = mkdtempSync(join(tmpdir(), 'emulator-ca-export-'));
+    exportCaCertificate(material.caCert, join(exportDir, 'trust', 'ca.pem'));
+    expect(readdirSync(join(exportDir, 'trust'))).toEqual(['ca.pem']);
+    expect(readFileSync(join(exportDir, 'trust', 'ca.pem'), 'utf8')).toBe(material.caCert);
+    expect(statSync(join(exportDir, 'trust', 'ca.pem')).mode & 0o777).toBe(0o644);
   });
 
   it('serves a bring-your-own certificate', async () => {

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import forge from 'node-forge';
 
 /** The emulator's TLS material. */
@@ -45,6 +45,18 @@ export function ensureTlsMaterial(dataDir: string, extraHosts: string[] = []): T
   const server = createServerCert(caCert, caKey, hosts);
   writeFileSync(serverPath, JSON.stringify({ caId, hosts, ...server }), { mode: 0o600 });
   return { caCertPath, caCert, cert: server.cert, key: server.key };
+}
+
+/**
+ * Copies the CA certificate (never a key) to `path`, for other containers that must trust the
+ * emulator without reading its data folder. Written under a temporary name and renamed, so a
+ * reader never sees half a file.
+ */
+export function exportCaCertificate(caCert: string, path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const partial = `${path}.${process.pid}.tmp`;
+  writeFileSync(partial, caCert, { mode: 0o644 });
+  renameSync(partial, path);
 }
 
 function newKeyPair(): { privatePem: string; publicPem: string } {

@@ -12,8 +12,22 @@ const opt = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schem
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The placeholders of the `.env.example` files and the README (`replace-me`, `<web secret>`). */
+const PLACEHOLDER = /^(replace[-_]|change[-_]?me\b|<[^>]*>$)/i;
+
 export const fields = {
   string: () => opt(z.string().trim()),
+  /** A secret: any string except a documentation placeholder left in place. */
+  secret: () =>
+    opt(
+      z
+        .string()
+        .trim()
+        .refine(
+          (v) => !PLACEHOLDER.test(v),
+          'is a placeholder from an example file: set the real value',
+        ),
+    ),
   guid: () =>
     opt(z.string().trim().regex(GUID, 'expected a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)')),
   /**

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
@@ -37,7 +37,7 @@ export const identityShape = {
   AZURE_AUTHORITY_HOST: fields.httpsUrl(),
   AZURE_TENANT_ID: fields.tenant(),
   AZURE_CLIENT_ID: fields.guid(),
-  AZURE_CLIENT_SECRET: fields.string(),
+  AZURE_CLIENT_SECRET: fields.secret(),
   AZURE_CLIENT_CERTIFICATE_PATH: fields.path(),
   AZURE_CLIENT_CERTIFICATE_PASSWORD: fields.string(),
   AZURE_FEDERATED_TOKEN_FILE: fields.path(),
@@ -122,11 +122,9 @@ export function resolveIdentity(
 ): IdentityConfig | undefined {
   const { profile, defaulted } = inferProfile(vars);
 
-  if (
-    profile === 'emulator' &&
-    vars.NODE_ENV === 'production' &&
-    !vars.ALLOW_EMULATOR_IN_PRODUCTION
-  ) {
+  const emulatorRefused =
+    profile === 'emulator' && vars.NODE_ENV === 'production' && !vars.ALLOW_EMULATOR_IN_PRODUCTION;
+  if (emulatorRefused) {
     issues.add(
       'IDENTITY_PROFILE',
       'the emulator profile is refused when NODE_ENV=production: configure a tenant (AZURE_TENANT_ID, AZURE_CLIENT_ID and a credential) or set ALLOW_EMULATOR_IN_PRODUCTION=true',
@@ -139,7 +137,11 @@ export function resolveIdentity(
     (vars.AZURE_AUTHORITY_HOST ? cloudByAuthorityHost(vars.AZURE_AUTHORITY_HOST) : undefined) ??
     CLOUDS.AzureCloud;
 
-  const extraCa = readExtraCa(vars, profile, issues, cwd);
+  // A refused emulator profile needs no emulator CA: naming it too would only mislead.
+  const extraCa =
+    emulatorRefused && vars.EXTRA_CA_CERTS === undefined
+      ? undefined
+      : readExtraCa(vars, profile, issues, cwd);
 
   switch (profile) {
     case 'emulator': {
@@ -314,9 +316,16 @@ function readExtraCa(
     issues.add(
       'EXTRA_CA_CERTS',
       profile === 'emulator' && vars.EXTRA_CA_CERTS === undefined
-        ? `the emulator's CA certificate is not at ${path}: start the emulator first (npm run start:emulator) or set EXTRA_CA_CERTS`
+        ? `the emulator's CA certificate is not at ${path}: ${startEmulatorHint(cwd)}`
         : `cannot read ${path}`,
     );
     return undefined;
   }
+}
+
+/** In a checkout, how to start the emulator; elsewhere (a container), what to set instead. */
+function startEmulatorHint(cwd: string): string {
+  return existsSync(join(findWorkspaceRoot(cwd), 'nx.json'))
+    ? 'start the emulator first (npm run start:emulator) or set EXTRA_CA_CERTS'
+    : "set EXTRA_CA_CERTS to the emulator's CA certificate (its ca.pem)";
 }

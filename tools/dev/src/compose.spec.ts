@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse } from 'yaml';
 import {
+  ConfigError,
   findWorkspaceRoot,
   loadApiConfig,
   loadEmulatorConfig,
@@ -22,6 +23,10 @@ interface Service {
   ports?: string[];
   volumes?: string[];
   depends_on?: Record<string, { condition: string }> | string[];
+  deploy?: { replicas?: number };
+  restart?: string;
+  command?: string[];
+  healthcheck?: { test: string[] };
 }
 
 const root = findWorkspaceRoot(__dirname);
@@ -53,11 +58,18 @@ const source = (env: Record<string, string>): EnvSource => ({
 describe('docker-compose.yml (emulator stack)', () => {
   const s = services('docker-compose.yml');
 
-  it('has the four services of the contract, on the contract ports', () => {
+  it('has the four services of the contract, on the contract ports, two API replicas', () => {
     expect(Object.keys(s).sort()).toEqual(['api', 'entra-emulator', 'redis', 'web']);
     expect(s['entra-emulator'].ports).toEqual(['8443:8443']);
-    expect(s.api.ports).toEqual(['4000:4000']);
+    expect(s.api.ports).toEqual(['4000-4001:4000']); // one host port per replica
+    expect(s.api.deploy?.replicas).toBe(2);
     expect(s.web.ports).toEqual(['3000:3000']);
+  });
+
+  it('restarts every service unless stopped, and keeps Redis on disk (append-only file)', () => {
+    for (const service of Object.values(s)) expect(service.restart).toBe('unless-stopped');
+    expect(s.redis.command).toEqual(['redis-server', '--appendonly', 'yes']);
+    expect(s.redis.volumes).toEqual(['redis-data:/data']);
   });
 
   it('gives the emulator a valid configuration whose public URL the apps use as authority', () => {
@@ -70,15 +82,19 @@ describe('docker-compose.yml (emulator stack)', () => {
     expect(api.production && web.production).toBe(true);
   });
 
-  it('shares the emulator’s data volume, read-only, where the apps look for its CA', () => {
+  it('gives the apps the CA the emulator exports, read-only, and never its data volume', () => {
     const emulatorEnv = envOf(s['entra-emulator']);
-    const dataVolume = s['entra-emulator'].volumes
-      ?.find((v) => v.endsWith(`:${emulatorEnv.EMULATOR_DATA_DIR}`))
-      ?.split(':')[0];
+    const volumeAt = (dir: string) =>
+      s['entra-emulator'].volumes?.find((v) => v.endsWith(`:${dir}`))?.split(':')[0];
+    const dataVolume = volumeAt(emulatorEnv.EMULATOR_DATA_DIR);
+    const caVolume = volumeAt(dirname(emulatorEnv.EMULATOR_CA_EXPORT));
     expect(dataVolume).toBeDefined();
+    expect(caVolume).toBeDefined();
+    expect(caVolume).not.toBe(dataVolume);
     for (const app of ['api', 'web']) {
-      const caDir = envOf(s[app]).EXTRA_CA_CERTS.replace(/\/[^/]+$/, '');
-      expect(s[app].volumes).toContain(`${dataVolume}:${caDir}:ro`);
+      const ca = envOf(s[app]).EXTRA_CA_CERTS;
+      expect(basename(ca)).toBe(basename(emulatorEnv.EMULATOR_CA_EXPORT));
+      expect(s[app].volumes).toEqual([`${caVolume}:${dirname(ca)}:ro`]);
     }
   });
 
@@ -89,6 +105,15 @@ describe('docker-compose.yml (emulator stack)', () => {
     expect(web.redisUrl?.reveal()).toBe('redis://redis:6379');
     expect(api.redisUrl?.reveal()).toBe('redis://redis:6379');
     expect(web.session.generatedSecret).toBe(false);
+  });
+
+  it('checks readiness (/readyz) where the apps have it, and the emulator on its exported CA', () => {
+    const probe = (name: string) => s[name].healthcheck?.test.join(' ') ?? '';
+    expect(probe('api')).toContain("path:'/readyz'");
+    expect(probe('web')).toContain("path:'/readyz'");
+    expect(probe('entra-emulator')).toContain(
+      `readFileSync('${envOf(s['entra-emulator']).EMULATOR_CA_EXPORT}')`,
+    );
   });
 
   it('starts each service only after what it needs is healthy', () => {
@@ -106,14 +131,53 @@ describe('docker-compose.yml (emulator stack)', () => {
 describe('docker-compose.tenant.yml (real tenant)', () => {
   const s = services('docker-compose.tenant.yml');
 
-  it('has no emulator and gives each app a valid entra configuration from its .env', () => {
+  const fileEnv = (app: string) =>
+    parseDotenv(readFileSync(join(root, `apps/${app}/.env.example`)));
+  /** The example with every placeholder replaced, as the README asks. */
+  const filledIn = (app: string) => ({
+    ...fileEnv(app),
+    AZURE_CLIENT_SECRET: `a-real-${app}-client-secret`,
+    ...(app === 'web' ? { SESSION_SECRET: 'a-real-session-secret-of-at-least-32-chars' } : {}),
+  });
+  const refused = (load: () => unknown) => {
+    try {
+      load();
+    } catch (error) {
+      if (error instanceof ConfigError) return error.issues.map((i) => i.variable).sort();
+      throw error;
+    }
+    return [];
+  };
+
+  it('has no emulator; each app reads its .env, and the examples’ placeholders are refused', () => {
     expect(Object.keys(s).sort()).toEqual(['api', 'redis', 'web']);
-    const fileEnv = (app: string) =>
-      parseDotenv(readFileSync(join(root, `apps/${app}/.env.example`)));
-    const api = loadApiConfig(source(envOf(s.api, fileEnv('api'))));
-    const web = loadWebConfig(source(envOf(s.web, fileEnv('web'))));
+    expect(s.api.env_file).toBe('${API_ENV_FILE:-apps/api/.env}');
+    expect(s.web.env_file).toBe('${WEB_ENV_FILE:-apps/web/.env}');
+    expect(refused(() => loadApiConfig(source(envOf(s.api, fileEnv('api')))))).toEqual([
+      'AZURE_CLIENT_SECRET',
+    ]);
+    expect(refused(() => loadWebConfig(source(envOf(s.web, fileEnv('web')))))).toEqual([
+      'AZURE_CLIENT_SECRET',
+      'SESSION_SECRET',
+    ]);
+  });
+
+  it('gives each app a valid entra configuration once the placeholders are replaced', () => {
+    const api = loadApiConfig(source(envOf(s.api, filledIn('api'))));
+    const web = loadWebConfig(source(envOf(s.web, filledIn('web'))));
     expect(api.identity.profile).toBe('entra');
     expect(web.identity.profile).toBe('entra');
     expect(web.api.baseUrl).toBe('http://api:4000');
+  });
+
+  it('starts web once the API is ready, restarts unless stopped, keeps Redis on disk', () => {
+    expect(s.web.depends_on).toEqual({
+      api: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+    });
+    expect(s.api.healthcheck?.test.join(' ')).toContain("path:'/readyz'");
+    expect(s.web.healthcheck?.test.join(' ')).toContain("path:'/readyz'");
+    for (const service of Object.values(s)) expect(service.restart).toBe('unless-stopped');
+    expect(s.redis.command).toEqual(['redis-server', '--appendonly', 'yes']);
   });
 });

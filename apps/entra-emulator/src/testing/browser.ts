@@ -1,4 +1,5 @@
 import { request as httpsRequest, Agent } from 'node:https';
+import type { LookupFunction } from 'node:net';
 
 /** A response as the test browser saw it. */
 export interface BrowserResponse {
@@ -26,8 +27,12 @@ export class EmulatorBrowser {
   private readonly cookies = new Map<string, string>();
   private readonly agent: Agent;
 
-  constructor(ca: string | Buffer) {
-    this.agent = new Agent({ ca, keepAlive: false });
+  /**
+   * `lookup` resolves host names instead of the system resolver: for an emulator known to its
+   * clients by a name this machine cannot resolve (a container's network alias).
+   */
+  constructor(ca: string | Buffer, options: { lookup?: LookupFunction } = {}) {
+    this.agent = new Agent({ ca, keepAlive: false, lookup: options.lookup });
   }
 
   get(url: string): Promise<BrowserResponse> {

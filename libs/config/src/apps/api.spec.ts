@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { ConfigError } from '../errors';
+import { findWorkspaceRoot } from '../env';
 import { describeConfig } from '../secret';
 import { EMULATOR_DEFAULTS } from '../emulator-defaults';
 import { selfSignedCertificate, tempDir, writeCaFile } from '../test/fixtures';
@@ -94,9 +95,28 @@ describe('loadApiConfig', () => {
     expect(config.identity.extraCa?.path).toBe(join(dir, 'ca.pem'));
   });
 
-  it('says to start the emulator when its CA is not there yet', () => {
+  it('says to start the emulator when its CA is not there yet, in a checkout', () => {
+    const checkout = findWorkspaceRoot(__dirname);
+    const issues = issuesOf(() =>
+      loadApiConfig({
+        env: { EMULATOR_DATA_DIR: join(dir, 'nothing-here') },
+        envFile: false,
+        cwd: checkout,
+      }),
+    );
+    expect(issues.EXTRA_CA_CERTS).toMatch(/npm run start:emulator/);
+  });
+
+  it('outside a checkout (a container) names EXTRA_CA_CERTS, not an npm script', () => {
     const issues = issuesOf(() => load({ EMULATOR_DATA_DIR: join(dir, 'nothing-here') }));
-    expect(issues.EXTRA_CA_CERTS).toMatch(/start the emulator/);
+    expect(issues.EXTRA_CA_CERTS).toMatch(/set EXTRA_CA_CERTS/);
+    expect(issues.EXTRA_CA_CERTS).not.toMatch(/npm/);
+  });
+
+  it('with nothing set in production, names only the refused profile (no emulator CA)', () => {
+    expect(Object.keys(issuesOf(() => load({ NODE_ENV: 'production' })))).toEqual([
+      'IDENTITY_PROFILE',
+    ]);
   });
 
   it('configures a workforce tenant in the public cloud', () => {
@@ -268,6 +288,15 @@ describe('loadApiConfig', () => {
       const config = load({ ...base, AZURE_CLIENT_SECRET: SECRET });
       expect(config.client.credential.kind).toBe('secret');
     });
+
+    it.each(['replace-me', '<api secret>', 'changeme'])(
+      'refuses an example placeholder as client secret: %s',
+      (placeholder) => {
+        expect(
+          Object.keys(issuesOf(() => load({ ...base, AZURE_CLIENT_SECRET: placeholder }))),
+        ).toEqual(['AZURE_CLIENT_SECRET']);
+      },
+    );
 
     it('reads a certificate PEM (key + certificate) and computes its SHA-256 thumbprint', () => {
       const path = join(dir, 'client.pem');

@@ -18,6 +18,7 @@ describe('loadEmulatorConfig', () => {
       dataDir: join(dir, '.emulator'),
     });
     expect(config.tls).toBeUndefined();
+    expect(config.caExportPath).toBeUndefined();
   });
 
   it('takes a port, public URL, seed, data dir and own TLS files', () => {
@@ -26,6 +27,7 @@ describe('loadEmulatorConfig', () => {
       EMULATOR_PUBLIC_URL: 'https://entra-emulator:9443/',
       EMULATOR_SEED: 'seed.json',
       EMULATOR_DATA_DIR: '/var/lib/emulator',
+      EMULATOR_CA_EXPORT: 'export/ca.pem',
       EMULATOR_TLS_CERT: 'tls/cert.pem',
       EMULATOR_TLS_KEY: 'tls/key.pem',
       EMULATOR_CONTROL_PLANE: 'false',
@@ -35,6 +37,7 @@ describe('loadEmulatorConfig', () => {
       publicUrl: 'https://entra-emulator:9443',
       seedPath: join(dir, 'seed.json'),
       dataDir: '/var/lib/emulator',
+      caExportPath: join(dir, 'export/ca.pem'),
       tls: { certPath: join(dir, 'tls/cert.pem'), keyPath: join(dir, 'tls/key.pem') },
       controlPlane: false,
     });

@@ -19,6 +19,11 @@ export interface EmulatorConfig {
   seedPath?: string;
   /** Folder for the generated CA, server certificate and signing keys. Default `.emulator`. */
   dataDir: string;
+  /**
+   * A file to which the CA certificate (never a key) is copied at start, so that other
+   * containers can trust the emulator without reading its data folder. Default none.
+   */
+  caExportPath?: string;
   /** Bring-your-own TLS certificate and key (both or neither). */
   tls?: { certPath: string; keyPath: string };
   /** Whether `/_emulator/*` (faults, counters, minting) is served. Default true. */
@@ -34,6 +39,7 @@ const emulatorShape = {
   LOG_LEVEL: fields.oneOf(LOG_LEVELS),
   EMULATOR_SEED: fields.path(),
   EMULATOR_DATA_DIR: fields.path(),
+  EMULATOR_CA_EXPORT: fields.path(),
   EMULATOR_TLS_CERT: fields.path(),
   EMULATOR_TLS_KEY: fields.path(),
   EMULATOR_CONTROL_PLANE: fields.boolean(),
@@ -60,6 +66,7 @@ export function loadEmulatorConfig(source: EnvSource = {}): EmulatorConfig {
       logLevel: v.LOG_LEVEL ?? 'info',
       seedPath: v.EMULATOR_SEED ? resolve(cwd, v.EMULATOR_SEED) : undefined,
       dataDir: emulatorDataDir(v.EMULATOR_DATA_DIR, cwd),
+      caExportPath: v.EMULATOR_CA_EXPORT ? resolve(cwd, v.EMULATOR_CA_EXPORT) : undefined,
       tls:
         v.EMULATOR_TLS_CERT && v.EMULATOR_TLS_KEY
           ? {

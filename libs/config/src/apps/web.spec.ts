@@ -82,6 +82,12 @@ describe('loadWebConfig', () => {
     expect(variablesOf(() => load({ ...tenant, SESSION_SECRET: 'short' }))).toEqual([
       'SESSION_SECRET',
     ]);
+    // apps/web/.env.example's placeholder is long enough, and still refused.
+    expect(
+      variablesOf(() =>
+        load({ ...tenant, SESSION_SECRET: 'replace-with-at-least-32-random-characters' }),
+      ),
+    ).toEqual(['SESSION_SECRET']);
     expect(
       load({ ...tenant, NODE_ENV: 'production', SESSION_SECRET: SESSION }).session.generatedSecret,
     ).toBe(false);

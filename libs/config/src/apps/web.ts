@@ -62,7 +62,7 @@ const webShape = {
   REDIRECT_PATH: fields.localPath(),
   API_BASE_URL: fields.httpUrl(),
   API_SCOPES: fields.list(),
-  SESSION_SECRET: fields.string().refine((v) => v === undefined || v.length >= 32, {
+  SESSION_SECRET: fields.secret().refine((v) => v === undefined || v.length >= 32, {
     message: 'expected at least 32 characters',
   }),
   SESSION_IDLE_MINUTES: fields.positiveInt(),

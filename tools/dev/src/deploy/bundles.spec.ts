@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   freePort,
   get,
@@ -21,7 +21,8 @@ jest.setTimeout(60_000);
 describe('app bundles under plain node', () => {
   const work = mkdtempSync(join(tmpdir(), 'obo-bundles-'));
   const dataDir = join(work, 'emulator');
-  const caPath = join(dataDir, 'ca.pem');
+  // As in docker-compose.yml: the apps trust the CA the emulator exports, not its data folder.
+  const caPath = join(work, 'emulator-ca', 'ca.pem');
   const urls: Record<string, string> = {};
   const bundles: Record<string, BundleProcess> = {};
 
@@ -35,7 +36,12 @@ describe('app bundles under plain node', () => {
     urls.emulator = `https://localhost:${emulatorPort}`;
     bundles.emulator = startBundle(
       'entra-emulator',
-      { ...common, PORT: String(emulatorPort), EMULATOR_DATA_DIR: dataDir },
+      {
+        ...common,
+        PORT: String(emulatorPort),
+        EMULATOR_DATA_DIR: dataDir,
+        EMULATOR_CA_EXPORT: caPath,
+      },
       work,
     );
     await waitFor200(`https://127.0.0.1:${emulatorPort}/healthz`, bundles.emulator, {
@@ -68,6 +74,11 @@ describe('app bundles under plain node', () => {
       await waitFor200(`${urls[app]}/readyz`, bundles[app]);
     },
   );
+
+  it('the emulator bundle exports its CA certificate alone, the one in its data folder', () => {
+    expect(readdirSync(dirname(caPath))).toEqual(['ca.pem']);
+    expect(readFileSync(caPath, 'utf8')).toBe(readFileSync(join(dataDir, 'ca.pem'), 'utf8'));
+  });
 
   it('the emulator bundle serves /healthz and its discovery document over HTTPS', async () => {
     const ca = readFileSync(caPath, 'utf8');
