@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  if (config.identity.profile === 'emulator') {
+  if (config.identity.isEmulator) {
     logger.warn(
       { authority: config.identity.authority },
       'EMULATOR PROFILE: tokens come from the local Entra ID emulator — not for production',

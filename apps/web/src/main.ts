@@ -17,7 +17,7 @@ function loadConfigOrExit(): WebConfig {
 function main(): void {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
-  if (config.identity.profile === 'emulator') {
+  if (config.identity.isEmulator) {
     logger.warn(
       { authority: config.identity.authority },
       'EMULATOR PROFILE: signing in against the local Entra ID emulator — not for production',

@@ -71,6 +71,8 @@ export interface B2cConfig {
 /** Where and how an app signs in; derived once, used for MSAL and token validation alike. */
 export interface IdentityConfig {
   profile: Profile;
+  /** The local Entra ID emulator's well-known development tenant: apps warn about it loudly. */
+  isEmulator: boolean;
   /** True when no tenant was configured and the emulator profile applied by default. */
   defaulted: boolean;
   cloud: Cloud;
@@ -120,6 +122,15 @@ export function resolveIdentity(
   issues: IssueList,
   cwd: string,
 ): IdentityConfig | undefined {
+  const resolved = resolveProfile(vars, issues, cwd);
+  return resolved && { ...resolved, isEmulator: resolved.profile === 'emulator' };
+}
+
+function resolveProfile(
+  vars: IdentityVariables,
+  issues: IssueList,
+  cwd: string,
+): Omit<IdentityConfig, 'isEmulator'> | undefined {
   const { profile, defaulted } = inferProfile(vars);
 
   const emulatorRefused =

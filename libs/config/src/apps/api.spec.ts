@@ -32,6 +32,7 @@ describe('loadApiConfig', () => {
   it('applies the emulator profile with the well-known API registration when nothing is set', () => {
     const config = load({ EXTRA_CA_CERTS: caPath });
     expect(config.identity.profile).toBe('emulator');
+    expect(config.identity.isEmulator).toBe(true);
     expect(config.identity.defaulted).toBe(true);
     expect(config.client.clientId).toBe(EMULATOR_DEFAULTS.api.clientId);
     expect(config.identity.authority).toBe(`https://localhost:8443/${EMULATOR_DEFAULTS.tenantId}`);
@@ -125,6 +126,7 @@ describe('loadApiConfig', () => {
       AZURE_CLIENT_ID: CLIENT,
       AZURE_CLIENT_SECRET: SECRET,
     });
+    expect(config.identity.isEmulator).toBe(false);
     expect(config.identity.profile).toBe('entra');
     expect(config.identity.authority).toBe(`https://login.microsoftonline.com/${TENANT}`);
     expect(config.identity.knownAuthorities).toEqual([]);
