@@ -14,7 +14,12 @@ export {
   type PasswordGrant,
   type TokenSource,
 } from './tokens';
-export { writeClientCertificate, writeThrowawayCa } from './certificates';
+export {
+  throwawayTls,
+  writeClientCertificate,
+  writeThrowawayCa,
+  type ThrowawayTls,
+} from './certificates';
 export {
   freePort,
   get,

@@ -1,0 +1,75 @@
+import { once } from 'node:events';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { ThrowawayTls } from '@obo/testing';
+
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+}
+
+export interface TestServer {
+  /** `http(s)://127.0.0.1:<port>`. */
+  url: string;
+  /** Every request received, in order. */
+  requests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, index: number) => void;
+
+const running = new Set<TestServer>();
+
+/**
+ * A real server on a free loopback port (https when `tls` is given), recording requests.
+ * `closeServers()` in afterEach stops every one still running.
+ */
+export async function startServer(handler: Handler, tls?: ThrowawayTls): Promise<TestServer> {
+  const requests: SeenRequest[] = [];
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    handler(req, res, requests.length - 1);
+  };
+  const server = tls
+    ? https.createServer({ cert: tls.cert, key: tls.key }, listener)
+    : http.createServer(listener);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const started: TestServer = {
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    requests,
+    close: async () => {
+      running.delete(started);
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  running.add(started);
+  return started;
+}
+
+export async function closeServers(): Promise<void> {
+  await Promise.all([...running].map((server) => server.close()));
+}
+
+/** Writes a JSON answer. */
+export function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(text);
+}
+
+/** A port nothing listens on (a server was there a moment ago). */
+export async function closedPortUrl(): Promise<string> {
+  const server = await startServer(() => undefined);
+  await server.close();
+  return server.url;
+}
