@@ -1,15 +1,15 @@
 import axios, { AxiosError } from 'axios';
-import { closeServers, json, startServer } from '../test/servers';
+import { closeTestServers, sendJson, startTestServer } from '@obo/testing';
 import { nodeAdapter } from './axios-adapter';
 
-afterEach(closeServers);
+afterEach(closeTestServers);
 
 describe('nodeAdapter', () => {
   it('joins baseURL and url, sends merged headers and JSON data, parses JSON', async () => {
     let body = '';
-    const server = await startServer((req, res) => {
+    const server = await startTestServer((req, res) => {
       req.on('data', (c: Buffer) => (body += c));
-      req.on('end', () => json(res, 200, { echoed: true }));
+      req.on('end', () => sendJson(res, 200, { echoed: true }));
     });
     const client = axios.create({
       adapter: nodeAdapter,
@@ -31,7 +31,7 @@ describe('nodeAdapter', () => {
   });
 
   it('rejects a status validateStatus refuses with the response attached', async () => {
-    const server = await startServer((_req, res) => json(res, 404, { error: 'nope' }));
+    const server = await startTestServer((_req, res) => sendJson(res, 404, { error: 'nope' }));
     const error = await axios
       .get(`${server.url}/x`, { adapter: nodeAdapter })
       .catch((e: AxiosError) => e);
@@ -41,7 +41,7 @@ describe('nodeAdapter', () => {
   });
 
   it('never follows a redirect', async () => {
-    const server = await startServer((_req, res) => {
+    const server = await startTestServer((_req, res) => {
       res.writeHead(302, { location: '/elsewhere' });
       res.end();
     });
@@ -54,7 +54,7 @@ describe('nodeAdapter', () => {
   });
 
   it('maps the deadline to axios’s timeout codes', async () => {
-    const server = await startServer(() => undefined);
+    const server = await startTestServer(() => undefined);
     const plain = await axios
       .get(server.url, { adapter: nodeAdapter, timeout: 50 })
       .catch((e: AxiosError) => e);
@@ -70,18 +70,18 @@ describe('nodeAdapter', () => {
   });
 
   it('maps maxContentLength to ERR_BAD_RESPONSE and socket errors to their code', async () => {
-    const big = await startServer((_req, res) => res.end('x'.repeat(100)));
+    const big = await startTestServer((_req, res) => res.end('x'.repeat(100)));
     const tooLarge = await axios
       .get(big.url, { adapter: nodeAdapter, maxContentLength: 10 })
       .catch((e: AxiosError) => e);
     expect((tooLarge as AxiosError).code).toBe(AxiosError.ERR_BAD_RESPONSE);
-    const reset = await startServer((req) => req.socket.destroy());
+    const reset = await startTestServer((req) => req.socket.destroy());
     const hungUp = await axios.get(reset.url, { adapter: nodeAdapter }).catch((e: AxiosError) => e);
     expect((hungUp as AxiosError).code).toBe('ECONNRESET');
   });
 
   it('returns bytes for responseType arraybuffer, text otherwise', async () => {
-    const server = await startServer((_req, res) => res.end('not json'));
+    const server = await startTestServer((_req, res) => res.end('not json'));
     const bytes = await axios.get(server.url, {
       adapter: nodeAdapter,
       responseType: 'arraybuffer',
@@ -91,7 +91,7 @@ describe('nodeAdapter', () => {
   });
 
   it('refuses params rather than dropping them', async () => {
-    const server = await startServer((_req, res) => json(res, 200, {}));
+    const server = await startTestServer((_req, res) => sendJson(res, 200, {}));
     const error = await axios
       .get(server.url, { adapter: nodeAdapter, params: { a: 1 } })
       .catch((e: AxiosError) => e);

@@ -1,4 +1,4 @@
-import { closedPortUrl, closeServers, json, startServer } from '../test/servers';
+import { closedPortUrl, closeTestServers, sendJson, startTestServer } from '@obo/testing';
 import { createDownstreamClient, type DownstreamClientOptions } from './downstream-client';
 import { DownstreamError } from './errors';
 
@@ -32,12 +32,12 @@ async function failure(promise: Promise<unknown>): Promise<DownstreamError> {
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.close();
-  await closeServers();
+  await closeTestServers();
 });
 
 describe('DownstreamClient.get', () => {
   it('sends the static headers, the token and the correlation id, and returns the JSON body', async () => {
-    const server = await startServer((_req, res) => json(res, 200, { ok: true }));
+    const server = await startTestServer((_req, res) => sendJson(res, 200, { ok: true }));
     const { client } = clientFor(server.url, {
       headers: { 'x-static': 'yes' },
       correlationHeader: 'x-ms-correlation-request-id',
@@ -64,9 +64,9 @@ describe('DownstreamClient.get', () => {
 
   it('keeps the connection: two calls, one socket', async () => {
     const ports = new Set<number>();
-    const server = await startServer((req, res) => {
+    const server = await startTestServer((req, res) => {
       ports.add(req.socket.remotePort ?? 0);
-      json(res, 200, {});
+      sendJson(res, 200, {});
     });
     const { client } = clientFor(server.url);
     await client.get('/a');
@@ -76,8 +76,8 @@ describe('DownstreamClient.get', () => {
   });
 
   it('refuses an absolute URL on another origin before sending anything', async () => {
-    const server = await startServer((_req, res) => json(res, 200, {}));
-    const other = await startServer((_req, res) => json(res, 200, {}));
+    const server = await startTestServer((_req, res) => sendJson(res, 200, {}));
+    const other = await startTestServer((_req, res) => sendJson(res, 200, {}));
     const { client } = clientFor(server.url);
     const error = await failure(client.get(`${other.url}/x`, { accessToken: 'tkn' }));
     expect(error.code).toBe('downstream_bad_response');
@@ -86,8 +86,8 @@ describe('DownstreamClient.get', () => {
 
   describe('retries', () => {
     it('retries a 5xx with full-jitter backoff and succeeds', async () => {
-      const server = await startServer((_req, res, i) =>
-        i < 2 ? json(res, 503, {}) : json(res, 200, { ok: 1 }),
+      const server = await startTestServer((_req, res, i) =>
+        i < 2 ? sendJson(res, 503, {}) : sendJson(res, 200, { ok: 1 }),
       );
       const { client, sleeps } = clientFor(server.url, { backoffMs: 100 });
       expect((await client.get('/x')).data).toEqual({ ok: 1 });
@@ -97,8 +97,8 @@ describe('DownstreamClient.get', () => {
     });
 
     it('gives up after maxRetries with the status and the downstream’s error code', async () => {
-      const server = await startServer((_req, res) =>
-        json(res, 500, { error: { code: 'InternalServerError', message: 'x' } }),
+      const server = await startTestServer((_req, res) =>
+        sendJson(res, 500, { error: { code: 'InternalServerError', message: 'x' } }),
       );
       const { client, sleeps } = clientFor(server.url, { maxRetries: 3 });
       const error = await failure(client.get('/x'));
@@ -114,7 +114,9 @@ describe('DownstreamClient.get', () => {
     });
 
     it('does not retry a 4xx, and reads an OAuth-style error code', async () => {
-      const server = await startServer((_req, res) => json(res, 404, { error: 'not_found' }));
+      const server = await startTestServer((_req, res) =>
+        sendJson(res, 404, { error: 'not_found' }),
+      );
       const { client, sleeps } = clientFor(server.url);
       const error = await failure(client.get('/x'));
       expect(error).toMatchObject({
@@ -129,8 +131,8 @@ describe('DownstreamClient.get', () => {
     });
 
     it('retries a reset socket at once, without backoff, even with no retries left', async () => {
-      const server = await startServer((req, res, i) =>
-        i === 0 ? req.socket.destroy() : json(res, 200, { ok: 1 }),
+      const server = await startTestServer((req, res, i) =>
+        i === 0 ? req.socket.destroy() : sendJson(res, 200, { ok: 1 }),
       );
       const { client, sleeps } = clientFor(server.url, { maxRetries: 0 });
       expect((await client.get('/x')).data).toEqual({ ok: 1 });
@@ -139,7 +141,7 @@ describe('DownstreamClient.get', () => {
     });
 
     it('retries a reset socket only once', async () => {
-      const server = await startServer((req) => req.socket.destroy());
+      const server = await startTestServer((req) => req.socket.destroy());
       const { client } = clientFor(server.url, { maxRetries: 0 });
       const error = await failure(client.get('/x'));
       expect(error).toMatchObject({ code: 'downstream_unavailable', status: 502 });
@@ -147,7 +149,7 @@ describe('DownstreamClient.get', () => {
     });
 
     it('answers downstream_timeout when no attempt answers in time', async () => {
-      const server = await startServer(() => undefined);
+      const server = await startTestServer(() => undefined);
       const { client, sleeps } = clientFor(server.url, { timeoutMs: 100, maxRetries: 1 });
       const error = await failure(client.get('/x'));
       expect(error).toMatchObject({ code: 'downstream_timeout', status: 504 });
@@ -156,7 +158,7 @@ describe('DownstreamClient.get', () => {
     });
 
     it('times out a body that trickles past the deadline', async () => {
-      const server = await startServer((_req, res) => {
+      const server = await startTestServer((_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"value":');
       });
@@ -173,7 +175,9 @@ describe('DownstreamClient.get', () => {
     });
 
     it('does not retry a response larger than allowed', async () => {
-      const server = await startServer((_req, res) => json(res, 200, { big: 'x'.repeat(2000) }));
+      const server = await startTestServer((_req, res) =>
+        sendJson(res, 200, { big: 'x'.repeat(2000) }),
+      );
       const { client } = clientFor(server.url, { maxResponseBytes: 1000 });
       const error = await failure(client.get('/x'));
       expect(error.code).toBe('downstream_bad_response');
@@ -183,8 +187,8 @@ describe('DownstreamClient.get', () => {
 
   describe('429 Retry-After', () => {
     it('waits out a short Retry-After once and succeeds', async () => {
-      const server = await startServer((_req, res, i) =>
-        i === 0 ? json(res, 429, {}, { 'retry-after': '2' }) : json(res, 200, { ok: 1 }),
+      const server = await startTestServer((_req, res, i) =>
+        i === 0 ? sendJson(res, 429, {}, { 'retry-after': '2' }) : sendJson(res, 200, { ok: 1 }),
       );
       const { client, sleeps } = clientFor(server.url);
       expect((await client.get('/x')).data).toEqual({ ok: 1 });
@@ -192,8 +196,8 @@ describe('DownstreamClient.get', () => {
     });
 
     it('does not wait twice', async () => {
-      const server = await startServer((_req, res) =>
-        json(res, 429, { error: { code: 'TooManyRequests' } }, { 'retry-after': '1' }),
+      const server = await startTestServer((_req, res) =>
+        sendJson(res, 429, { error: { code: 'TooManyRequests' } }, { 'retry-after': '1' }),
       );
       const { client, sleeps } = clientFor(server.url);
       const error = await failure(client.get('/x'));
@@ -209,7 +213,9 @@ describe('DownstreamClient.get', () => {
     });
 
     it('passes a long Retry-After on without waiting', async () => {
-      const server = await startServer((_req, res) => json(res, 429, {}, { 'retry-after': '120' }));
+      const server = await startTestServer((_req, res) =>
+        sendJson(res, 429, {}, { 'retry-after': '120' }),
+      );
       const { client, sleeps } = clientFor(server.url);
       const error = await failure(client.get('/x'));
       expect(error).toMatchObject({
@@ -222,7 +228,7 @@ describe('DownstreamClient.get', () => {
     });
 
     it('does not wait when the 429 says nothing about how long', async () => {
-      const server = await startServer((_req, res) => json(res, 429, {}));
+      const server = await startTestServer((_req, res) => sendJson(res, 429, {}));
       const { client, sleeps } = clientFor(server.url);
       const error = await failure(client.get('/x'));
       expect(error.retryAfterSeconds).toBeUndefined();
@@ -231,7 +237,9 @@ describe('DownstreamClient.get', () => {
     });
 
     it('never waits with maxRetryAfterSeconds 0', async () => {
-      const server = await startServer((_req, res) => json(res, 429, {}, { 'retry-after': '0' }));
+      const server = await startTestServer((_req, res) =>
+        sendJson(res, 429, {}, { 'retry-after': '0' }),
+      );
       const { client, sleeps } = clientFor(server.url, { maxRetryAfterSeconds: 0 });
       expect((await failure(client.get('/x'))).code).toBe('downstream_throttled');
       expect(sleeps).toEqual([]);
@@ -241,8 +249,8 @@ describe('DownstreamClient.get', () => {
   describe('401 challenges', () => {
     it('turns an insufficient_claims challenge into downstream_claims_challenge with the claims', async () => {
       const encoded = Buffer.from(CLAIMS).toString('base64');
-      const server = await startServer((_req, res) =>
-        json(
+      const server = await startTestServer((_req, res) =>
+        sendJson(
           res,
           401,
           { error: { code: 'InvalidAuthenticationToken' } },
@@ -262,8 +270,8 @@ describe('DownstreamClient.get', () => {
     });
 
     it('leaves any other 401 a downstream_error', async () => {
-      const server = await startServer((_req, res) =>
-        json(
+      const server = await startTestServer((_req, res) =>
+        sendJson(
           res,
           401,
           { error: { code: 'ExpiredAuthenticationToken' } },
@@ -284,9 +292,9 @@ describe('DownstreamClient.get', () => {
 
 describe('DownstreamClient.getAllPages', () => {
   it('follows nextLink through every page on the same origin, counting pages', async () => {
-    const server = await startServer((req, res) => {
+    const server = await startTestServer((req, res) => {
       const page = Number(new URL(req.url ?? '', 'http://x').searchParams.get('page') ?? 0);
-      json(res, 200, {
+      sendJson(res, 200, {
         value: [{ page }],
         ...(page < 2 && { nextLink: `${server.url}/items?page=${page + 1}` }),
       });
@@ -304,9 +312,9 @@ describe('DownstreamClient.getAllPages', () => {
   });
 
   it('refuses a nextLink to another origin: the token is never sent there', async () => {
-    const other = await startServer((_req, res) => json(res, 200, { value: [] }));
-    const server = await startServer((_req, res) =>
-      json(res, 200, { value: [1], nextLink: `${other.url}/items?page=1` }),
+    const other = await startTestServer((_req, res) => sendJson(res, 200, { value: [] }));
+    const server = await startTestServer((_req, res) =>
+      sendJson(res, 200, { value: [1], nextLink: `${other.url}/items?page=1` }),
     );
     const { client } = clientFor(server.url);
     const error = await failure(client.getAllPages('/items', { accessToken: 'tkn' }));
@@ -315,14 +323,16 @@ describe('DownstreamClient.getAllPages', () => {
   });
 
   it('refuses a nextLink that is not a URL', async () => {
-    const server = await startServer((_req, res) => json(res, 200, { value: [], nextLink: '::' }));
+    const server = await startTestServer((_req, res) =>
+      sendJson(res, 200, { value: [], nextLink: '::' }),
+    );
     const { client } = clientFor(server.url);
     expect((await failure(client.getAllPages('/items'))).code).toBe('downstream_bad_response');
   });
 
   it('stops after maxPages', async () => {
-    const server = await startServer((_req, res) =>
-      json(res, 200, { value: [1], nextLink: `${server.url}/items` }),
+    const server = await startTestServer((_req, res) =>
+      sendJson(res, 200, { value: [1], nextLink: `${server.url}/items` }),
     );
     const { client } = clientFor(server.url, { maxPages: 3 });
     const stats = { pages: 0 };
@@ -333,15 +343,18 @@ describe('DownstreamClient.getAllPages', () => {
   });
 
   it.each([
-    ['a body without value', (res: Parameters<typeof json>[0]) => json(res, 200, { items: [] })],
+    [
+      'a body without value',
+      (res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, { items: [] }),
+    ],
     [
       'a value that is not a list',
-      (res: Parameters<typeof json>[0]) => json(res, 200, { value: {} }),
+      (res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, { value: {} }),
     ],
-    ['a body that is not JSON', (res: Parameters<typeof json>[0]) => res.end('<html>')],
-    ['an empty body', (res: Parameters<typeof json>[0]) => res.end()],
+    ['a body that is not JSON', (res: Parameters<typeof sendJson>[0]) => res.end('<html>')],
+    ['an empty body', (res: Parameters<typeof sendJson>[0]) => res.end()],
   ])('answers downstream_bad_response for %s', async (_name, answer) => {
-    const server = await startServer((_req, res) => answer(res));
+    const server = await startTestServer((_req, res) => answer(res));
     const { client } = clientFor(server.url);
     expect((await failure(client.getAllPages('/items'))).code).toBe('downstream_bad_response');
   });

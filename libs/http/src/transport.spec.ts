@@ -1,7 +1,7 @@
-import { closeServers, json, startServer } from '../test/servers';
+import { closeTestServers, sendJson, startTestServer } from '@obo/testing';
 import { send, TransportError } from './transport';
 
-afterEach(closeServers);
+afterEach(closeTestServers);
 
 const LIMITS = { timeoutMs: 2_000, maxResponseBytes: 1_000 };
 
@@ -14,7 +14,9 @@ async function rejection(promise: Promise<unknown>): Promise<{ code?: string }> 
 
 describe('send', () => {
   it('reads a whole response: status, lower-case headers, body', async () => {
-    const server = await startServer((_req, res) => json(res, 201, { a: 1 }, { 'X-Thing': 'y' }));
+    const server = await startTestServer((_req, res) =>
+      sendJson(res, 201, { a: 1 }, { 'X-Thing': 'y' }),
+    );
     const response = await send(`${server.url}/p?q=1`, LIMITS);
     expect(response.status).toBe(201);
     expect(response.headers['x-thing']).toBe('y');
@@ -24,7 +26,7 @@ describe('send', () => {
 
   it('posts a body with its length', async () => {
     let received = '';
-    const server = await startServer((req, res) => {
+    const server = await startTestServer((req, res) => {
       req.on('data', (c: Buffer) => (received += c));
       req.on('end', () => res.end());
     });
@@ -34,16 +36,16 @@ describe('send', () => {
   });
 
   it('gives up after the deadline with ETIMEDOUT', async () => {
-    const server = await startServer(() => undefined);
+    const server = await startTestServer(() => undefined);
     const error = await rejection(send(server.url, { ...LIMITS, timeoutMs: 100 }));
     expect(error).toBeInstanceOf(TransportError);
     expect(error.code).toBe('ETIMEDOUT');
   });
 
   it('refuses a body over the limit, declared or streamed', async () => {
-    const declared = await startServer((_req, res) => res.end('x'.repeat(1_001)));
+    const declared = await startTestServer((_req, res) => res.end('x'.repeat(1_001)));
     expect((await rejection(send(declared.url, LIMITS))).code).toBe('ERR_RESPONSE_TOO_LARGE');
-    const streamed = await startServer((_req, res) => {
+    const streamed = await startTestServer((_req, res) => {
       res.write('x'.repeat(600));
       setTimeout(() => res.end('x'.repeat(600)), 10);
     });
@@ -51,12 +53,12 @@ describe('send', () => {
   });
 
   it('accepts a body of exactly the limit', async () => {
-    const server = await startServer((_req, res) => res.end('x'.repeat(1_000)));
+    const server = await startTestServer((_req, res) => res.end('x'.repeat(1_000)));
     expect((await send(server.url, LIMITS)).body).toHaveLength(1_000);
   });
 
   it('reports a connection closed mid-body as ECONNRESET', async () => {
-    const server = await startServer((req, res) => {
+    const server = await startTestServer((req, res) => {
       res.writeHead(200, { 'content-length': '100' });
       res.write('partial');
       setTimeout(() => req.socket.destroy(), 10);
@@ -65,7 +67,7 @@ describe('send', () => {
   });
 
   it('stops when the signal aborts', async () => {
-    const server = await startServer(() => undefined);
+    const server = await startTestServer(() => undefined);
     const controller = new AbortController();
     const pending = rejection(send(server.url, { ...LIMITS, signal: controller.signal }));
     setTimeout(() => controller.abort(), 20);

@@ -1,6 +1,11 @@
 import https from 'node:https';
-import { throwawayTls, type ThrowawayTls } from '@obo/testing';
-import { closeServers, startServer, type TestServer } from '../test/servers';
+import {
+  closeTestServers,
+  startTestServer,
+  throwawayTls,
+  type TestServer,
+  type ThrowawayTls,
+} from '@obo/testing';
 import { send } from './transport';
 import { httpsAgent, trustStore } from './trust';
 
@@ -14,9 +19,9 @@ beforeAll(() => {
   ca2 = throwawayTls();
 });
 beforeEach(async () => {
-  server = await startServer((_req, res) => res.end('ok'), ca1);
+  server = await startTestServer((_req, res) => res.end('ok'), ca1);
 });
-afterEach(closeServers);
+afterEach(closeTestServers);
 
 async function reach(agent: https.Agent): Promise<string> {
   try {

@@ -29,3 +29,12 @@ export {
   type Exit,
   type NodeProcess,
 } from './processes';
+export {
+  closedPortUrl,
+  closeTestServers,
+  sendJson,
+  startTestServer,
+  type Handler,
+  type SeenRequest,
+  type TestServer,
+} from './http-servers';

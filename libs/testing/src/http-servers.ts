@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { ThrowawayTls } from '@obo/testing';
+import type { ThrowawayTls } from './certificates';
 
 export interface SeenRequest {
   method: string;
@@ -23,10 +23,11 @@ export type Handler = (req: IncomingMessage, res: ServerResponse, index: number)
 const running = new Set<TestServer>();
 
 /**
- * A real server on a free loopback port (https when `tls` is given), recording requests.
- * `closeServers()` in afterEach stops every one still running.
+ * A real HTTP server on a free loopback port (https when `tls` is given, e.g. from
+ * `throwawayTls()`) that records the requests it got. `closeTestServers()` in afterEach
+ * stops every one still running.
  */
-export async function startServer(handler: Handler, tls?: ThrowawayTls): Promise<TestServer> {
+export async function startTestServer(handler: Handler, tls?: ThrowawayTls): Promise<TestServer> {
   const requests: SeenRequest[] = [];
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
@@ -51,12 +52,12 @@ export async function startServer(handler: Handler, tls?: ThrowawayTls): Promise
   return started;
 }
 
-export async function closeServers(): Promise<void> {
+export async function closeTestServers(): Promise<void> {
   await Promise.all([...running].map((server) => server.close()));
 }
 
-/** Writes a JSON answer. */
-export function json(
+/** Answers with a JSON body. */
+export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
@@ -69,7 +70,7 @@ export function json(
 
 /** A port nothing listens on (a server was there a moment ago). */
 export async function closedPortUrl(): Promise<string> {
-  const server = await startServer(() => undefined);
+  const server = await startTestServer(() => undefined);
   await server.close();
   return server.url;
 }
