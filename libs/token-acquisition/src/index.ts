@@ -10,7 +10,7 @@ export {
   toTokenAcquisitionError,
   type TokenAcquisitionErrorCode,
 } from './errors';
-export { NetworkClient, secureContextTrusting, type NetworkClientOptions } from './network-client';
+export { NetworkClient, type NetworkClientOptions } from './network-client';
 export { SingleFlight } from './single-flight';
 export {
   MemoryTokenCache,

@@ -17,7 +17,7 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import axios from 'axios';
 import express from 'express';
-import { secureContextTrusting } from '@obo/token-acquisition';
+import { httpsAgent } from '@obo/http';
 
 const kind = process.env['PROXY_KIND'] ?? 'http';
 const port = Number(process.env['PORT'] ?? 0);
@@ -26,11 +26,7 @@ const ca = readFileSync(process.env['EXTRA_CA_CERTS'] ?? '', 'utf8');
 const tokens = new Map(
   Object.entries(JSON.parse(readFileSync(process.env['TOKEN_MAP'] ?? '', 'utf8')) as object),
 ) as Map<string, string>;
-const agent = new https.Agent({
-  keepAlive: true,
-  maxSockets: 256,
-  secureContext: secureContextTrusting(ca),
-});
+const agent = httpsAgent({ extraCa: ca, maxSockets: 256 });
 
 function getJson(url: string, armToken: string): Promise<{ value?: unknown[]; nextLink?: string }> {
   return new Promise((resolve, reject) => {
