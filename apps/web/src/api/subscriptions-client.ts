@@ -1,6 +1,9 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import {
+  createDownstreamClient,
+  DownstreamError,
+  type DownstreamClient,
+  type DownstreamResponse,
+} from '@obo/http';
 import { challengeFromApiResponse, type ApiChallenge } from '../auth/challenge';
 
 /** One row of the subscriptions table. */
@@ -24,34 +27,35 @@ export type SubscriptionsResult =
 export interface ApiClientOptions {
   /** e.g. `http://localhost:4000`. */
   baseUrl: string;
-  /** Extra trusted CA (PEM) for an https API. */
+  /** Extra trusted CA (PEM) for an https API, added to Node's roots (not replacing them). */
   ca?: string;
+  /** The roots `ca` is added to. Default Node's; tests inject their own "public" CA. */
+  systemRoots?: readonly string[];
   /** Per-request timeout. Default 10 000 ms. */
   timeoutMs?: number;
 }
 
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+const UNREACHABLE = 'The API could not be reached.';
 
-/** Calls the middle-tier API with the user's access token. */
+/** Calls the middle-tier API with the user's access token, over @obo/http. */
 export class ApiClient {
-  private readonly http: AxiosInstance;
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly httpsAgent: https.Agent;
+  private readonly downstream: DownstreamClient;
 
   constructor(options: ApiClientOptions) {
-    this.httpsAgent = new https.Agent({
-      keepAlive: true,
+    this.downstream = createDownstreamClient({
+      baseUrl: options.baseUrl,
+      name: 'The API',
+      extraCa: options.ca,
+      systemRoots: options.systemRoots,
+      timeoutMs: options.timeoutMs,
       maxSockets: 64,
-      ...(options.ca ? { ca: options.ca } : {}),
-    });
-    this.http = axios.create({
-      baseURL: options.baseUrl.replace(/\/+$/, ''),
-      timeout: options.timeoutMs ?? 10_000,
-      maxContentLength: MAX_RESPONSE_BYTES,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+      // The user sees the API's answer: no backoff or Retry-After waits in front of a page (the
+      // API already retries ARM); only a reset keep-alive socket is retried, at once.
+      maxRetries: 0,
+      maxRetryAfterSeconds: 0,
+      correlationHeader: 'x-correlation-id',
     });
   }
 
@@ -61,81 +65,61 @@ export class ApiClient {
     correlationId: string,
     options: { journey?: boolean } = {},
   ): Promise<SubscriptionsResult> {
-    let response: AxiosResponse<unknown>;
     const path = options.journey ? '/api/subscriptions?journey=1' : '/api/subscriptions';
+    let response: DownstreamResponse;
     try {
-      response = await this.get(path, accessToken, correlationId);
+      response = await this.downstream.get(path, { accessToken, correlationId });
     } catch (error) {
-      const e = error as { code?: string };
-      return {
-        kind: 'error',
-        code: e.code === 'ECONNABORTED' ? 'api_timeout' : 'api_unreachable',
-        message: 'The API could not be reached.',
-      };
+      return failure(error);
     }
     const { status, data } = response;
-    if (status === 200) {
-      const rows = toRows(data);
-      return rows
-        ? {
-            kind: 'ok',
-            subscriptions: rows,
-            ...(options.journey ? { journey: (data as { journey?: unknown }).journey } : {}),
-          }
-        : {
-            kind: 'error',
-            status,
-            code: 'bad_response',
-            message: 'The API answered with an unexpected body.',
-          };
-    }
-    const challenge = challengeFromApiResponse(
-      status,
-      response.headers as Record<string, unknown>,
-      data,
-    );
-    if (challenge) return { kind: 'challenge', challenge };
-    const body = (data && typeof data === 'object' ? data : {}) as {
-      error?: unknown;
-      error_description?: unknown;
-    };
-    return {
-      kind: 'error',
-      status,
-      code: typeof body.error === 'string' ? body.error.slice(0, 100) : undefined,
-      message:
-        typeof body.error_description === 'string'
-          ? body.error_description.slice(0, 500)
-          : `The API answered with status ${status}.`,
-    };
+    const rows = toRows(data);
+    return rows
+      ? {
+          kind: 'ok',
+          subscriptions: rows,
+          ...(options.journey ? { journey: (data as { journey?: unknown }).journey } : {}),
+        }
+      : {
+          kind: 'error',
+          status,
+          code: 'bad_response',
+          message: 'The API answered with an unexpected body.',
+        };
   }
 
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.downstream.close();
   }
+}
 
-  private async get(
-    path: string,
-    accessToken: string,
-    correlationId: string,
-  ): Promise<AxiosResponse<unknown>> {
-    const request = () =>
-      this.http.get<unknown>(path, {
-        headers: {
-          authorization: `Bearer ${accessToken}`,
-          'x-correlation-id': correlationId,
-          accept: 'application/json',
-        },
-      });
-    try {
-      return await request();
-    } catch (error) {
-      // A keep-alive socket the server closed at the moment of reuse: retry the GET once.
-      if ((error as { code?: string }).code === 'ECONNRESET') return request();
-      throw error;
-    }
+/** A refusal the user can answer by signing in again, the API's own error, or no answer. */
+function failure(error: unknown): SubscriptionsResult {
+  const response = error instanceof DownstreamError ? error.response : undefined;
+  if (!response) {
+    const timedOut = error instanceof DownstreamError && error.code === 'downstream_timeout';
+    return {
+      kind: 'error',
+      code: timedOut ? 'api_timeout' : 'api_unreachable',
+      message: UNREACHABLE,
+    };
   }
+  const { status, headers, data } = response;
+  const challenge = challengeFromApiResponse(status, headers, data);
+  if (challenge) return { kind: 'challenge', challenge };
+  const body = (data && typeof data === 'object' ? data : {}) as {
+    error?: unknown;
+    error_description?: unknown;
+  };
+  return {
+    kind: 'error',
+    status,
+    code: typeof body.error === 'string' ? body.error.slice(0, 100) : undefined,
+    message:
+      typeof body.error_description === 'string'
+        ? body.error_description.slice(0, 500)
+        : `The API answered with status ${status}.`,
+  };
 }
 
 function toRows(data: unknown): SubscriptionRow[] | undefined {

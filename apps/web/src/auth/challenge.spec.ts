@@ -1,34 +1,7 @@
-import { challengeFromApiResponse, decodeClaims, parseBearerChallenge } from './challenge';
+import { challengeFromApiResponse } from './challenge';
 
 const CLAIMS = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
 const B64 = Buffer.from(CLAIMS).toString('base64');
-
-describe('parseBearerChallenge', () => {
-  it('reads quoted and token auth-params', () => {
-    expect(
-      parseBearerChallenge(`Bearer realm="", error="insufficient_claims", claims="${B64}", x=y`),
-    ).toEqual({ realm: '', error: 'insufficient_claims', claims: B64, x: 'y' });
-  });
-
-  it('ignores other schemes', () => {
-    expect(parseBearerChallenge('Basic realm="x"')).toBeUndefined();
-    expect(parseBearerChallenge(undefined)).toBeUndefined();
-  });
-});
-
-describe('decodeClaims', () => {
-  it('accepts base64 and plain JSON objects', () => {
-    expect(decodeClaims(B64)).toBe(CLAIMS);
-    expect(decodeClaims(CLAIMS)).toBe(CLAIMS);
-  });
-
-  it('refuses non-objects, garbage and oversized values', () => {
-    expect(decodeClaims(Buffer.from('[1]').toString('base64'))).toBeUndefined();
-    expect(decodeClaims('!!!')).toBeUndefined();
-    expect(decodeClaims('x'.repeat(9000))).toBeUndefined();
-    expect(decodeClaims(42)).toBeUndefined();
-  });
-});
 
 describe('challengeFromApiResponse', () => {
   it('maps a 401 insufficient_claims challenge', () => {
