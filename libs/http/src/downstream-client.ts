@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type https from 'node:https';
-import axios, { type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import axios, { type AxiosAdapter, type AxiosRequestConfig } from 'axios';
 import { nodeAdapter } from './axios-adapter';
 import { fullJitter } from './backoff';
 import { claimsChallenge } from './challenge';
@@ -77,7 +77,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * agents are built once here, not per call.
  */
 export class DownstreamClient {
-  private readonly http: AxiosInstance;
+  private readonly http: InstanceType<typeof axios.Axios>;
   private readonly base: string;
   private readonly origin: string;
   private readonly name: string;
@@ -118,7 +118,9 @@ export class DownstreamClient {
         httpsAgent({ extraCa: options.extraCa, systemRoots: options.systemRoots, maxSockets }),
       );
     const plainAgent = options.httpAgent ?? this.own(httpAgent({ maxSockets }));
-    const config: AxiosRequestConfig = {
+    // An Axios of its own rather than axios.create(): create() adds the global defaults
+    // (per-method header maps, transitional, env…), which axios deep-merges again on every call.
+    this.http = new axios.Axios({
       adapter: options.adapter ?? (proxyConfigured() ? 'http' : nodeAdapter),
       timeout: count(options.timeoutMs, 10_000, 'timeoutMs'),
       maxContentLength: count(options.maxResponseBytes, 10 * 1024 * 1024, 'maxResponseBytes'),
@@ -127,13 +129,14 @@ export class DownstreamClient {
       httpsAgent: secureAgent,
       httpAgent: plainAgent,
       headers: { accept: 'application/json', ...options.headers },
-    };
-    this.http = axios.create(config);
+      transformRequest: [],
+      transformResponse: [parseJsonBody],
+    });
   }
 
   /** `GET path` (relative to the base URL, or an absolute URL on its origin); 2xx or throws. */
   async get<T = unknown>(path: string, call: CallOptions = {}): Promise<DownstreamResponse<T>> {
-    return this.send<T>(this.resolve(path), this.configFor(call));
+    return this.send<T>(this.resolve(path), this.headersFor(call));
   }
 
   /**
@@ -141,7 +144,7 @@ export class DownstreamClient {
    * `nextLink` while it stays on the base URL's origin, at most `maxPages` pages.
    */
   async getAllPages<T = unknown>(path: string, call: CallOptions = {}): Promise<T[]> {
-    const config = this.configFor(call);
+    const headers = this.headersFor(call);
     const items: T[] = [];
     let url: string | undefined = this.resolve(path);
     for (let page = 0; url; page++) {
@@ -152,7 +155,7 @@ export class DownstreamClient {
         );
       }
       const { data }: DownstreamResponse<{ value?: unknown; nextLink?: unknown } | null> =
-        await this.send(url, config);
+        await this.send(url, headers);
       if (call.stats) call.stats.pages++;
       if (!data || typeof data !== 'object' || !Array.isArray(data.value)) {
         throw this.badResponse('an unexpected response');
@@ -174,11 +177,11 @@ export class DownstreamClient {
     return agent;
   }
 
-  private configFor(call: CallOptions): AxiosRequestConfig {
+  private headersFor(call: CallOptions): Record<string, string> {
     const headers: Record<string, string> = call.headers ? { ...call.headers } : {};
     if (call.accessToken) headers['authorization'] = `Bearer ${call.accessToken}`;
     if (call.correlationId) headers[this.correlationHeader] = call.correlationId;
-    return { headers };
+    return headers;
   }
 
   private resolve(path: string): string {
@@ -201,19 +204,22 @@ export class DownstreamClient {
     return new DownstreamError('downstream_bad_response', `${this.name} returned ${what}.`);
   }
 
-  private async send<T>(url: string, config: AxiosRequestConfig): Promise<DownstreamResponse<T>> {
+  private async send<T>(
+    url: string,
+    headers: AxiosRequestConfig['headers'],
+  ): Promise<DownstreamResponse<T>> {
     let attempt = 0;
     let resetRetried = false;
     let throttleWaited = false;
     for (;;) {
       const started = performance.now();
       let status: number;
-      let headers: DownstreamResponse['headers'];
+      let responseHeaders: DownstreamResponse['headers'];
       let data: unknown;
       try {
-        const response = await this.http.get<unknown>(url, config);
+        const response = await this.http.request<unknown>({ url, headers });
         status = response.status;
-        headers = response.headers as DownstreamResponse['headers'];
+        responseHeaders = response.headers as DownstreamResponse['headers'];
         data = response.data;
       } catch (error) {
         this.onResponse?.(0, performance.now() - started);
@@ -243,11 +249,12 @@ export class DownstreamClient {
             });
       }
       this.onResponse?.(status, performance.now() - started);
-      if (status >= 200 && status < 300) return { status, headers, data: data as T };
+      if (status >= 200 && status < 300)
+        return { status, headers: responseHeaders, data: data as T };
 
-      const response = { status, headers, data };
+      const response = { status, headers: responseHeaders, data };
       if (status === 401) {
-        const claims = claimsChallenge(headers['www-authenticate'] as string | undefined);
+        const claims = claimsChallenge(responseHeaders['www-authenticate'] as string | undefined);
         if (claims) {
           throw new DownstreamError(
             'downstream_claims_challenge',
@@ -256,7 +263,7 @@ export class DownstreamClient {
           );
         }
       } else if (status === 429) {
-        const retryAfterSeconds = parseRetryAfter(headers['retry-after']);
+        const retryAfterSeconds = parseRetryAfter(responseHeaders['retry-after']);
         if (
           !throttleWaited &&
           retryAfterSeconds !== undefined &&
@@ -293,6 +300,16 @@ export class DownstreamClient {
 /** A {@link DownstreamClient} for one service; options are checked here, not on first use. */
 export function createDownstreamClient(options: DownstreamClientOptions): DownstreamClient {
   return new DownstreamClient(options);
+}
+
+/** JSON bodies parsed; anything else (HTML, empty) left as text for the caller to refuse. */
+function parseJsonBody(data: unknown): unknown {
+  if (typeof data !== 'string' || data === '') return data;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return data;
+  }
 }
 
 /** The downstream's own error code: OAuth/our API `{error: "…"}`, ARM/Graph `{error: {code}}`. */

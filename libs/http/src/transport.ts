@@ -105,8 +105,8 @@ export function send(url: string, options: SendOptions): Promise<RawResponse> {
         chunks.push(chunk);
       });
       response.on('error', finish);
-      // After 'end' this does nothing; before it, the connection closed mid-body.
-      response.on('close', () => finish(closedEarly()));
+      // Before 'end', the connection closed mid-body (after it, settled: nothing to build).
+      response.on('close', () => settled || finish(closedEarly()));
       response.on('end', () =>
         finish(undefined, {
           status: response.statusCode ?? 0,
