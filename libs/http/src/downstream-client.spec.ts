@@ -360,6 +360,26 @@ describe('DownstreamClient.getAllPages', () => {
   });
 });
 
+describe('a proxy named by the environment', () => {
+  const saved = process.env['HTTP_PROXY'];
+  afterEach(() => {
+    if (saved === undefined) delete process.env['HTTP_PROXY'];
+    else process.env['HTTP_PROXY'] = saved;
+  });
+
+  it('is honoured (axios’s own http adapter), and ignored without one', async () => {
+    const proxy = await startTestServer((req, res) => sendJson(res, 200, { proxied: req.url }));
+    const target = await closedPortUrl();
+    process.env['HTTP_PROXY'] = proxy.url;
+    const { client } = clientFor(target, { maxRetries: 0 });
+    expect((await client.get('/x')).data).toEqual({ proxied: `${target}/x` });
+
+    delete process.env['HTTP_PROXY'];
+    const direct = clientFor(target, { maxRetries: 0 }).client;
+    expect((await failure(direct.get('/x'))).code).toBe('downstream_unavailable');
+  });
+});
+
 describe('createDownstreamClient options', () => {
   it.each([
     [{ baseUrl: 'ftp://example.com' }],
