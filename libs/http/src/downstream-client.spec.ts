@@ -1,4 +1,11 @@
-import { closedPortUrl, closeTestServers, sendJson, startTestServer } from '@obo/testing';
+import {
+  closedPortUrl,
+  closeTestServers,
+  closeWithServers,
+  rejectionOf,
+  sendJson,
+  startTestServer,
+} from '@obo/testing';
 import { createDownstreamClient, type DownstreamClientOptions } from './downstream-client';
 import { DownstreamError } from './errors';
 
@@ -16,24 +23,16 @@ function clientFor(url: string, options: Partial<DownstreamClientOptions> = {}) 
     random: () => 0.5,
     ...options,
   });
-  clients.push(client);
-  return { client, sleeps };
+  return { client: closeWithServers(client), sleeps };
 }
-const clients: { close(): void }[] = [];
 
 async function failure(promise: Promise<unknown>): Promise<DownstreamError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const error = await rejectionOf<DownstreamError>(promise);
   expect(error).toBeInstanceOf(DownstreamError);
-  return error as DownstreamError;
+  return error;
 }
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await closeTestServers();
-});
+afterEach(closeTestServers);
 
 describe('DownstreamClient.get', () => {
   it('sends the static headers, the token and the correlation id, and returns the JSON body', async () => {

@@ -1,16 +1,9 @@
-import { closeTestServers, sendJson, startTestServer } from '@obo/testing';
+import { closeTestServers, rejectionOf, sendJson, startTestServer } from '@obo/testing';
 import { send, TransportError } from './transport';
 
 afterEach(closeTestServers);
 
 const LIMITS = { timeoutMs: 2_000, maxResponseBytes: 1_000 };
-
-async function rejection(promise: Promise<unknown>): Promise<{ code?: string }> {
-  return promise.then(
-    () => ({ code: 'resolved' }),
-    (error: { code?: string }) => error,
-  );
-}
 
 describe('send', () => {
   it('reads a whole response: status, lower-case headers, body', async () => {
@@ -37,19 +30,19 @@ describe('send', () => {
 
   it('gives up after the deadline with ETIMEDOUT', async () => {
     const server = await startTestServer(() => undefined);
-    const error = await rejection(send(server.url, { ...LIMITS, timeoutMs: 100 }));
+    const error = await rejectionOf(send(server.url, { ...LIMITS, timeoutMs: 100 }));
     expect(error).toBeInstanceOf(TransportError);
     expect(error.code).toBe('ETIMEDOUT');
   });
 
   it('refuses a body over the limit, declared or streamed', async () => {
     const declared = await startTestServer((_req, res) => res.end('x'.repeat(1_001)));
-    expect((await rejection(send(declared.url, LIMITS))).code).toBe('ERR_RESPONSE_TOO_LARGE');
+    expect((await rejectionOf(send(declared.url, LIMITS))).code).toBe('ERR_RESPONSE_TOO_LARGE');
     const streamed = await startTestServer((_req, res) => {
       res.write('x'.repeat(600));
       setTimeout(() => res.end('x'.repeat(600)), 10);
     });
-    expect((await rejection(send(streamed.url, LIMITS))).code).toBe('ERR_RESPONSE_TOO_LARGE');
+    expect((await rejectionOf(send(streamed.url, LIMITS))).code).toBe('ERR_RESPONSE_TOO_LARGE');
   });
 
   it('accepts a body of exactly the limit', async () => {
@@ -63,17 +56,17 @@ describe('send', () => {
       res.write('partial');
       setTimeout(() => req.socket.destroy(), 10);
     });
-    expect((await rejection(send(server.url, LIMITS))).code).toBe('ECONNRESET');
+    expect((await rejectionOf(send(server.url, LIMITS))).code).toBe('ECONNRESET');
   });
 
   it('stops when the signal aborts', async () => {
     const server = await startTestServer(() => undefined);
     const controller = new AbortController();
-    const pending = rejection(send(server.url, { ...LIMITS, signal: controller.signal }));
+    const pending = rejectionOf(send(server.url, { ...LIMITS, signal: controller.signal }));
     setTimeout(() => controller.abort(), 20);
     expect((await pending).code).toBe('ABORT_ERR');
-    expect((await rejection(send(server.url, { ...LIMITS, signal: controller.signal }))).code).toBe(
-      'ABORT_ERR',
-    );
+    expect(
+      (await rejectionOf(send(server.url, { ...LIMITS, signal: controller.signal }))).code,
+    ).toBe('ABORT_ERR');
   });
 });

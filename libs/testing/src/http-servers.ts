@@ -52,7 +52,18 @@ export async function startTestServer(handler: Handler, tls?: ThrowawayTls): Pro
   return started;
 }
 
+const clients = new Set<{ close(): unknown }>();
+
+/** Registers a client (agents, sockets) that the next `closeTestServers()` closes first. */
+export function closeWithServers<T extends { close(): unknown }>(client: T): T {
+  clients.add(client);
+  return client;
+}
+
+/** Closes the registered clients, then every test server still running. */
 export async function closeTestServers(): Promise<void> {
+  for (const client of clients) client.close();
+  clients.clear();
   await Promise.all([...running].map((server) => server.close()));
 }
 
@@ -73,4 +84,15 @@ export async function closedPortUrl(): Promise<string> {
   const server = await startTestServer(() => undefined);
   await server.close();
   return server.url;
+}
+
+/** What `promise` rejected with (its `code`, typically); a test expecting a failure fails if it resolves. */
+export async function rejectionOf<E = { code?: string }>(promise: Promise<unknown>): Promise<E> {
+  let value: unknown;
+  try {
+    value = await promise;
+  } catch (error) {
+    return error as E;
+  }
+  throw new Error(`expected a rejection, got ${JSON.stringify(value)?.slice(0, 200)}`);
 }

@@ -32,6 +32,8 @@ export {
 export {
   closedPortUrl,
   closeTestServers,
+  closeWithServers,
+  rejectionOf,
   sendJson,
   startTestServer,
   type Handler,

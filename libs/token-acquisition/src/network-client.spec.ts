@@ -1,5 +1,7 @@
 import {
   closeTestServers,
+  closeWithServers,
+  rejectionOf,
   sendJson,
   startTestServer,
   throwawayTls,
@@ -7,24 +9,10 @@ import {
 } from '@obo/testing';
 import { NetworkClient, type NetworkClientOptions } from './network-client';
 
-const clients: NetworkClient[] = [];
-function networkClient(options: NetworkClientOptions = {}): NetworkClient {
-  const client = new NetworkClient(options);
-  clients.push(client);
-  return client;
-}
+const networkClient = (options: NetworkClientOptions = {}) =>
+  closeWithServers(new NetworkClient(options));
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await closeTestServers();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<{ code?: string }> {
-  return promise.then(
-    () => ({ code: 'resolved' }),
-    (error: { code?: string }) => error,
-  );
-}
+afterEach(closeTestServers);
 
 describe('NetworkClient (MSAL network module)', () => {
   it('GETs JSON with MSAL’s headers and returns status, flat headers and body', async () => {
@@ -78,11 +66,11 @@ describe('NetworkClient (MSAL network module)', () => {
   it('gives up after its timeout, or the one MSAL passes for a GET (else Jest’s 5 s would)', async () => {
     const server = await startTestServer(() => undefined);
     expect(
-      (await rejection(networkClient({ timeoutMs: 100 }).sendPostRequestAsync(server.url))).code,
+      (await rejectionOf(networkClient({ timeoutMs: 100 }).sendPostRequestAsync(server.url))).code,
     ).toBe('ETIMEDOUT');
     expect(
       (
-        await rejection(
+        await rejectionOf(
           networkClient({ timeoutMs: 60_000 }).sendGetRequestAsync(server.url, {}, 100),
         )
       ).code,
@@ -94,26 +82,22 @@ describe('NetworkClient (MSAL network module)', () => {
       sendJson(res, 200, { keys: 'x'.repeat(2_000) }),
     );
     const client = networkClient({ maxResponseBytes: 1_000 });
-    expect((await rejection(client.sendGetRequestAsync(server.url))).code).toBe(
+    expect((await rejectionOf(client.sendGetRequestAsync(server.url))).code).toBe(
       'ERR_RESPONSE_TOO_LARGE',
     );
     expect((await networkClient().sendGetRequestAsync(server.url)).status).toBe(200);
   });
 
   describe('extra CA', () => {
-    let publicCa: ThrowawayTls;
-    let extraCa: ThrowawayTls;
-    beforeAll(() => {
-      publicCa = throwawayTls();
-      extraCa = throwawayTls();
-    });
+    let publicCa: ThrowawayTls, extraCa: ThrowawayTls;
+    beforeAll(() => ([publicCa, extraCa] = [throwawayTls(), throwawayTls()]));
 
     it('trusts a server of the extra CA', async () => {
       const server = await startTestServer((_req, res) => sendJson(res, 200, {}), extraCa);
       expect((await networkClient({ ca: extraCa.ca }).sendGetRequestAsync(server.url)).status).toBe(
         200,
       );
-      expect((await rejection(networkClient().sendGetRequestAsync(server.url))).code).toBe(
+      expect((await rejectionOf(networkClient().sendGetRequestAsync(server.url))).code).toBe(
         'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
       );
     });

@@ -1,6 +1,8 @@
 import {
   closedPortUrl,
   closeTestServers,
+  closeWithServers,
+  rejectionOf,
   sendJson,
   startTestServer,
   throwawayTls,
@@ -14,7 +16,6 @@ const CLAIMS = '{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}
 const sub = (id: string) => ({ id: `/subscriptions/${id}`, subscriptionId: id, state: 'Enabled' });
 
 let tls: ThrowawayTls;
-const clients: ArmClient[] = [];
 let sleeps: number[];
 
 beforeAll(() => {
@@ -23,10 +24,7 @@ beforeAll(() => {
 beforeEach(() => {
   sleeps = [];
 });
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await closeTestServers();
-});
+afterEach(closeTestServers);
 
 /** ARM on https with a certificate from a CA only the client's `ca` option makes trusted. */
 function arm(handler: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
@@ -42,17 +40,13 @@ function armClient(endpoint: string, options: Partial<ArmClientOptions> = {}): A
     },
     ...options,
   });
-  clients.push(client);
-  return client;
+  return closeWithServers(client);
 }
 
 async function answer(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const error = await rejectionOf<ApiError>(promise);
   expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
+  return error;
 }
 
 describe('ArmClient', () => {
@@ -85,19 +79,11 @@ describe('ArmClient', () => {
 
   it('hands the route a claims challenge to redo OBO with', async () => {
     const encoded = Buffer.from(CLAIMS).toString('base64');
+    const challenge = `Bearer error="insufficient_claims", claims="${encoded}"`;
     const server = await arm((_req, res) =>
-      sendJson(
-        res,
-        401,
-        { error: { code: 'InvalidAuthenticationToken' } },
-        {
-          'www-authenticate': `Bearer authorization_uri="https://login.example/t", error="insufficient_claims", claims="${encoded}"`,
-        },
-      ),
+      sendJson(res, 401, {}, { 'www-authenticate': challenge }),
     );
-    const error = await armClient(server.url)
-      .listSubscriptions('t', 'c')
-      .catch((e: unknown) => e);
+    const error = await rejectionOf(armClient(server.url).listSubscriptions('t', 'c'));
     expect(error).toBeInstanceOf(ArmClaimsChallenge);
     expect((error as ArmClaimsChallenge).claims).toBe(CLAIMS);
   });

@@ -1,6 +1,7 @@
 import {
   closedPortUrl,
   closeTestServers,
+  closeWithServers,
   sendJson,
   startTestServer,
   throwawayTls,
@@ -11,17 +12,10 @@ import { ApiClient, type ApiClientOptions } from './subscriptions-client';
 const CLAIMS = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
 const ROW = { displayName: 'Dev', subscriptionId: 's1', state: 'Enabled', tenantId: 't1' };
 
-const clients: ApiClient[] = [];
-function apiClient(baseUrl: string, options: Partial<ApiClientOptions> = {}): ApiClient {
-  const client = new ApiClient({ baseUrl, ...options });
-  clients.push(client);
-  return client;
-}
+const apiClient = (baseUrl: string, options: Partial<ApiClientOptions> = {}) =>
+  closeWithServers(new ApiClient({ baseUrl, ...options }));
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await closeTestServers();
-});
+afterEach(closeTestServers);
 
 describe('ApiClient', () => {
   it('sends the token and correlation id and maps the rows (and journey when asked)', async () => {
@@ -140,12 +134,8 @@ describe('ApiClient', () => {
   });
 
   describe('an https API with EXTRA_CA_CERTS set', () => {
-    let publicCa: ThrowawayTls;
-    let extraCa: ThrowawayTls;
-    beforeAll(() => {
-      publicCa = throwawayTls();
-      extraCa = throwawayTls();
-    });
+    let publicCa: ThrowawayTls, extraCa: ThrowawayTls;
+    beforeAll(() => ([publicCa, extraCa] = [throwawayTls(), throwawayTls()]));
 
     it('still reaches an API whose certificate comes from a root CA (the extra CA is added, not substituted)', async () => {
       const server = await startTestServer(
