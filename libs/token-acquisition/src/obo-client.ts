@@ -1,18 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ConfidentialClientApplication, LogLevel, type INetworkModule } from '@azure/msal-node';
-import {
-  entraAuthority,
-  msalAuthOptions,
-  type ClientConfig,
-  type IdentityConfig,
-} from '@obo/config';
+import type { ClientConfig, IdentityProfile } from '@obo/config';
 import { toTokenAcquisitionError, TokenAcquisitionError } from './errors';
 import { NetworkClient } from './network-client';
 import { SingleFlight } from './single-flight';
 import { MemoryTokenCache, type CachedToken, type TokenCacheLevel } from './token-cache';
 
 export interface OboClientOptions {
-  identity: IdentityConfig;
+  identity: IdentityProfile;
   client: ClientConfig;
   /** MSAL's transport. Default a keep-alive https client trusting `identity.extraCa`. */
   networkClient?: INetworkModule;
@@ -126,10 +121,12 @@ export class OboClient {
 
   private async exchange(request: OboRequest): Promise<CachedToken> {
     const { identity, client } = this.options;
-    const authority = oboAuthority(identity, request.tenantId);
+    const authority = identity.oboAuthority(request.tenantId);
+    if (!authority)
+      throw new TypeError('On-Behalf-Of in a workforce tenant needs the caller’s tid');
     const msal = new ConfidentialClientApplication({
       auth: {
-        ...msalAuthOptions(identity, client, authority),
+        ...identity.msalAuth(client, authority),
         clientCapabilities: this.options.clientCapabilities ?? ['cp1'],
       },
       system: {
@@ -174,17 +171,6 @@ export class OboClient {
       throw mapped;
     }
   }
-}
-
-/**
- * Where the exchange happens: the caller's own tenant for workforce tokens; the configured
- * authority for B2C (its sign-up/sign-in user flow, which answers AADB2C90086: B2C has no
- * OBO) and External ID (one tenant).
- */
-export function oboAuthority(identity: IdentityConfig, tenantId: string | undefined): string {
-  if (identity.profile === 'b2c' || identity.profile === 'ciam') return identity.authority;
-  if (!tenantId) throw new TypeError('On-Behalf-Of in a workforce tenant needs the caller’s tid');
-  return entraAuthority(identity.authorityHost, tenantId);
 }
 
 /** The cache partition of a request: never the token itself. */

@@ -1,8 +1,6 @@
 import { ConfidentialClientApplication, LogLevel, type INetworkModule } from '@azure/msal-node';
-import { msalAuthOptions, type WebConfig } from '@obo/config';
+import type { AuthFlow, WebConfig } from '@obo/config';
 import type { Logger } from 'pino';
-import { authorityFor } from './authority';
-import type { AuthFlow } from './session-data';
 
 /**
  * Client capabilities declared to the identity provider: `cp1` says this app can handle
@@ -28,10 +26,10 @@ export class MsalClientFactory {
   /** A client for `flow`'s authority, its cache loaded from `serializedCache` when given. */
   create(flow: AuthFlow = 'signIn', serializedCache?: string): ConfidentialClientApplication {
     const { config, networkClient, logger } = this.options;
-    const authority = authorityFor(config.identity, flow) ?? config.identity.authority;
+    const authority = config.identity.signInAuthority(flow) ?? config.identity.authority;
     const client = new ConfidentialClientApplication({
       auth: {
-        ...msalAuthOptions(config.identity, config.client, authority),
+        ...config.identity.msalAuth(config.client, authority),
         clientCapabilities: CLIENT_CAPABILITIES,
       },
       system: {

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import { authorityFor, endSessionUrl } from '../auth/authority';
 import { safeReturnTo } from '../auth/return-to';
 import { removeUserAccount } from '../auth/session-cache';
 import { sessionUserOf } from '../auth/sign-in';
@@ -67,10 +66,9 @@ async function signOut(ctx: WebContext, req: Request, res: Response): Promise<vo
   res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax' });
   res.set('cache-control', 'no-store');
   if (!user) return res.redirect('/');
-  const authority = authorityFor(ctx.config.identity, 'signIn') ?? ctx.config.identity.authority;
   const loginHint = user.idTokenClaims.login_hint;
   res.redirect(
-    endSessionUrl(authority, {
+    ctx.config.identity.endSessionUrl({
       postLogoutRedirectUri: new URL('/', ctx.config.publicUrl).toString(),
       clientId: ctx.config.client.clientId,
       logoutHint: typeof loginHint === 'string' ? loginHint : undefined,
@@ -88,6 +86,6 @@ async function passwordResetRedirect(
   if (!(error instanceof SignInError) || !error.description.includes(B2C_FORGOT_PASSWORD)) {
     return undefined;
   }
-  if (!authorityFor(ctx.config.identity, 'resetPassword')) return undefined;
+  if (!ctx.config.identity.signInAuthority('resetPassword')) return undefined;
   return ctx.signIn.start(req, res, { returnTo: '/', flow: 'resetPassword' });
 }
