@@ -183,7 +183,6 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
       metrics,
       guard,
       tokenJourney: config.tokenJourney,
-      customerTenant: config.identity.customerTenant,
     }),
   );
   app.use(

@@ -122,8 +122,12 @@ export class OboClient {
   private async exchange(request: OboRequest): Promise<CachedToken> {
     const { identity, client } = this.options;
     const authority = identity.oboAuthority(request.tenantId);
-    if (!authority)
-      throw new TypeError('On-Behalf-Of in a workforce tenant needs the caller’s tid');
+    if (!authority) {
+      throw new TokenAcquisitionError(
+        'invalid_assertion',
+        'The access token names no tenant (tid) to exchange it in.',
+      );
+    }
     const msal = new ConfidentialClientApplication({
       auth: {
         ...identity.msalAuth(client, authority),
