@@ -1,8 +1,8 @@
 import type { RunningEmulator } from '@obo/entra-emulator';
-import { claimsOf } from '@obo/testing';
+import { claimsOf, devUserToken } from '@obo/testing';
 import { TokenAcquisitionError } from './errors';
 import { OboClient } from './obo-client';
-import { apiConfig, openSockets, startTestEmulator, userToken } from './test/emulator';
+import { apiConfig, openSockets, startTestEmulator } from './test/emulator';
 
 const ARM = 'https://management.azure.com/.default';
 
@@ -23,7 +23,7 @@ describe('OboClient against the emulator', () => {
   it('exchanges the assertion in the caller’s tenant once, then serves it from L1', async () => {
     const obo = client();
     try {
-      const assertion = await userToken(emu);
+      const assertion = await devUserToken(emu, 'alice');
       const request = { assertion, tenantId: emu.tenantId, scopes: [ARM] };
       const first = await obo.acquire(request);
       expect(first.source).toBe('network');
@@ -43,7 +43,11 @@ describe('OboClient against the emulator', () => {
     let now = Date.now();
     const obo = client({ now: () => now });
     try {
-      const request = { assertion: await userToken(emu), tenantId: emu.tenantId, scopes: [ARM] };
+      const request = {
+        assertion: await devUserToken(emu, 'alice'),
+        tenantId: emu.tenantId,
+        scopes: [ARM],
+      };
       const { expiresOn } = await obo.acquire(request);
       now = expiresOn - 300_001; // just inside the 5-minute refresh buffer's edge
       expect((await obo.acquire(request)).source).toBe('l1');
@@ -59,7 +63,7 @@ describe('OboClient against the emulator', () => {
     const obo = client();
     try {
       const error = await obo
-        .acquire({ assertion: await userToken(emu), scopes: [ARM] })
+        .acquire({ assertion: await devUserToken(emu, 'alice'), scopes: [ARM] })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TokenAcquisitionError);
       expect(error).toMatchObject({ code: 'invalid_assertion', status: 401 });
@@ -70,7 +74,7 @@ describe('OboClient against the emulator', () => {
   });
 
   it('close() releases the keep-alive sockets of the network client it made', async () => {
-    const assertion = await userToken(emu);
+    const assertion = await devUserToken(emu, 'alice');
     const before = openSockets();
     const obo = client();
     await obo.acquire({ assertion, tenantId: emu.tenantId, scopes: [ARM] });

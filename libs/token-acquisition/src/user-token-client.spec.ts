@@ -1,6 +1,6 @@
 import { EMULATOR_DEFAULTS } from '@obo/config';
 import { EmulatorBrowser, type RunningEmulator } from '@obo/entra-emulator';
-import { claimsOf } from '@obo/testing';
+import { ALL_BUT_DATE, claimsOf } from '@obo/testing';
 import { TokenAcquisitionError } from './errors';
 import { NetworkClient } from './network-client';
 import { startTestEmulator, webConfig } from './test/emulator';
@@ -169,18 +169,7 @@ describe('UserTokenClient against the emulator', () => {
     emu.faults.add({ endpoint: 'token', grantType: 'refresh_token', aadsts: 50076, count: 1 });
     // Only Date moves: MSAL then finds the access token due and tries the refresh token.
     jest.useFakeTimers({
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
+      doNotFake: [...ALL_BUT_DATE],
       now: Date.now() + 58 * 60_000,
     });
     let error: unknown;

@@ -1,15 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  EMULATOR_DEFAULTS,
-  loadApiConfig,
-  loadWebConfig,
-  type ApiConfig,
-  type WebConfig,
-} from '@obo/config';
+import { loadApiConfig, loadWebConfig, type ApiConfig, type WebConfig } from '@obo/config';
 import { startEmulator, type RunningEmulator } from '@obo/entra-emulator';
-import { passwordGrantToken } from '@obo/testing';
 
 /** The emulator in-process on a free loopback port; its CA and keys are made once per machine. */
 export function startTestEmulator(): Promise<RunningEmulator> {
@@ -32,17 +25,6 @@ export function apiConfig(emu: RunningEmulator): ApiConfig {
 /** The web app's configuration (emulator profile) against `emu`. */
 export function webConfig(emu: RunningEmulator): WebConfig {
   return loadWebConfig({ env: env(emu), envFile: false });
-}
-
-/** An access token for the API, as the web app would get it for `username`. */
-export function userToken(emu: RunningEmulator, username = 'alice'): Promise<string> {
-  return passwordGrantToken(emu, {
-    clientId: EMULATOR_DEFAULTS.web.clientId,
-    clientSecret: EMULATOR_DEFAULTS.web.clientSecret,
-    scopes: [`api://${EMULATOR_DEFAULTS.api.clientId}/access_as_user`],
-    username: `${username}@${EMULATOR_DEFAULTS.tenantDomain}`,
-    password: EMULATOR_DEFAULTS.devPassword,
-  });
 }
 
 /** How many TCP sockets this process has open (client and server sides alike). */
