@@ -9,12 +9,14 @@ export {
 } from './redis-server';
 export {
   passwordGrantToken,
+  devUserToken,
   claimsOf,
   CP1_CLAIMS,
   type PasswordGrant,
   type TokenSource,
 } from './tokens';
 export { writeClientCertificate, writeThrowawayCa } from './certificates';
+export { ALL_BUT_DATE } from './clock';
 export {
   freePort,
   get,
