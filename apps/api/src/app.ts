@@ -6,12 +6,8 @@ import type { Logger } from 'pino';
 import type { ApiConfig } from '@obo/config';
 import {
   authenticateBearer,
-  b2cIssuer,
-  ciamIssuer,
   createTokenValidator,
-  entraIssuers,
   requireScopes,
-  TENANT_PLACEHOLDER,
   type TokenValidator,
 } from '@obo/token-validation';
 import {
@@ -64,7 +60,8 @@ const MAX_BODY_BYTES = 16 * 1024;
 export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = deps.metrics ?? new Metrics();
-  const validator = deps.validator ?? createValidator(config);
+  const validator =
+    deps.validator ?? createTokenValidator(config.identity.tokenValidation(config.tokenValidation));
   const redis = deps.redis ?? null;
   const obo =
     deps.obo ??
@@ -186,7 +183,6 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
       metrics,
       guard,
       tokenJourney: config.tokenJourney,
-      customerTenant: config.identity.profile === 'b2c' || config.identity.profile === 'ciam',
     }),
   );
   app.use(
@@ -241,58 +237,6 @@ export function createServer(app: Express, requestTimeoutMs: number): http.Serve
   });
   return server;
 }
-
-/**
- * The bearer-token validator for the configured profile:
- * - emulator/entra: `{host}/{tenantid}/v2.0` (+ v1), keys per tenant.
- * - b2c: B2C's issuer `{b2c host}/{tenant GUID}/v2.0/` for each GUID in ALLOWED_TENANTS (B2C
- *   tokens carry no `tid`, so the GUID must be configured), keys from the sign-up/sign-in user
- *   flow, `requireTenantId: false`.
- * - ciam: `https://{tid}.ciamlogin.com/{tid}/v2.0` (on a loopback authority host, the
- *   emulator: `{host}/{tid}/v2.0`), keys from the authority; ALLOWED_TENANTS lists tenant GUIDs.
- */
-export function createValidator(config: ApiConfig): TokenValidator {
-  const { identity, tokenValidation } = config;
-  const common = {
-    audiences: tokenValidation.audiences,
-    clockToleranceSeconds: tokenValidation.clockSkewSeconds,
-    ca: identity.extraCa?.pem,
-  };
-  const guids = tokenValidation.allowedTenants.filter((t) => GUID.test(t));
-  const b2c = identity.b2c;
-  if (identity.profile === 'b2c' && b2c) {
-    if (guids.length === 0) {
-      throw new TypeError(
-        'b2c profile: set ALLOWED_TENANTS to the B2C tenant id (GUID); B2C issuers name it',
-      );
-    }
-    return createTokenValidator({
-      ...common,
-      jwksUri: `${identity.authority}/discovery/v2.0/keys`,
-      issuers: guids.map((guid) => b2cIssuer(b2c.tenantName, guid, { host: b2c.host })),
-      requireTenantId: false,
-    });
-  }
-  if (identity.profile === 'ciam') {
-    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(
-      new URL(identity.authorityHost).hostname,
-    );
-    return createTokenValidator({
-      ...common,
-      jwksUri: `${identity.authority}/discovery/v2.0/keys`,
-      issuers: [ciamIssuer(TENANT_PLACEHOLDER, loopback ? { host: identity.authorityHost } : {})],
-      allowedTenants: guids.length > 0 ? guids : tokenValidation.allowedTenants,
-    });
-  }
-  return createTokenValidator({
-    ...common,
-    jwksUri: `${identity.authorityHost}/{tenantid}/discovery/v2.0/keys`,
-    issuers: entraIssuers(identity.authorityHost, { v1: tokenValidation.acceptV1 }),
-    allowedTenants: tokenValidation.allowedTenants,
-  });
-}
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function recordMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {

@@ -1,9 +1,9 @@
 import { request as httpsRequest } from 'node:https';
 import { EmulatorBrowser, type RunningEmulator } from '@obo/entra-emulator';
 import { TokenAcquisitionError } from '@obo/token-acquisition';
-import type { ApiConfig } from '@obo/config';
+import { ConfigError, type ApiConfig } from '@obo/config';
 import request from 'supertest';
-import { createApp, createValidator, type ApiApp } from './app';
+import { createApp, type ApiApp } from './app';
 import { apiConfigFor, startTestEmulator } from './test/harness';
 import pino from 'pino';
 
@@ -221,16 +221,19 @@ describe('API with B2C and CIAM tokens (emulator customer tenants)', () => {
   });
 
   it('refuses a B2C configuration without the tenant GUID', () => {
-    expect(() =>
-      createValidator(
-        apiConfigFor(emu, {
-          B2C_TENANT_NAME: B2C.tenantName,
-          B2C_HOST: emu.url,
-          SIGNUPSIGNIN_USER_FLOW: 'B2C_1_susi',
-          AZURE_CLIENT_ID: B2C.api.id,
-          AZURE_CLIENT_SECRET: B2C.api.secret,
-        }),
-      ),
-    ).toThrow(/ALLOWED_TENANTS/);
+    let thrown: unknown;
+    try {
+      apiConfigFor(emu, {
+        B2C_TENANT_NAME: B2C.tenantName,
+        B2C_HOST: emu.url,
+        SIGNUPSIGNIN_USER_FLOW: 'B2C_1_susi',
+        AZURE_CLIENT_ID: B2C.api.id,
+        AZURE_CLIENT_SECRET: B2C.api.secret,
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).issues.map((i) => i.variable)).toEqual(['ALLOWED_TENANTS']);
   });
 });

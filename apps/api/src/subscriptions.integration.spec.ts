@@ -168,6 +168,10 @@ describe('GET /api/subscriptions against the emulator', () => {
     });
 
     it('counts hits and misses in /metrics', async () => {
+      // Its own traffic: a miss (exchange at the token endpoint, ARM answers), then an L1 hit.
+      const token = emu.mintToken(claimsOf(await userToken(emu, 'alice')));
+      for (let i = 0; i < 2; i++) expect((await get(token)).status).toBe(200);
+      expect(emu.counters().token.on_behalf_of).toBe(1);
       const metrics = (await request(api.url).get('/metrics')).text;
       expect(metrics).toMatch(/obo_cache_requests_total\{result="miss"\} [1-9]/);
       expect(metrics).toMatch(/obo_cache_requests_total\{result="hit_l1"\} [1-9]/);
@@ -197,7 +201,7 @@ describe('GET /api/subscriptions against the emulator', () => {
       const res = await get(await userToken(emu, 'carol', { cp1: true }));
       expect(res.status).toBe(401);
       const header = String(res.headers['www-authenticate']);
-      expect(header).toMatch(/^Bearer /);
+      expect(header).toMatch(/^Bearer realm="api", /);
       expect(header).toMatch(/error="insufficient_claims"/);
       const claims = Buffer.from(/claims="([^"]+)"/.exec(header)?.[1] ?? '', 'base64').toString(
         'utf8',
@@ -223,6 +227,13 @@ describe('GET /api/subscriptions against the emulator', () => {
         .find((l) => l.correlationId === res.body.correlationId);
       expect(line?.cause?.aadsts).toEqual([50034]);
       expect(warnings.join('')).not.toContain('does not exist');
+    });
+
+    it('answers an assertion Entra refuses with a challenge in the API’s one realm', async () => {
+      emu.faults.add({ endpoint: 'token', grantType: 'on_behalf_of', aadsts: 500133, count: 1 });
+      const res = await get(emu.mintToken(claimsOf(await userToken(emu, 'alice'))));
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
     });
 
     it.each([

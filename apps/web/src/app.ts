@@ -1,13 +1,12 @@
 import type { INetworkModule } from '@azure/msal-node';
 import type { WebConfig } from '@obo/config';
-import { NetworkClient } from '@obo/token-acquisition';
+import { NetworkClient, UserTokenClient } from '@obo/token-acquisition';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ApiClient } from './api/subscriptions-client';
-import { MsalClientFactory } from './auth/msal-client';
 import { SignInFlow } from './auth/sign-in';
 import type { WebContext } from './context';
 import { createLogger } from './logger';
@@ -64,14 +63,21 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
     ? undefined
     : new NetworkClient({ ca: config.identity.extraCa?.pem });
   const networkClient: INetworkModule = deps.networkClient ?? (ownNetworkClient as NetworkClient);
-  const msal = new MsalClientFactory({ config, networkClient, logger });
+  const tokens = new UserTokenClient({
+    profile: config.identity,
+    client: config.client,
+    redirectUri: new URL(config.redirectPath, config.publicUrl).toString(),
+    scopes: config.api.scopes,
+    networkClient,
+    log: (level, message) => logger[level]({ msal: message }, 'msal'),
+  });
   const ctx: WebContext = {
     config,
     logger,
     now,
-    msal,
+    tokens,
     views: new Views({ journey: config.tokenJourney }),
-    signIn: new SignInFlow(config, msal, now),
+    signIn: new SignInFlow(config, tokens, now),
     api: new ApiClient({ baseUrl: config.api.baseUrl, ca: config.identity.extraCa?.pem }),
     sessions: createSessionStore(config, {
       redis: deps.redis,

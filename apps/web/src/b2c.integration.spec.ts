@@ -92,7 +92,7 @@ describe('web app in B2C mode (emulator B2C tenant)', () => {
       AZURE_CLIENT_SECRET: B2C.webSecret,
       API_SCOPES: B2C.scope,
     });
-    expect(config.identity.profile).toBe('b2c');
+    expect(config.identity.kind).toBe('b2c');
     web = createApp(config, { logger: silentLogger });
   });
 
@@ -240,7 +240,7 @@ describe('web app in CIAM mode (emulator External ID tenant)', () => {
       AZURE_CLIENT_SECRET: CIAM.webSecret,
       API_SCOPES: CIAM.scope,
     });
-    expect(config.identity.profile).toBe('ciam');
+    expect(config.identity.kind).toBe('ciam');
     web = createApp(config, { logger: silentLogger });
   });
 

@@ -1,7 +1,7 @@
 import type { WebConfig } from '@obo/config';
+import type { UserTokenClient } from '@obo/token-acquisition';
 import type { Logger } from 'pino';
 import type { ApiClient } from './api/subscriptions-client';
-import type { MsalClientFactory } from './auth/msal-client';
 import type { SignInFlow } from './auth/sign-in';
 import type { SessionStoreHandle } from './middleware/session';
 import type { Views } from './views/render';
@@ -11,7 +11,8 @@ export interface WebContext {
   config: WebConfig;
   logger: Logger;
   views: Views;
-  msal: MsalClientFactory;
+  /** The token layer's user flows: sign-in, silent acquisition, sign-out. */
+  tokens: UserTokenClient;
   signIn: SignInFlow;
   api: ApiClient;
   sessions: SessionStoreHandle;

@@ -2,6 +2,7 @@ import type { RunningEmulator } from '@obo/entra-emulator';
 import { EmulatorBrowser } from '@obo/entra-emulator';
 import { Writable } from 'node:stream';
 import { EMULATOR_DEFAULTS } from '@obo/config';
+import { ALL_BUT_DATE } from '@obo/testing';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp, type WebApp } from './app';
@@ -405,22 +406,7 @@ describe('web app with the Entra emulator and the API', () => {
     emu.faults.add({ endpoint: 'token', grantType: 'refresh_token', aadsts: 50076, count: 1 });
     // Only Date moves: MSAL then finds the access token due and tries the refresh token.
     jest.useFakeTimers({
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'requestAnimationFrame',
-        'cancelAnimationFrame',
-        'requestIdleCallback',
-        'cancelIdleCallback',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
+      doNotFake: [...ALL_BUT_DATE],
       // Inside the 60-minute idle lifetime, past MSAL's 5-minute refresh margin.
       now: Date.now() + 58 * 60_000,
     });

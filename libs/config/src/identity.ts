@@ -8,23 +8,23 @@ import {
   ciamAuthority,
   entraAuthority,
 } from './authority';
-import {
-  armScope,
-  cloudByAuthorityHost,
-  cloudByName,
-  CLOUD_NAMES,
-  CLOUDS,
-  type Cloud,
-} from './clouds';
-import { resolveCredential, type ClientCredential } from './credentials';
+import { armScope, cloudByAuthorityHost, cloudByName, CLOUD_NAMES, CLOUDS } from './clouds';
+import { resolveCredential } from './credentials';
 import { EMULATOR_DEFAULTS } from './emulator-defaults';
 import { findWorkspaceRoot } from './env';
 import { fields } from './fields';
 import type { IssueList } from './issues';
+import { B2cProfile, CiamProfile } from './profile/customer';
+import type {
+  B2cConfig,
+  ClientConfig,
+  IdentityProfile,
+  ProfileKind,
+  ProfileSettings,
+} from './profile/identity-profile';
+import { EmulatorProfile, EntraProfile } from './profile/workforce';
 
-export const PROFILES = ['emulator', 'entra', 'b2c', 'ciam'] as const;
-/** Which kind of identity provider the app talks to. */
-export type Profile = (typeof PROFILES)[number];
+const PROFILES = ['emulator', 'entra', 'b2c', 'ciam'] as const satisfies readonly ProfileKind[];
 
 /** Variables every app that signs in or validates tokens reads. */
 export const identityShape = {
@@ -58,43 +58,6 @@ export const identityShape = {
 
 export type IdentityVariables = z.infer<z.ZodObject<typeof identityShape>>;
 
-/** Azure AD B2C user flows, when the profile is `b2c`. */
-export interface B2cConfig {
-  tenantName: string;
-  /** `https://{tenant}.b2clogin.com` or a custom domain. */
-  host: string;
-  signUpSignInPolicy: string;
-  editProfilePolicy?: string;
-  resetPasswordPolicy?: string;
-}
-
-/** Where and how an app signs in; derived once, used for MSAL and token validation alike. */
-export interface IdentityConfig {
-  profile: Profile;
-  /** The local Entra ID emulator's well-known development tenant: apps warn about it loudly. */
-  isEmulator: boolean;
-  /** True when no tenant was configured and the emulator profile applied by default. */
-  defaulted: boolean;
-  cloud: Cloud;
-  /** e.g. `https://login.microsoftonline.com` (emulator: `https://localhost:8443`). */
-  authorityHost: string;
-  /** Tenant GUID or domain (B2C: `{name}.onmicrosoft.com`; CIAM: the authority's tenant). */
-  tenantId: string;
-  /** Sign-in authority (B2C: the sign-up/sign-in policy's). */
-  authority: string;
-  /** `host[:port]` entries for MSAL's `knownAuthorities`. */
-  knownAuthorities: string[];
-  b2c?: B2cConfig;
-  /** PEM of extra trusted CAs (the emulator's CA in the emulator profile). */
-  extraCa?: { path: string; pem: string };
-}
-
-/** The app's own registration. */
-export interface ClientConfig {
-  clientId: string;
-  credential: ClientCredential;
-}
-
 /** Azure Resource Manager as the downstream API. */
 export interface ArmConfig {
   /** Base URL requests go to (emulator: `https://localhost:8443/arm`). */
@@ -109,7 +72,7 @@ export interface ArmConfig {
 export type AppRole = 'web' | 'api';
 
 /** Picks the profile: explicit `IDENTITY_PROFILE`, else inferred from what is set. */
-export function inferProfile(vars: IdentityVariables): { profile: Profile; defaulted: boolean } {
+function inferProfile(vars: IdentityVariables): { profile: ProfileKind; defaulted: boolean } {
   if (vars.IDENTITY_PROFILE) return { profile: vars.IDENTITY_PROFILE, defaulted: false };
   if (vars.B2C_TENANT_NAME) return { profile: 'b2c', defaulted: false };
   if (vars.AUTHORITY) return { profile: 'ciam', defaulted: false };
@@ -117,20 +80,23 @@ export function inferProfile(vars: IdentityVariables): { profile: Profile; defau
   return { profile: 'emulator', defaulted: true };
 }
 
+/**
+ * True when `env` (raw variables, e.g. an app's `.env`) leaves the identity to the local
+ * emulator: no profile, tenant, client, B2C tenant or authority is named.
+ */
+export function usesEmulatorProfile(env: Record<string, string | undefined>): boolean {
+  return inferProfile(env as IdentityVariables).profile === 'emulator';
+}
+
+/**
+ * The identity profile the variables describe, or undefined after recording why not. The one
+ * place the kind of tenant is switched on: everything after asks the profile object.
+ */
 export function resolveIdentity(
   vars: IdentityVariables,
   issues: IssueList,
   cwd: string,
-): IdentityConfig | undefined {
-  const resolved = resolveProfile(vars, issues, cwd);
-  return resolved && { ...resolved, isEmulator: resolved.profile === 'emulator' };
-}
-
-function resolveProfile(
-  vars: IdentityVariables,
-  issues: IssueList,
-  cwd: string,
-): Omit<IdentityConfig, 'isEmulator'> | undefined {
+): IdentityProfile | undefined {
   const { profile, defaulted } = inferProfile(vars);
 
   const emulatorRefused =
@@ -159,8 +125,7 @@ function resolveProfile(
       const authorityHost = vars.AZURE_AUTHORITY_HOST ?? EMULATOR_DEFAULTS.authorityHost;
       const tenantId = vars.AZURE_TENANT_ID ?? EMULATOR_DEFAULTS.tenantId;
       const authority = entraAuthority(authorityHost, tenantId);
-      return {
-        profile,
+      return new EmulatorProfile({
         defaulted,
         cloud: CLOUDS.AzureCloud,
         authorityHost,
@@ -168,7 +133,7 @@ function resolveProfile(
         authority,
         knownAuthorities: [authorityHostname(authority)],
         extraCa,
-      };
+      });
     }
     case 'entra': {
       const authorityHost = vars.AZURE_AUTHORITY_HOST ?? cloud.authorityHost;
@@ -191,8 +156,7 @@ function resolveProfile(
       const authority = entraAuthority(authorityHost, tenantId);
       // Public-cloud hosts are discovered by MSAL itself; a custom host must be trusted explicitly.
       const known = cloudByAuthorityHost(authorityHost) ? [] : [authorityHostname(authority)];
-      return {
-        profile,
+      return new EntraProfile({
         defaulted,
         cloud,
         authorityHost,
@@ -200,7 +164,7 @@ function resolveProfile(
         authority,
         knownAuthorities: known,
         extraCa,
-      };
+      });
     }
     case 'b2c': {
       const tenantName = vars.B2C_TENANT_NAME;
@@ -225,17 +189,16 @@ function resolveProfile(
         resetPasswordPolicy: vars.RESETPASSWORD_USER_FLOW,
       };
       const authority = b2cAuthority(tenantName, flow, host);
-      return {
-        profile,
+      const settings: ProfileSettings = {
         defaulted,
         cloud,
         authorityHost: host,
         tenantId: `${tenantName}.onmicrosoft.com`,
         authority,
         knownAuthorities: [authorityHostname(authority)],
-        b2c,
         extraCa,
       };
+      return new B2cProfile(settings, b2c);
     }
     case 'ciam': {
       if (!vars.AUTHORITY) {
@@ -248,8 +211,7 @@ function resolveProfile(
       }
       const authority = ciamAuthority(vars.AUTHORITY);
       const url = new URL(authority);
-      return {
-        profile,
+      return new CiamProfile({
         defaulted,
         cloud,
         authorityHost: url.origin,
@@ -257,7 +219,7 @@ function resolveProfile(
         authority,
         knownAuthorities: [url.host],
         extraCa,
-      };
+      });
     }
   }
 }
@@ -265,18 +227,17 @@ function resolveProfile(
 /** Client id and credential; the emulator profile fills in the role's well-known registration. */
 export function resolveClient(
   vars: IdentityVariables,
-  identity: IdentityConfig | undefined,
+  identity: IdentityProfile | undefined,
   role: AppRole,
   issues: IssueList,
 ): ClientConfig | undefined {
-  const emulator = identity?.profile === 'emulator';
-  const fallback = emulator ? EMULATOR_DEFAULTS[role] : undefined;
+  const fallback = identity?.isEmulator ? EMULATOR_DEFAULTS[role] : undefined;
   const clientId = vars.AZURE_CLIENT_ID ?? fallback?.clientId;
   if (!clientId) {
     issues.require(
       'AZURE_CLIENT_ID',
       clientId,
-      `for the ${identity?.profile ?? 'configured'} profile: the ${role} app's client (application) id`,
+      `for the ${identity?.kind ?? 'configured'} profile: the ${role} app's client (application) id`,
     );
   }
   const credential = resolveCredential(vars, issues, fallback?.clientSecret);
@@ -284,10 +245,10 @@ export function resolveClient(
 }
 
 /** ARM endpoint and scope for the chosen cloud (emulator: its ARM on the emulator's server). */
-export function resolveArm(vars: IdentityVariables, identity: IdentityConfig): ArmConfig {
+export function resolveArm(vars: IdentityVariables, identity: IdentityProfile): ArmConfig {
   const endpoint =
     vars.ARM_ENDPOINT ??
-    (identity.profile === 'emulator'
+    (identity.isEmulator
       ? `${identity.authorityHost}${EMULATOR_DEFAULTS.armPath}`
       : identity.cloud.armEndpoint);
   return {
@@ -305,10 +266,10 @@ export function emulatorDataDir(dataDir: string | undefined, cwd: string): strin
 
 function readExtraCa(
   vars: IdentityVariables,
-  profile: Profile,
+  profile: ProfileKind,
   issues: IssueList,
   cwd: string,
-): IdentityConfig['extraCa'] {
+): IdentityProfile['extraCa'] {
   const path =
     vars.EXTRA_CA_CERTS !== undefined
       ? resolve(cwd, vars.EXTRA_CA_CERTS)

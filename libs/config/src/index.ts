@@ -19,16 +19,17 @@ export {
 } from './authority';
 export { EMULATOR_DEFAULTS } from './emulator-defaults';
 export { readFederatedAssertion, type ClientCredential } from './credentials';
+export { usesEmulatorProfile, type ArmConfig } from './identity';
 export {
-  PROFILES,
-  inferProfile,
-  type Profile,
-  type IdentityConfig,
+  IdentityProfile,
+  type ProfileKind,
+  type AuthFlow,
   type ClientConfig,
-  type ArmConfig,
   type B2cConfig,
-} from './identity';
-export { msalAuthOptions, msalCredential, emulatorAuthorityMetadata } from './msal';
+  type EndSessionRequest,
+  type TokenValidationSettings,
+} from './profile/identity-profile';
+export { msalCredential, emulatorAuthorityMetadata } from './msal';
 export { LOG_LEVELS, type LogLevel } from './load';
 export { loadApiConfig, type ApiConfig } from './apps/api';
 export { loadWebConfig, type WebConfig } from './apps/web';

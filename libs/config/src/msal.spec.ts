@@ -2,17 +2,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadApiConfig } from './apps/api';
 import { Secret } from './secret';
-import { emulatorAuthorityMetadata, msalAuthOptions, msalCredential } from './msal';
+import { emulatorAuthorityMetadata, msalCredential } from './msal';
 import { selfSignedCertificate, tempDir, writeCaFile } from './test/fixtures';
 import { EMULATOR_DEFAULTS } from './emulator-defaults';
 
 const dir = tempDir();
 const caPath = writeCaFile(dir, selfSignedCertificate(dir).certPem);
 
-describe('msalAuthOptions', () => {
+describe('IdentityProfile.msalAuth', () => {
   it('gives MSAL the emulator metadata inline so nothing is discovered over the network', () => {
     const config = loadApiConfig({ env: { EXTRA_CA_CERTS: caPath }, envFile: false, cwd: dir });
-    const options = msalAuthOptions(config.identity, config.client);
+    const options = config.identity.msalAuth(config.client);
     const authority = `https://localhost:8443/${EMULATOR_DEFAULTS.tenantId}`;
     expect(options).toMatchObject({
       clientId: EMULATOR_DEFAULTS.api.clientId,
@@ -28,7 +28,7 @@ describe('msalAuthOptions', () => {
   it('uses the authority it is given (the API passes the token’s tenant)', () => {
     const config = loadApiConfig({ env: { EXTRA_CA_CERTS: caPath }, envFile: false, cwd: dir });
     const other = 'https://localhost:8443/99999999-2222-4333-8444-555555555555';
-    const options = msalAuthOptions(config.identity, config.client, other);
+    const options = config.identity.msalAuth(config.client, other);
     expect(options.authority).toBe(other);
     expect(JSON.parse(options.authorityMetadata ?? '{}').token_endpoint).toBe(
       `${other}/oauth2/v2.0/token`,
@@ -48,7 +48,7 @@ describe('msalAuthOptions', () => {
       envFile: false,
       cwd: dir,
     });
-    const options = msalAuthOptions(b2c.identity, b2c.client);
+    const options = b2c.identity.msalAuth(b2c.client);
     expect(options.knownAuthorities).toEqual(['localhost:8443']);
     expect(JSON.parse(options.authorityMetadata ?? '{}').token_endpoint).toBe(
       'https://localhost:8443/obodevb2c.onmicrosoft.com/B2C_1_susi/oauth2/v2.0/token',
@@ -64,7 +64,7 @@ describe('msalAuthOptions', () => {
       cwd: dir,
     });
     expect(
-      JSON.parse(msalAuthOptions(ciam.identity, ciam.client).authorityMetadata ?? '{}')
+      JSON.parse(ciam.identity.msalAuth(ciam.client).authorityMetadata ?? '{}')
         .authorization_endpoint,
     ).toBe('https://127.0.0.1:8443/obodevciam.onmicrosoft.com/oauth2/v2.0/authorize');
   });
@@ -81,7 +81,7 @@ describe('msalAuthOptions', () => {
       envFile: false,
       cwd: dir,
     });
-    expect(msalAuthOptions(config.identity, config.client).authorityMetadata).toBeUndefined();
+    expect(config.identity.msalAuth(config.client).authorityMetadata).toBeUndefined();
   });
 
   it('leaves discovery to MSAL for a real tenant', () => {
@@ -94,7 +94,7 @@ describe('msalAuthOptions', () => {
       envFile: false,
       cwd: dir,
     });
-    expect(msalAuthOptions(config.identity, config.client).authorityMetadata).toBeUndefined();
+    expect(config.identity.msalAuth(config.client).authorityMetadata).toBeUndefined();
   });
 });
 

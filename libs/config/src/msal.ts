@@ -1,33 +1,5 @@
 import type { NodeAuthOptions } from '@azure/msal-node';
 import { readFederatedAssertion, type ClientCredential } from './credentials';
-import type { ClientConfig, IdentityConfig } from './identity';
-
-/**
- * MSAL `auth` options derived in one place. In the emulator profile, and for any authority on
- * a loopback host (`localhost`, `127.0.0.1`, `[::1]`: the emulator's B2C and CIAM tenants),
- * the authority's metadata is supplied inline, so MSAL never calls instance discovery or
- * fetches the openid-configuration: no request leaves the machine.
- *
- * @param authority overrides the sign-in authority (the API passes the token's tenant; B2C
- *   passes another user flow's authority).
- */
-export function msalAuthOptions(
-  identity: IdentityConfig,
-  client: ClientConfig,
-  authority: string = identity.authority,
-): NodeAuthOptions {
-  const options: NodeAuthOptions = {
-    clientId: client.clientId,
-    authority,
-    knownAuthorities: identity.knownAuthorities,
-    ...msalCredential(client.credential),
-  };
-  // The emulator, or any authority on a loopback host (the emulator's B2C and CIAM tenants).
-  if (identity.profile === 'emulator' || isLoopbackAuthority(authority)) {
-    options.authorityMetadata = JSON.stringify(emulatorAuthorityMetadata(authority));
-  }
-  return options;
-}
 
 /** The credential part of MSAL's `auth` options. */
 export function msalCredential(

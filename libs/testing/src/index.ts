@@ -9,6 +9,7 @@ export {
 } from './redis-server';
 export {
   passwordGrantToken,
+  devUserToken,
   claimsOf,
   CP1_CLAIMS,
   type PasswordGrant,
@@ -20,6 +21,7 @@ export {
   writeThrowawayCa,
   type ThrowawayTls,
 } from './certificates';
+export { ALL_BUT_DATE } from './clock';
 export {
   freePort,
   get,

@@ -1,4 +1,5 @@
 import { request } from 'node:https';
+import { EMULATOR_DEFAULTS } from '@obo/config';
 
 /** What a test needs to know of a running emulator to get tokens from it. */
 export interface TokenSource {
@@ -59,6 +60,26 @@ export async function passwordGrantToken(
     req.end(form);
   });
   return (JSON.parse(body) as { access_token: string }).access_token;
+}
+
+/**
+ * An access token for the API, as the web app gets it, for a seeded user of the emulator's
+ * development tenant (`alice` → `alice@obodev.onmicrosoft.com`); `cp1` announces the client
+ * capability.
+ */
+export function devUserToken(
+  source: TokenSource,
+  username: string,
+  options: { cp1?: boolean } = {},
+): Promise<string> {
+  return passwordGrantToken(source, {
+    clientId: EMULATOR_DEFAULTS.web.clientId,
+    clientSecret: EMULATOR_DEFAULTS.web.clientSecret,
+    scopes: [`api://${EMULATOR_DEFAULTS.api.clientId}/access_as_user`],
+    username: `${username}@${EMULATOR_DEFAULTS.tenantDomain}`,
+    password: EMULATOR_DEFAULTS.devPassword,
+    claims: options.cp1 ? CP1_CLAIMS : undefined,
+  });
 }
 
 /** The payload of a JWT, decoded without verification (tests only). */

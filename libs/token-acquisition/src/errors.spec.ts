@@ -1,5 +1,6 @@
 import { InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
-import { AADSTS_OUTCOMES, toTokenAcquisitionError } from './errors';
+import { ServiceError } from '@obo/errors';
+import { AADSTS_OUTCOMES, TokenAcquisitionError, toTokenAcquisitionError } from './errors';
 
 const CLAIMS = '{"access_token":{"capolids":{"essential":true,"values":["mfa"]}}}';
 
@@ -231,6 +232,37 @@ describe('toTokenAcquisitionError', () => {
       status: 503,
       details: { retryAfterSeconds: 30 },
     });
+  });
+
+  it('is a ServiceError: exposed, with the status that says whose problem it is', () => {
+    const error = toTokenAcquisitionError(
+      new ServerError('invalid_client', 'c', 'AADSTS7000215: bad secret', undefined, '', 401),
+    );
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({
+      name: 'TokenAcquisitionError',
+      code: 'client_misconfigured',
+      status: 502,
+      expose: true,
+    });
+  });
+
+  it('keeps the provider’s own error code, when it is a plain token', () => {
+    expect(toTokenAcquisitionError(new ServerError('invalid_grant', 'c', 'x')).details.error).toBe(
+      'invalid_grant',
+    );
+    expect(
+      toTokenAcquisitionError(new ServerError('bad code <script>', 'c', 'x')).details.error,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    ['interaction_required', true],
+    ['consent_required', true],
+    ['invalid_assertion', false],
+    ['user_access_denied', false],
+  ] as const)('says whether %s needs the user (%s)', (code, needed) => {
+    expect(new TokenAcquisitionError(code, 'm').needsInteraction).toBe(needed);
   });
 
   it('never puts the provider’s text in its own message', () => {

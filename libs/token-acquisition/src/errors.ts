@@ -1,4 +1,5 @@
 import { InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
+import { ServiceError } from '@obo/errors';
 
 export type TokenAcquisitionErrorCode =
   /** The user must sign in again, e.g. MFA / Conditional Access (a `claims` challenge may come with it). */
@@ -21,6 +22,8 @@ export type TokenAcquisitionErrorCode =
   | 'client_misconfigured'
   /** The identity provider has no On-Behalf-Of flow (Azure AD B2C: AADB2C90086). */
   | 'obo_not_supported'
+  /** The user's token cache holds no account for the signed-in user: sign in again. */
+  | 'account_missing'
   /** Anything else the token endpoint refused. */
   | 'token_acquisition_failed';
 
@@ -32,6 +35,7 @@ const STATUS: Record<TokenAcquisitionErrorCode, number> = {
   token_endpoint_unavailable: 503,
   client_misconfigured: 502,
   obo_not_supported: 501,
+  account_missing: 401,
   token_acquisition_failed: 502,
 };
 
@@ -47,36 +51,49 @@ const MESSAGES: Record<TokenAcquisitionErrorCode, string> = {
   client_misconfigured:
     'The identity provider refused the API’s own registration, credentials or configuration.',
   obo_not_supported: 'The identity provider does not support the On-Behalf-Of flow.',
+  account_missing: 'The signed-in account is not in its token cache; sign in again.',
   token_acquisition_failed: 'The identity provider refused the token request.',
 };
 
-/**
- * A failure to obtain a token On-Behalf-Of the caller, reduced to what the caller can act
- * on. The original MSAL error is kept as `cause` for logs; its text is never sent out.
- */
-export class TokenAcquisitionError extends Error {
-  readonly status: number;
-  readonly expose = true;
+/** What a {@link TokenAcquisitionError} carries besides its code. */
+export type TokenAcquisitionDetails = {
+  /** Claims challenge (JSON) from Entra, for a step-up sign-in. */
+  claims?: string;
+  /** AADSTS numbers Entra returned. */
+  aadsts?: number[];
+  /** AADB2C numbers Azure AD B2C returned (its error texts are never sent out). */
+  aadb2c?: number[];
+  suberror?: string;
+  /** The provider's (or MSAL's) own error code, e.g. `invalid_grant`, `nonce_mismatch`. */
+  error?: string;
+  /** Seconds to wait before retrying (token endpoint unavailable). */
+  retryAfterSeconds?: number;
+};
 
+/**
+ * A failure to obtain a token — On-Behalf-Of the caller, silently from a user's cache, or by
+ * redeeming a sign-in's code — reduced to what the caller can act on. The original MSAL error
+ * is kept as `cause` for logs. Its message is our own, never the provider's text, except for a
+ * failed code redemption, whose first line the web app shows on its sign-in error page (as it
+ * shows errors that come back on the redirect).
+ */
+export class TokenAcquisitionError extends ServiceError {
+  declare readonly code: TokenAcquisitionErrorCode;
+  declare readonly details: Readonly<TokenAcquisitionDetails>;
+
+  /** `message` defaults to our own text for `code`. */
   constructor(
-    readonly code: TokenAcquisitionErrorCode,
-    message: string,
-    readonly details: {
-      /** Claims challenge (JSON) from Entra, for a step-up sign-in. */
-      claims?: string;
-      /** AADSTS numbers Entra returned. */
-      aadsts?: number[];
-      /** AADB2C numbers Azure AD B2C returned (its error texts are never sent out). */
-      aadb2c?: number[];
-      suberror?: string;
-      /** Seconds to wait before retrying (token endpoint unavailable). */
-      retryAfterSeconds?: number;
-    } = {},
-    options?: { cause?: unknown },
+    code: TokenAcquisitionErrorCode,
+    message: string = MESSAGES[code],
+    details: TokenAcquisitionDetails = {},
+    options: { cause?: unknown } = {},
   ) {
-    super(message, options);
-    this.name = 'TokenAcquisitionError';
-    this.status = STATUS[code];
+    super(code, message, { status: STATUS[code], expose: true, details, cause: options.cause });
+  }
+
+  /** The user must sign in again (or consent) before a token can be had. */
+  get needsInteraction(): boolean {
+    return this.code === 'interaction_required' || this.code === 'consent_required';
   }
 }
 
@@ -87,7 +104,10 @@ export class TokenAcquisitionError extends Error {
  */
 export const AADSTS_OUTCOMES: Readonly<
   Record<
-    Exclude<TokenAcquisitionErrorCode, 'obo_not_supported' | 'token_acquisition_failed'>,
+    Exclude<
+      TokenAcquisitionErrorCode,
+      'obo_not_supported' | 'account_missing' | 'token_acquisition_failed'
+    >,
     readonly number[]
   >
 > = {
@@ -235,6 +255,7 @@ export function toTokenAcquisitionError(error: unknown): TokenAcquisitionError {
     MESSAGES[code],
     {
       aadsts,
+      ...providerError(error),
       ...(e.claims ? { claims: e.claims } : {}),
       ...(e.subError ? { suberror: e.subError } : {}),
     },
@@ -269,7 +290,7 @@ function fromB2c(
     return new TokenAcquisitionError(
       'obo_not_supported',
       'Azure AD B2C does not support the On-Behalf-Of flow (AADB2C90086); call downstream APIs with the user’s own token or with app permissions instead.',
-      { aadb2c },
+      { aadb2c, ...providerError(error) },
       { cause: error },
     );
   }
@@ -277,14 +298,14 @@ function fromB2c(
     return new TokenAcquisitionError(
       'client_misconfigured',
       MESSAGES.client_misconfigured,
-      { aadb2c },
+      { aadb2c, ...providerError(error) },
       { cause: error },
     );
   }
   return new TokenAcquisitionError(
     'token_acquisition_failed',
     `The identity provider refused the token request (AADB2C${aadb2c[0]}).`,
-    { aadb2c },
+    { aadb2c, ...providerError(error) },
     { cause: error },
   );
 }
@@ -293,9 +314,15 @@ function unavailable(cause: unknown): TokenAcquisitionError {
   return new TokenAcquisitionError(
     'token_endpoint_unavailable',
     MESSAGES.token_endpoint_unavailable,
-    { retryAfterSeconds: 30 },
+    { retryAfterSeconds: 30, ...providerError(cause) },
     { cause },
   );
+}
+
+/** MSAL's `errorCode` (the provider's OAuth `error`, or MSAL's own) when it is a plain token. */
+function providerError(error: unknown): { error?: string } {
+  const code = (error as { errorCode?: unknown } | null)?.errorCode;
+  return typeof code === 'string' && /^[\w.-]{1,100}$/.test(code) ? { error: code } : {};
 }
 
 function parseAadsts(e: { errorNo?: string | number; errorMessage?: string }): number[] {

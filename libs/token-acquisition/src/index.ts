@@ -6,9 +6,25 @@ export {
   type OboResult,
 } from './obo-client';
 export {
+  UserTokenClient,
+  OIDC_SCOPES,
+  type UserTokenClientOptions,
+  type UserCachePartition,
+  type AuthCodeRequest,
+  type PendingAuthCode,
+  type RedeemedCode,
+} from './user-token-client';
+export {
+  createConfidentialClient,
+  CLIENT_CAPABILITIES,
+  type ConfidentialClientOptions,
+  type MsalLog,
+} from './msal-client';
+export {
   TokenAcquisitionError,
   toTokenAcquisitionError,
   type TokenAcquisitionErrorCode,
+  type TokenAcquisitionDetails,
 } from './errors';
 export { NetworkClient, type NetworkClientOptions } from './network-client';
 export { SingleFlight } from './single-flight';

@@ -1,27 +1,26 @@
 import { createHash } from 'node:crypto';
-import { ConfidentialClientApplication, LogLevel, type INetworkModule } from '@azure/msal-node';
-import {
-  entraAuthority,
-  msalAuthOptions,
-  type ClientConfig,
-  type IdentityConfig,
-} from '@obo/config';
+import type { INetworkModule } from '@azure/msal-node';
+import type { ClientConfig, IdentityProfile } from '@obo/config';
 import { toTokenAcquisitionError, TokenAcquisitionError } from './errors';
+import { createConfidentialClient, type MsalLog } from './msal-client';
 import { NetworkClient } from './network-client';
 import { SingleFlight } from './single-flight';
 import { MemoryTokenCache, type CachedToken, type TokenCacheLevel } from './token-cache';
 
 export interface OboClientOptions {
-  identity: IdentityConfig;
+  identity: IdentityProfile;
   client: ClientConfig;
-  /** MSAL's transport. Default a keep-alive https client trusting `identity.extraCa`. */
+  /**
+   * MSAL's transport. Default a keep-alive https client trusting `identity.extraCa`, whose
+   * sockets {@link OboClient.close} releases (a client given here is the caller's to close).
+   */
   networkClient?: INetworkModule;
-  /** In-process cache. Default a MemoryTokenCache with its defaults. */
+  /** In-process cache. Default a MemoryTokenCache with its defaults, on this client's clock. */
   l1?: TokenCacheLevel;
   /** Shared cache (Redis), if any. */
   l2?: TokenCacheLevel;
   /** Capabilities announced to Entra (`cp1` = can handle claims challenges). Default ['cp1']. */
-  clientCapabilities?: string[];
+  clientCapabilities?: readonly string[];
   /** Tokens this close to expiry count as expired, as in MSAL. Default 300 s. */
   refreshBufferSeconds?: number;
   /** Clock, epoch ms. Default Date.now. */
@@ -29,7 +28,7 @@ export interface OboClientOptions {
   /** Told about each call to the token endpoint and its outcome (for metrics). */
   onTokenRequest?: (outcome: 'success' | 'error') => void;
   /** Receives MSAL's warnings and errors (never PII). */
-  log?: (level: 'warn' | 'error', message: string) => void;
+  log?: MsalLog;
 }
 
 export interface OboRequest {
@@ -77,12 +76,16 @@ export class OboClient {
   private unsupported?: TokenAcquisitionError;
 
   constructor(private readonly options: OboClientOptions) {
-    this.networkClient =
-      options.networkClient ?? new NetworkClient({ ca: options.identity.extraCa?.pem });
-    this.l1 = options.l1 ?? new MemoryTokenCache();
+    if (options.networkClient) {
+      this.networkClient = options.networkClient;
+    } else {
+      this.ownNetworkClient = new NetworkClient({ ca: options.identity.extraCa?.pem });
+      this.networkClient = this.ownNetworkClient;
+    }
+    this.now = options.now ?? Date.now;
+    this.l1 = options.l1 ?? new MemoryTokenCache({ now: this.now });
     this.l2 = options.l2;
     this.bufferMs = (options.refreshBufferSeconds ?? 300) * 1000;
-    this.now = options.now ?? Date.now;
   }
 
   /** Returns a token for `scopes` on behalf of the assertion's user, from cache when possible. */
@@ -115,7 +118,7 @@ export class OboClient {
     return { entries: this.l1.size ?? 0, bytes: this.l1.bytes ?? 0 };
   }
 
-  /** Closes the keep-alive sockets of the network client it made (not one it was given). */
+  /** Closes the keep-alive sockets of the network client it made (not of one it was given). */
   close(): void {
     this.ownNetworkClient?.close();
   }
@@ -126,23 +129,18 @@ export class OboClient {
 
   private async exchange(request: OboRequest): Promise<CachedToken> {
     const { identity, client } = this.options;
-    const authority = oboAuthority(identity, request.tenantId);
-    const msal = new ConfidentialClientApplication({
-      auth: {
-        ...msalAuthOptions(identity, client, authority),
-        clientCapabilities: this.options.clientCapabilities ?? ['cp1'],
-      },
-      system: {
-        networkClient: this.networkClient,
-        loggerOptions: {
-          logLevel: LogLevel.Warning,
-          piiLoggingEnabled: false,
-          loggerCallback: (level, message) => {
-            if (level <= LogLevel.Warning)
-              this.options.log?.(level === LogLevel.Error ? 'error' : 'warn', message);
-          },
-        },
-      },
+    const authority = identity.oboAuthority(request.tenantId);
+    if (!authority) {
+      throw new TokenAcquisitionError(
+        'invalid_assertion',
+        'The access token names no tenant (tid) to exchange it in.',
+      );
+    }
+    const msal = createConfidentialClient(identity, client, {
+      authority,
+      networkClient: this.networkClient,
+      log: this.options.log,
+      capabilities: this.options.clientCapabilities,
     });
     try {
       const result = await msal.acquireTokenOnBehalfOf({
@@ -169,22 +167,12 @@ export class OboClient {
     } catch (error) {
       if (!(error instanceof TokenAcquisitionError)) this.options.onTokenRequest?.('error');
       const mapped = toTokenAcquisitionError(error);
-      // A property of the authority (Azure AD B2C), not of this request: ask only once.
-      if (mapped.code === 'obo_not_supported') this.unsupported = mapped;
+      // A property of the provider (a profile without OBO: Azure AD B2C), not of this request:
+      // ask only once. In any other profile such an answer is not taken as final.
+      if (mapped.code === 'obo_not_supported' && !identity.supportsObo) this.unsupported = mapped;
       throw mapped;
     }
   }
-}
-
-/**
- * Where the exchange happens: the caller's own tenant for workforce tokens; the configured
- * authority for B2C (its sign-up/sign-in user flow, which answers AADB2C90086: B2C has no
- * OBO) and External ID (one tenant).
- */
-export function oboAuthority(identity: IdentityConfig, tenantId: string | undefined): string {
-  if (identity.profile === 'b2c' || identity.profile === 'ciam') return identity.authority;
-  if (!tenantId) throw new TypeError('On-Behalf-Of in a workforce tenant needs the caller’s tid');
-  return entraAuthority(identity.authorityHost, tenantId);
 }
 
 /** The cache partition of a request: never the token itself. */

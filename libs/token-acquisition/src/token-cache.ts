@@ -27,6 +27,8 @@ export interface MemoryTokenCacheOptions {
   maxEntries?: number;
   /** Most bytes kept (token text counted as UTF-16, plus 200 bytes per entry). Default 64 MiB. */
   maxBytes?: number;
+  /** Clock for entry lifetimes, in milliseconds (any origin). Default `performance.now`. */
+  now?: () => number;
 }
 
 /** L1: an in-process LRU bounded in entries and bytes, each entry living until its token expires. */
@@ -47,6 +49,9 @@ export class MemoryTokenCache implements TokenCacheLevel {
       sizeCalculation: (token, key) => entrySize(key, token),
       ttlAutopurge: false,
       allowStale: false,
+      ...(options.now ? { perf: { now: options.now } } : {}),
+      // Read the clock on every check: no timer-cached "now" that an injected clock would outrun.
+      ttlResolution: 0,
     });
   }
 

@@ -1,6 +1,6 @@
 import { TokenValidationError, type TokenErrorCode } from './errors';
 import { issuerTenants } from './tenant';
-import type { TokenClaims, ValidatedToken } from './types';
+import type { TokenClaims, ValidatedClaims } from './types';
 
 export interface ClaimRules {
   audiences: ReadonlySet<string>;
@@ -17,7 +17,7 @@ export function checkClaims(
   tenantId: string | undefined,
   rules: ClaimRules,
   nowMs: number,
-): ValidatedToken {
+): ValidatedClaims {
   const exp = payload['exp'];
   const nbf = payload['nbf'];
   const iat = payload['iat'];
@@ -94,7 +94,7 @@ export function checkClaims(
   const oid = payload['oid'];
   if (oid !== undefined && typeof oid !== 'string') invalid('The token oid claim is invalid.');
 
-  const result: ValidatedToken = { claims: payload as TokenClaims, scopes, roles, kind, version };
+  const result: ValidatedClaims = { claims: payload as TokenClaims, scopes, roles, kind, version };
   if (tenantId !== undefined) result.tenantId = tenantId;
   if (oid !== undefined) result.objectId = oid;
   return result;

@@ -78,7 +78,16 @@ export interface ValidatedToken {
   /** `delegated`: a user is present (`idtyp` user, or `scp` present); `app`: app-only. */
   kind: 'delegated' | 'app';
   version: '1.0' | '2.0';
+  /**
+   * The raw token that passed, for an On-Behalf-Of exchange (its `assertion`), so nobody has to
+   * parse the `Authorization` header again. Not enumerable: `JSON.stringify`, `util.inspect`,
+   * object spread and loggers never see it.
+   */
+  readonly assertion: string;
 }
+
+/** What the claim checks establish: a {@link ValidatedToken} before the raw token is attached. */
+export type ValidatedClaims = Omit<ValidatedToken, 'assertion'>;
 
 export interface TokenValidatorStats {
   jwksFetches: number;

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { inspect } from 'node:util';
 import { TokenValidationError, TokenValidatorConfigError } from './errors';
 import { b2cIssuer, ciamIssuer, entraIssuers } from './issuers';
 import {
@@ -77,6 +78,20 @@ describe('createTokenValidator: accepted tokens', () => {
       version: '2.0',
     });
     expect(result.claims.preferred_username).toBe('user@example.com');
+  });
+
+  it('carries the raw token as its assertion, never serialised, inspected or spread', async () => {
+    const { validator } = setup();
+    const token = signToken(goodClaims(), key);
+    const signature = token.split('.')[2];
+    const results = [await validator.validate(token), validator.validateSync(token)];
+    for (const result of results) {
+      expect(result?.assertion).toBe(token);
+      expect(Object.keys(result ?? {})).not.toContain('assertion');
+      expect(JSON.stringify(result)).not.toContain(signature);
+      expect(inspect(result, { depth: null })).not.toContain(signature);
+      expect({ ...result }).not.toHaveProperty('assertion');
+    }
   });
 
   it('accepts an app-only token with roles and tells it apart', async () => {

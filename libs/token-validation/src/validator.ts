@@ -53,6 +53,7 @@ export function createTokenValidator(options: TokenValidatorOptions): SyncTokenV
   };
 
   interface Prepared {
+    token: string;
     jwt: DecodedJwt;
     tenantId: string | undefined;
     resolver: KeyResolver;
@@ -62,12 +63,16 @@ export function createTokenValidator(options: TokenValidatorOptions): SyncTokenV
   const prepare = (token: string): Prepared => {
     const jwt = decodeJwt(token, o.maxTokenBytes);
     const tenantId = tenants.check(jwt.payload);
-    return { jwt, tenantId, resolver: resolverFor(tenantId) };
+    return { token, jwt, tenantId, resolver: resolverFor(tenantId) };
   };
 
   const finish = (prepared: Prepared, entry: SigningKeyEntry): ValidatedToken => {
     verifyRs256(prepared.jwt, entry);
-    return checkClaims(prepared.jwt.payload, prepared.tenantId, rules, o.now());
+    const validated = checkClaims(prepared.jwt.payload, prepared.tenantId, rules, o.now());
+    // Non-enumerable (and read-only): never serialised, inspected or logged with the result.
+    return Object.defineProperty(validated, 'assertion', {
+      value: prepared.token,
+    }) as ValidatedToken;
   };
 
   return {

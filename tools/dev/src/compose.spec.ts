@@ -78,7 +78,7 @@ describe('docker-compose.yml (emulator stack)', () => {
     const web = loadWebConfig(source(envOf(s.web)));
     expect(api.identity.authorityHost).toBe(emulator.publicUrl);
     expect(web.identity.authorityHost).toBe(emulator.publicUrl);
-    expect(api.identity.profile).toBe('emulator');
+    expect(api.identity.kind).toBe('emulator');
     expect(api.production && web.production).toBe(true);
   });
 
@@ -165,8 +165,8 @@ describe('docker-compose.tenant.yml (real tenant)', () => {
   it('gives each app a valid entra configuration once the placeholders are replaced', () => {
     const api = loadApiConfig(source(envOf(s.api, filledIn('api'))));
     const web = loadWebConfig(source(envOf(s.web, filledIn('web'))));
-    expect(api.identity.profile).toBe('entra');
-    expect(web.identity.profile).toBe('entra');
+    expect(api.identity.kind).toBe('entra');
+    expect(web.identity.kind).toBe('entra');
     expect(web.api.baseUrl).toBe('http://api:4000');
   });
 

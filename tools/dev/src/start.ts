@@ -11,7 +11,12 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EMULATOR_DEFAULTS, findWorkspaceRoot, inferProfile, readEnvironment } from '@obo/config';
+import {
+  EMULATOR_DEFAULTS,
+  findWorkspaceRoot,
+  readEnvironment,
+  usesEmulatorProfile,
+} from '@obo/config';
 import { checkPortFree, startProcess, stopAll, waitForReady } from './processes';
 
 const root = findWorkspaceRoot(__dirname);
@@ -43,7 +48,7 @@ function nxCli(): string {
 /** True when the app's own `.env` (or the environment) names a real tenant. */
 function usesRealTenant(app: 'api' | 'web'): boolean {
   const env = readEnvironment({ cwd: join(root, 'apps', app) });
-  return inferProfile(env as Parameters<typeof inferProfile>[0]).profile !== 'emulator';
+  return !usesEmulatorProfile(env);
 }
 
 async function main(): Promise<void> {

@@ -114,7 +114,7 @@ describe('register-apps (against the emulator’s Graph)', () => {
       env: { ...api, EXTRA_CA_CERTS: emu.caCertPath, LOG_LEVEL: 'silent' },
       envFile: false,
     });
-    expect(config.identity.profile).toBe('entra');
+    expect(config.identity.kind).toBe('entra');
     const obo = new OboClient({
       identity: config.identity,
       client: config.client,

@@ -1,6 +1,11 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { ValidatedToken } from '@obo/token-validation';
-import { TokenAcquisitionError, type OboClient, type OboResult } from '@obo/token-acquisition';
+import {
+  TokenAcquisitionError,
+  type OboClient,
+  type OboResult,
+  type TokenAcquisitionErrorCode,
+} from '@obo/token-acquisition';
 import { ArmClaimsChallenge, type ArmClient } from '../arm/arm-client';
 import { ApiError } from '../errors';
 import type { Metrics } from '../metrics';
@@ -16,8 +21,6 @@ export interface SubscriptionRouteOptions {
   guard: RequestHandler[];
   /** Development only: `?journey=1` adds the OBO token's decoded claims and timings. */
   tokenJourney?: boolean;
-  /** B2C or External ID: tokens may lack `tid`; the exchange uses the configured authority. */
-  customerTenant?: boolean;
 }
 
 /** What `?journey=1` adds (development only): decoded claims and timings, never a token. */
@@ -32,22 +35,16 @@ export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
   const router = Router();
   router.get('/api/subscriptions', ...options.guard, async (req: Request, res: Response) => {
     const caller = req.authInfo as ValidatedToken;
-    const assertion = bearerOf(req);
     const correlationId = res.locals.correlationId as string;
     const timings = timingsOf(res);
-    // Workforce tokens exchange in their own tenant; B2C tokens carry no tid and B2C/External
-    // ID exchange at the configured authority (OboClient decides).
-    const tenantId = caller.tenantId;
-    if (!tenantId && !options.customerTenant) {
-      throw new ApiError(401, 'invalid_token', 'The token carries no tenant.');
-    }
 
     const exchange = async (claims?: string): Promise<OboResult> => {
       const started = performance.now();
       try {
+        // Workforce tokens exchange in their own tenant (tid); the identity profile decides.
         const result = await options.obo.acquire({
-          assertion,
-          tenantId,
+          assertion: caller.assertion,
+          tenantId: caller.tenantId,
           scopes: [options.armScope],
           claims,
           correlationId,
@@ -93,73 +90,87 @@ export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
   return router;
 }
 
-/** The raw bearer token (already validated by the guard). */
-export function bearerOf(req: Request): string {
-  const header = req.headers.authorization ?? '';
-  return header.replace(/^\s*bearer\s+/i, '').trim();
-}
+/** The realm of every bearer answer of the API (package A's shared constant replaces it). */
+const REALM = 'api';
+
+type Answer = (error: TokenAcquisitionError, caller: ValidatedToken, armScope: string) => ApiError;
 
 /**
- * What the caller must do when OBO needs the user: clients that declared `cp1` get an RFC 6750
- * claims challenge (401); others get 403 with the error and any claims to pass at sign-in.
+ * What the caller must do when OBO fails, by TokenAcquisitionError code. Codes not listed keep
+ * the status and code that say whose problem it is: 403 user_access_denied (the assertion's
+ * user: unknown, disabled, locked, blocked), 501 obo_not_supported (Azure AD B2C,
+ * AADB2C90086), 502 client_misconfigured (ours) and token_acquisition_failed.
  */
-function challengeFor(error: unknown, caller: ValidatedToken, armScope: string): unknown {
-  if (!(error instanceof TokenAcquisitionError)) return error;
-  const { code, details } = error;
-  if (code === 'interaction_required' || code === 'consent_required') {
-    const capable = Array.isArray(caller.claims.xms_cc) && caller.claims.xms_cc.includes('cp1');
-    if (capable && details.claims) {
-      const encoded = Buffer.from(details.claims, 'utf8').toString('base64');
-      return new ApiError(
-        401,
-        'insufficient_claims',
-        'Additional claims are required; sign in again with the claims given.',
-        {
-          headers: {
-            'www-authenticate': `Bearer realm="", error="insufficient_claims", error_description="additional claims required", claims="${encoded}"`,
-          },
-          body: { claims: details.claims },
-        },
-        { cause: error },
-      );
-    }
-    return new ApiError(
-      403,
-      code,
-      error.message,
-      { body: { scopes: [armScope], ...(details.claims ? { claims: details.claims } : {}) } },
-      { cause: error },
-    );
-  }
-  if (code === 'invalid_assertion') {
-    return new ApiError(
+const ANSWERS: Partial<Record<TokenAcquisitionErrorCode, Answer>> = {
+  interaction_required: userMustSignIn,
+  consent_required: userMustSignIn,
+  invalid_assertion: (error) =>
+    new ApiError(
       401,
       'invalid_token',
       error.message,
-      {
-        headers: {
-          'www-authenticate':
-            'Bearer realm="", error="invalid_token", error_description="the token cannot be exchanged"',
-        },
-      },
+      { headers: { 'www-authenticate': bearer('invalid_token', 'the token cannot be exchanged') } },
       { cause: error },
-    );
-  }
-  if (code === 'token_endpoint_unavailable') {
-    return new ApiError(
+    ),
+  token_endpoint_unavailable: (error) =>
+    new ApiError(
       503,
       'temporarily_unavailable',
       error.message,
+      { headers: { 'retry-after': String(error.details.retryAfterSeconds ?? 30) } },
+      { cause: error },
+    ),
+};
+
+function challengeFor(error: unknown, caller: ValidatedToken, armScope: string): unknown {
+  if (!(error instanceof TokenAcquisitionError)) return error;
+  const answer = ANSWERS[error.code];
+  if (answer) return answer(error, caller, armScope);
+  return new ApiError(error.status, error.code, error.message, { expose: true }, { cause: error });
+}
+
+/**
+ * The user must sign in again (or consent): clients that declared `cp1` get an RFC 6750 claims
+ * challenge (401); others get 403 with the error, the scopes and any claims to pass at sign-in.
+ */
+function userMustSignIn(
+  error: TokenAcquisitionError,
+  caller: ValidatedToken,
+  armScope: string,
+): ApiError {
+  const { claims } = error.details;
+  const capable = Array.isArray(caller.claims.xms_cc) && caller.claims.xms_cc.includes('cp1');
+  if (capable && claims) {
+    const encoded = Buffer.from(claims, 'utf8').toString('base64');
+    return new ApiError(
+      401,
+      'insufficient_claims',
+      'Additional claims are required; sign in again with the claims given.',
       {
-        headers: { 'retry-after': String(details.retryAfterSeconds ?? 30) },
+        headers: {
+          'www-authenticate': bearer(
+            'insufficient_claims',
+            'additional claims required',
+            `, claims="${encoded}"`,
+          ),
+        },
+        body: { claims },
       },
       { cause: error },
     );
   }
-  // The rest keep the status that says whose problem it is: 403 user_access_denied (the
-  // assertion's user: unknown, disabled, locked, blocked), 501 obo_not_supported (Azure AD B2C,
-  // AADB2C90086), 502 client_misconfigured (ours) and token_acquisition_failed.
-  return new ApiError(error.status, code, error.message, { expose: true }, { cause: error });
+  return new ApiError(
+    403,
+    error.code,
+    error.message,
+    { body: { scopes: [armScope], ...(claims ? { claims } : {}) } },
+    { cause: error },
+  );
+}
+
+/** An RFC 6750 challenge; every value here is our own constant or base64 (safe unquoted). */
+function bearer(error: string, description: string, extra = ''): string {
+  return `Bearer realm="${REALM}", error="${error}", error_description="${description}"${extra}`;
 }
 
 function round(ms: number): number {

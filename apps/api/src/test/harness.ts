@@ -10,7 +10,7 @@ import {
   type RunningEmulator,
   type StartEmulatorOptions,
 } from '@obo/entra-emulator';
-import { CP1_CLAIMS, passwordGrantToken } from '@obo/testing';
+import { devUserToken } from '@obo/testing';
 import pino from 'pino';
 import { createApp, createServer, type ApiApp, type ApiDeps } from '../app';
 
@@ -61,20 +61,7 @@ export async function startApi(config: ApiConfig, deps: ApiDeps = {}): Promise<R
 }
 
 /** An access token for the API, as the web app would get it for `username`. */
-export function userToken(
-  emu: RunningEmulator,
-  username: string,
-  options: { cp1?: boolean } = {},
-): Promise<string> {
-  return passwordGrantToken(emu, {
-    clientId: EMULATOR_DEFAULTS.web.clientId,
-    clientSecret: EMULATOR_DEFAULTS.web.clientSecret,
-    scopes: [`api://${EMULATOR_DEFAULTS.api.clientId}/access_as_user`],
-    username: `${username}@${EMULATOR_DEFAULTS.tenantDomain}`,
-    password: EMULATOR_DEFAULTS.devPassword,
-    claims: options.cp1 ? CP1_CLAIMS : undefined,
-  });
-}
+export const userToken = devUserToken;
 
 /** The subscription ids the seed gives a user. */
 export function seededSubscriptionIds(emu: RunningEmulator, username: string): string[] {

@@ -1,3 +1,4 @@
+import type { AuthFlow } from '@obo/config';
 import type { SessionData } from 'express-session';
 
 /** The signed-in user as the session holds it. */
@@ -9,8 +10,7 @@ export interface SessionUser {
   idTokenClaims: Record<string, unknown>;
 }
 
-/** User flows the authority can be chosen for; Entra/CIAM use `signIn` only. */
-export type AuthFlow = 'signIn' | 'editProfile' | 'resetPassword';
+export type { AuthFlow };
 
 declare module 'express-session' {
   interface SessionData {

@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import { authorityFor, endSessionUrl } from '../auth/authority';
 import { safeReturnTo } from '../auth/return-to';
-import { removeUserAccount } from '../auth/session-cache';
+import { sessionCachePartition } from '../auth/session-cache';
 import { sessionUserOf } from '../auth/sign-in';
 import type { WebContext } from '../context';
 import { SignInError } from '../errors';
@@ -30,11 +29,11 @@ export function authRoutes(ctx: WebContext): Router {
       if (resetUrl) return res.redirect(resetUrl);
       throw error;
     }
-    const { pending, result, tokenCache } = completed;
+    const { pending, result, cache } = completed;
     // A new session id at sign-in: an id planted before sign-in (fixation) is worthless after.
     await regenerateSession(req);
     req.session.user = sessionUserOf(result);
-    req.session.tokenCache = tokenCache;
+    sessionCachePartition(req.session).write(cache);
     req.session.signedInAt = ctx.now();
     if (pending.reason === 'challenge') req.session.steppedUpAt = ctx.now();
     issueCsrfToken(req.session);
@@ -62,15 +61,14 @@ export function authRoutes(ctx: WebContext): Router {
  */
 async function signOut(ctx: WebContext, req: Request, res: Response): Promise<void> {
   const user = req.session.user;
-  if (user) await removeUserAccount(ctx.msal, req.session);
+  if (user) await ctx.tokens.removeAccount(sessionCachePartition(req.session));
   await destroySession(req);
   res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax' });
   res.set('cache-control', 'no-store');
   if (!user) return res.redirect('/');
-  const authority = authorityFor(ctx.config.identity, 'signIn') ?? ctx.config.identity.authority;
   const loginHint = user.idTokenClaims.login_hint;
   res.redirect(
-    endSessionUrl(authority, {
+    ctx.config.identity.endSessionUrl({
       postLogoutRedirectUri: new URL('/', ctx.config.publicUrl).toString(),
       clientId: ctx.config.client.clientId,
       logoutHint: typeof loginHint === 'string' ? loginHint : undefined,
@@ -88,6 +86,6 @@ async function passwordResetRedirect(
   if (!(error instanceof SignInError) || !error.description.includes(B2C_FORGOT_PASSWORD)) {
     return undefined;
   }
-  if (!authorityFor(ctx.config.identity, 'resetPassword')) return undefined;
+  if (!ctx.config.identity.signInAuthority('resetPassword')) return undefined;
   return ctx.signIn.start(req, res, { returnTo: '/', flow: 'resetPassword' });
 }

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { authorityFor } from '../auth/authority';
 import type { WebContext } from '../context';
 
 /**
@@ -9,7 +8,7 @@ import type { WebContext } from '../context';
 export function b2cRoutes(ctx: WebContext): Router {
   const router = Router();
   router.get('/edit-profile', async (req, res, next) => {
-    if (!authorityFor(ctx.config.identity, 'editProfile')) return next();
+    if (!ctx.config.identity.signInAuthority('editProfile')) return next();
     if (!req.session.user) return res.redirect('/login?returnTo=%2Fprofile');
     res.redirect(await ctx.signIn.start(req, res, { returnTo: '/profile', flow: 'editProfile' }));
   });

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { authorityFor } from '../auth/authority';
 import type { WebContext } from '../context';
 
 /** Short explanations of the claims most ID tokens carry. */
@@ -50,7 +49,7 @@ export function profileRoutes(ctx: WebContext): Router {
       description: CLAIM_DESCRIPTIONS[name] ?? '',
     }));
     // B2C with an edit-profile user flow: a link that runs it and comes back here.
-    const editProfileUrl = authorityFor(ctx.config.identity, 'editProfile')
+    const editProfileUrl = ctx.config.identity.signInAuthority('editProfile')
       ? '/edit-profile'
       : undefined;
     ctx.views.send(req, res, 200, 'profile', 'ID token details', { claims, editProfileUrl });

@@ -1,7 +1,8 @@
-import { InteractionRequiredAuthError } from '@azure/msal-node';
+import type { AuthenticationResult } from '@azure/msal-node';
+import { TokenAcquisitionError } from '@obo/token-acquisition';
 import { Router, type Request, type Response } from 'express';
 import type { ApiChallenge } from '../auth/challenge';
-import { AccountMissingError, acquireTokenSilently } from '../auth/session-cache';
+import { sessionCachePartition } from '../auth/session-cache';
 import type { WebContext } from '../context';
 import { regenerateSession } from './session-helpers';
 
@@ -57,26 +58,33 @@ export async function apiTokenOrRespond(
   res: Response,
   returnTo: string,
   page: { view: 'subscriptions' | 'journey'; title: string },
-): Promise<Awaited<ReturnType<typeof acquireTokenSilently>> | undefined> {
+): Promise<AuthenticationResult | undefined> {
   const correlationId = res.locals.correlationId as string;
   try {
-    return await acquireTokenSilently(ctx.msal, req.session, ctx.config.api.scopes, correlationId);
+    return await ctx.tokens.acquireTokenSilent(
+      sessionCachePartition(req.session),
+      ctx.config.api.scopes,
+      correlationId,
+    );
   } catch (error) {
-    if (error instanceof AccountMissingError) {
+    if (!(error instanceof TokenAcquisitionError)) throw error;
+    if (error.code === 'account_missing') {
       await regenerateSession(req);
       res.redirect(`/login?returnTo=${encodeURIComponent(returnTo)}`);
       return undefined;
     }
-    if (isInteractionRequired(error)) {
-      const claims = (error as { claims?: string }).claims || undefined;
+    if (error.needsInteraction) {
+      const claims = error.details.claims || undefined;
       await stepUp(ctx, req, res, { kind: 'interaction', claims }, returnTo);
       return undefined;
     }
-    const e = error as { errorCode?: string };
-    ctx.logger.warn({ correlationId, code: e.errorCode }, 'silent token acquisition failed');
+    ctx.logger.warn(
+      { correlationId, code: error.code, error: error.details.error },
+      'silent token acquisition failed',
+    );
     ctx.views.send(req, res, 502, page.view, page.title, {
       error: {
-        code: e.errorCode,
+        code: error.details.error ?? error.code,
         message: 'A token for the API could not be acquired. Try signing in again.',
       },
     });
@@ -118,12 +126,4 @@ export async function stepUp(
     reason: 'challenge',
   });
   res.redirect(url);
-}
-
-export function isInteractionRequired(error: unknown): boolean {
-  if (error instanceof InteractionRequiredAuthError) return true;
-  const code = (error as { errorCode?: string } | null)?.errorCode;
-  return (
-    code === 'interaction_required' || code === 'consent_required' || code === 'login_required'
-  );
 }

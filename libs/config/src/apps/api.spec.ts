@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { ServiceError } from '@obo/errors';
 import { ConfigError } from '../errors';
 import { findWorkspaceRoot } from '../env';
 import { describeConfig } from '../secret';
@@ -31,7 +32,7 @@ function issuesOf(fn: () => unknown): Record<string, string> {
 describe('loadApiConfig', () => {
   it('applies the emulator profile with the well-known API registration when nothing is set', () => {
     const config = load({ EXTRA_CA_CERTS: caPath });
-    expect(config.identity.profile).toBe('emulator');
+    expect(config.identity.kind).toBe('emulator');
     expect(config.identity.isEmulator).toBe(true);
     expect(config.identity.defaulted).toBe(true);
     expect(config.client.clientId).toBe(EMULATOR_DEFAULTS.api.clientId);
@@ -67,7 +68,7 @@ describe('loadApiConfig', () => {
       expect(load({ ...b2c, ALLOWED_TENANTS: TENANT }).tokenValidation.allowedTenants).toEqual([
         TENANT,
       ]);
-      expect(load({ ...ciam, ALLOWED_TENANTS: TENANT }).identity.profile).toBe('ciam');
+      expect(load({ ...ciam, ALLOWED_TENANTS: TENANT }).identity.kind).toBe('ciam');
     });
 
     it.each([
@@ -127,7 +128,7 @@ describe('loadApiConfig', () => {
       AZURE_CLIENT_SECRET: SECRET,
     });
     expect(config.identity.isEmulator).toBe(false);
-    expect(config.identity.profile).toBe('entra');
+    expect(config.identity.kind).toBe('entra');
     expect(config.identity.authority).toBe(`https://login.microsoftonline.com/${TENANT}`);
     expect(config.identity.knownAuthorities).toEqual([]);
     expect(config.arm.endpoint).toBe('https://management.azure.com');
@@ -181,6 +182,18 @@ describe('loadApiConfig', () => {
       'AZURE_CLIENT_SECRET',
       'AZURE_TENANT_ID',
     ]);
+  });
+
+  it('fails as an unexposed server error of the workspace error model', () => {
+    let thrown: unknown;
+    try {
+      load({ IDENTITY_PROFILE: 'entra' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ServiceError);
+    expect(thrown).toMatchObject({ code: 'ERR_CONFIG_INVALID', status: 500, expose: false });
+    expect((thrown as Error).name).toBe('ConfigError');
   });
 
   it('names each invalid variable with what is expected', () => {
@@ -280,7 +293,7 @@ describe('loadApiConfig', () => {
       ALLOW_EMULATOR_IN_PRODUCTION: 'true',
     });
     expect(allowed.production).toBe(true);
-    expect(allowed.identity.profile).toBe('emulator');
+    expect(allowed.identity.kind).toBe('emulator');
   });
 
   describe('credentials', () => {

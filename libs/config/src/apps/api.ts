@@ -6,10 +6,14 @@ import {
   resolveClient,
   resolveIdentity,
   type ArmConfig,
-  type ClientConfig,
-  type IdentityConfig,
 } from '../identity';
 import { loadConfig, LOG_LEVELS, type LogLevel } from '../load';
+import {
+  tenantGuids,
+  type ClientConfig,
+  type IdentityProfile,
+  type TokenValidationSettings,
+} from '../profile/identity-profile';
 import { Secret } from '../secret';
 
 /** Everything `apps/api` reads from its environment. */
@@ -20,18 +24,15 @@ export interface ApiConfig {
   /** Bind address. Default `localhost`. */
   host: string;
   logLevel: LogLevel;
-  identity: IdentityConfig;
+  identity: IdentityProfile;
   client: ClientConfig;
   arm: ArmConfig;
-  tokenValidation: {
-    /** Accepted `aud` values. Default the client id and `api://{client id}`. */
-    audiences: string[];
-    /** Tenants whose tokens are accepted. Default the configured tenant only. */
-    allowedTenants: string[];
-    /** Accept v1.0 tokens (`sts.windows.net` issuer). Default false. */
-    acceptV1: boolean;
-    /** Clock skew tolerated on `exp`/`nbf`. Default 300 s. */
-    clockSkewSeconds: number;
+  /**
+   * The API's token rules (`identity.tokenValidation(...)` turns them into validator options).
+   * Defaults: audiences the client id and `api://{client id}`; allowed tenants the configured
+   * tenant only; v1 tokens refused; 300 s clock skew.
+   */
+  tokenValidation: TokenValidationSettings & {
     /** Scope required for `/api/subscriptions`. Default `access_as_user`. */
     requiredScope: string;
   };
@@ -81,8 +82,6 @@ const apiShape = {
   TOKEN_JOURNEY: fields.boolean(),
 };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Loads and validates the API's configuration; throws ConfigError naming every bad variable. */
 export function loadApiConfig(source: EnvSource = {}): ApiConfig {
   return loadConfig('api', apiShape, source, (v, issues, cwd) => {
@@ -97,12 +96,14 @@ export function loadApiConfig(source: EnvSource = {}): ApiConfig {
         break;
       }
     }
-    const tokenJourney = resolveTokenJourney(v, identity?.profile, issues);
-    const customer = identity?.profile === 'b2c' || identity?.profile === 'ciam';
-    if (customer && !(v.ALLOWED_TENANTS ?? [identity.tenantId]).some((t) => GUID.test(t))) {
+    const tokenJourney = resolveTokenJourney(v, identity?.isEmulator ?? false, issues);
+    if (
+      identity?.customerTenant &&
+      tenantGuids(v.ALLOWED_TENANTS ?? [identity.tenantId]).length === 0
+    ) {
       issues.add(
         'ALLOWED_TENANTS',
-        `required for the ${identity.profile} profile: the tenant id (GUID) its token issuers name`,
+        `required for the ${identity.kind} profile: the tenant id (GUID) its token issuers name`,
       );
     }
     if (!identity || !client) return undefined;
@@ -143,7 +144,7 @@ export function loadApiConfig(source: EnvSource = {}): ApiConfig {
  */
 export function resolveTokenJourney(
   v: { NODE_ENV?: string; TOKEN_JOURNEY?: boolean },
-  profile: string | undefined,
+  emulator: boolean,
   issues: { add(variable: string, message: string): void },
 ): boolean {
   const production = v.NODE_ENV === 'production';
@@ -156,5 +157,5 @@ export function resolveTokenJourney(
     }
     return false;
   }
-  return v.TOKEN_JOURNEY ?? profile === 'emulator';
+  return v.TOKEN_JOURNEY ?? emulator;
 }

@@ -124,7 +124,7 @@ describe('loadWebConfig', () => {
       AZURE_CLIENT_SECRET: 'x',
       API_SCOPES: 'https://contosob2c.onmicrosoft.com/api/demo.read',
     });
-    expect(config.identity.profile).toBe('b2c');
+    expect(config.identity.kind).toBe('b2c');
     expect(config.identity.authority).toBe(
       'https://contosob2c.b2clogin.com/contosob2c.onmicrosoft.com/B2C_1_susi',
     );
@@ -166,7 +166,7 @@ describe('loadWebConfig', () => {
       AZURE_CLIENT_SECRET: 'x',
       API_SCOPES: 'a',
     });
-    expect(config.identity.profile).toBe('ciam');
+    expect(config.identity.kind).toBe('ciam');
     expect(config.identity.authority).toBe('https://contoso.ciamlogin.com/contoso.onmicrosoft.com');
     expect(config.identity.knownAuthorities).toEqual(['contoso.ciamlogin.com']);
   });

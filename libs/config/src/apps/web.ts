@@ -2,14 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { EMULATOR_DEFAULTS } from '../emulator-defaults';
 import type { EnvSource } from '../env';
 import { fields } from '../fields';
-import {
-  identityShape,
-  resolveClient,
-  resolveIdentity,
-  type ClientConfig,
-  type IdentityConfig,
-} from '../identity';
+import { identityShape, resolveClient, resolveIdentity } from '../identity';
 import { loadConfig, LOG_LEVELS, type LogLevel } from '../load';
+import type { ClientConfig, IdentityProfile } from '../profile/identity-profile';
 import { Secret } from '../secret';
 import { resolveTokenJourney } from './api';
 
@@ -25,7 +20,7 @@ export interface WebConfig {
   publicUrl: string;
   /** Path of the sign-in redirect. Default `/auth/redirect`. */
   redirectPath: string;
-  identity: IdentityConfig;
+  identity: IdentityProfile;
   client: ClientConfig;
   api: {
     /** Default `http://localhost:4000`. */
@@ -80,7 +75,7 @@ export function loadWebConfig(source: EnvSource = {}): WebConfig {
     const identity = resolveIdentity(v, issues, cwd);
     const client = resolveClient(v, identity, 'web', issues);
     const production = v.NODE_ENV === 'production';
-    const emulator = identity?.profile === 'emulator';
+    const emulator = identity?.isEmulator ?? false;
 
     const scopes =
       v.API_SCOPES ??
@@ -89,7 +84,7 @@ export function loadWebConfig(source: EnvSource = {}): WebConfig {
       issues.require(
         'API_SCOPES',
         scopes,
-        `for the ${identity?.profile ?? 'configured'} profile: e.g. api://{api client id}/access_as_user`,
+        `for the ${identity?.kind ?? 'configured'} profile: e.g. api://{api client id}/access_as_user`,
       );
     }
     if (!v.SESSION_SECRET && (production || v.REDIS_URL)) {
@@ -101,7 +96,7 @@ export function loadWebConfig(source: EnvSource = {}): WebConfig {
           : 'with REDIS_URL: instances sharing sessions need the same secret',
       );
     }
-    const tokenJourney = resolveTokenJourney(v, identity?.profile, issues);
+    const tokenJourney = resolveTokenJourney(v, emulator, issues);
     if (!identity || !client || !scopes) return undefined;
     const port = v.PORT ?? 3000;
     return {

@@ -131,7 +131,8 @@ describe('container images and the emulator stack of docker-compose.yml', () => 
   async function signIn(): Promise<string> {
     const login = await get(`${web}/login`);
     expect(login.status).toBe(302);
-    const pending = sessionCookie(login.headers['set-cookie']);
+    // The sign-in in progress lives in its own sealed cookie; the session starts at the redirect.
+    const pending = cookieNamed(login.headers['set-cookie'], 'obo.web.signin');
     const emulator = service('entra-emulator');
     const authorityHost = new URL(String(login.headers.location)).hostname;
     const emulatorAddress = await addressOf(stack, container(emulator.name));
@@ -151,7 +152,7 @@ describe('container images and the emulator stack of docker-compose.yml', () => 
       headers: { cookie: pending },
     });
     expect(back.status).toBe(302);
-    return sessionCookie(back.headers['set-cookie']);
+    return cookieNamed(back.headers['set-cookie'], 'obo.web.sid');
   }
 
   /**
@@ -309,8 +310,8 @@ describe('container images and the emulator stack of docker-compose.yml', () => 
   });
 });
 
-function sessionCookie(setCookie: string[] | undefined): string {
-  const found = (setCookie ?? []).find((c) => c.startsWith('obo.web.sid='));
-  if (!found) throw new Error('no session cookie was set');
+function cookieNamed(setCookie: string[] | undefined, name: string): string {
+  const found = (setCookie ?? []).find((c) => c.startsWith(`${name}=`));
+  if (!found) throw new Error(`no ${name} cookie was set`);
   return found.split(';')[0];
 }
