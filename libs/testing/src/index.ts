@@ -19,6 +19,7 @@ export {
   freePort,
   get,
   startNodeProcess,
+  staleSources,
   stopAllNodeProcesses,
   waitFor200,
   type Exit,
