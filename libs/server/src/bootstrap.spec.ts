@@ -1,7 +1,12 @@
-import { Writable } from 'node:stream';
 import { ConfigError } from '@obo/config';
 import pino from 'pino';
-import { runService, type RunningService, type ServiceConfig } from './index';
+import {
+  runService,
+  type RunningService,
+  type ServiceConfig,
+  type ServiceDefinition,
+} from './index';
+import { logLines } from './test/log-lines';
 
 /** A stand-in for `process`: records exits and stderr, and lets the test send signals. */
 function fakeProcess() {
@@ -27,13 +32,7 @@ function fakeProcess() {
 }
 
 function captureLogs() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { lines, destination } = logLines();
   return { lines, logger: () => pino({ level: 'debug' }, destination) };
 }
 
@@ -61,21 +60,27 @@ describe('runService', () => {
     expect(start).not.toHaveBeenCalled();
   });
 
+  /** Runs a service with `start` against the fake process; returns the process and the logs. */
+  async function run(
+    name: string,
+    start: ServiceDefinition<ServiceConfig>['start'],
+    options: { config?: ServiceConfig; drainTimeoutMs?: number } = {},
+  ) {
+    const p = fakeProcess();
+    const logs = captureLogs();
+    await runService(
+      { name, load: () => options.config ?? CONFIG, start },
+      { process: p.proc, logger: logs.logger, drainTimeoutMs: options.drainTimeoutMs },
+    );
+    return { p, logs };
+  }
+
   it('warns loudly when the identity is the emulator’s, and not otherwise', async () => {
     for (const isEmulator of [true, false]) {
-      const p = fakeProcess();
-      const logs = captureLogs();
-      await runService(
-        {
-          name: 'web',
-          load: () => ({
-            ...CONFIG,
-            identity: { isEmulator, authority: 'https://localhost:8443/t' },
-          }),
-          start: async () => ({ close: () => undefined }),
-        },
-        { process: p.proc, logger: logs.logger },
-      );
+      const identity = { isEmulator, authority: 'https://localhost:8443/t' };
+      const { p, logs } = await run('web', async () => ({ close: () => undefined }), {
+        config: { ...CONFIG, identity },
+      });
       const warning = logs.lines.find((l) => String(l.msg).startsWith('EMULATOR PROFILE'));
       if (isEmulator) expect(warning).toMatchObject({ level: 40 });
       else expect(warning).toBeUndefined();
@@ -84,54 +89,30 @@ describe('runService', () => {
   });
 
   it('says plainly that the port is in use, and exits 1', async () => {
-    const p = fakeProcess();
-    const logs = captureLogs();
-    await runService(
-      {
-        name: 'api',
-        load: () => CONFIG,
-        start: async () => {
-          throw Object.assign(new Error('listen EADDRINUSE: address already in use'), {
-            code: 'EADDRINUSE',
-          });
-        },
-      },
-      { process: p.proc, logger: logs.logger },
-    );
+    const { p } = await run('api', async () => {
+      throw Object.assign(new Error('listen EADDRINUSE: address already in use'), {
+        code: 'EADDRINUSE',
+      });
+    });
     expect(p.stderr()).toBe('api: port 4321 is in use; set PORT to another port.\n');
     expect(p.exits).toEqual([1]);
   });
 
   it('exits 1 with the reason when the start fails otherwise', async () => {
-    const p = fakeProcess();
-    const logs = captureLogs();
-    await runService(
-      {
-        name: 'entra-emulator',
-        load: () => CONFIG,
-        start: async () => {
-          throw new Error('the seed file is not valid JSON');
-        },
-      },
-      { process: p.proc, logger: logs.logger },
-    );
+    const { p, logs } = await run('entra-emulator', async () => {
+      throw new Error('the seed file is not valid JSON');
+    });
     expect(p.stderr()).toBe('entra-emulator: cannot start: the seed file is not valid JSON\n');
     expect(p.exits).toEqual([1]);
     expect(logs.lines.find((l) => l.msg === 'start failed')).toMatchObject({ level: 50 });
   });
 
-  async function started(close: RunningService['close'], drainTimeoutMs?: number) {
-    const p = fakeProcess();
-    const logs = captureLogs();
-    await runService(
-      {
-        name: 'api',
-        load: () => CONFIG,
-        start: async () => ({ url: 'http://127.0.0.1:4321', fields: { profile: 'x' }, close }),
-      },
-      { process: p.proc, logger: logs.logger, drainTimeoutMs },
+  function started(close: RunningService['close'], drainTimeoutMs?: number) {
+    return run(
+      'api',
+      async () => ({ url: 'http://127.0.0.1:4321', fields: { profile: 'x' }, close }),
+      { drainTimeoutMs },
     );
-    return { p, logs };
   }
 
   it('logs where it listens', async () => {

@@ -1,19 +1,13 @@
-import { Writable } from 'node:stream';
 import { ServiceError } from '@obo/errors';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { correlation, createLogger, errorHandler, requestLog, type ErrorRenderer } from './index';
+import { logLines } from './test/log-lines';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.SECRET-PAYLOAD.sig';
 
 function appThrowing(thrown: () => unknown, render?: ErrorRenderer) {
-  const lines: Record<string, any>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { lines, destination } = logLines();
   const logger = createLogger({ name: 'test', level: 'info', destination });
   const rendered: ServiceError[] = [];
   const app: Express = express();

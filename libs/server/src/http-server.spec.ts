@@ -70,19 +70,26 @@ describe('createHttpServer', () => {
     });
   });
 
-  it('answers a request that timed out with a JSON 408', async () => {
-    const socket = net.connect(port, '127.0.0.1');
+  /** A client socket, the server's end of it, and what the client has received so far. */
+  async function connected() {
+    const client = net.connect(port, '127.0.0.1');
     const [serverSide] = (await once(server, 'connection')) as [net.Socket];
-    let answer = '';
-    socket.on('data', (chunk) => (answer += chunk.toString()));
-    const closed = once(socket, 'close');
+    let received = '';
+    client.on('data', (chunk) => (received += chunk.toString()));
+    const closed = once(client, 'close');
+    /** Emits `clientError` with `code` on the server's end; resolves with what the client got. */
+    const clientError = async (code: string) => {
+      server.emit('clientError', Object.assign(new Error(code), { code }), serverSide);
+      await closed;
+      return received;
+    };
+    return { client, clientError };
+  }
+
+  it('answers a request that timed out with a JSON 408', async () => {
+    const { clientError } = await connected();
     // What Node emits when `requestTimeout` elapses (it checks only every 30 s by default).
-    server.emit(
-      'clientError',
-      Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }),
-      serverSide,
-    );
-    await closed;
+    const answer = await clientError('ERR_HTTP_REQUEST_TIMEOUT');
     expect(statusAndBody(answer)).toMatchObject({
       status: 408,
       body: { error: 'request_timeout' },
@@ -90,22 +97,13 @@ describe('createHttpServer', () => {
   });
 
   it('writes nothing into a response that has already started', async () => {
-    const socket = net.connect(port, '127.0.0.1');
-    const [serverSide] = (await once(server, 'connection')) as [net.Socket];
-    let answer = '';
-    socket.on('data', (chunk) => (answer += chunk.toString()));
-    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+    const { client, clientError } = await connected();
+    client.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
     const [, res] = (await once(server, 'request')) as [http.IncomingMessage, http.ServerResponse];
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.write('partial');
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const closed = once(socket, 'close');
-    server.emit(
-      'clientError',
-      Object.assign(new Error('bad'), { code: 'HPE_INVALID' }),
-      serverSide,
-    );
-    await closed;
+    const answer = await clientError('HPE_INVALID');
     expect(answer).toMatch(/^HTTP\/1.1 200 OK/);
     expect(answer).not.toContain('invalid_request');
   });

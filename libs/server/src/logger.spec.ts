@@ -1,14 +1,8 @@
-import { Writable } from 'node:stream';
 import { createLogger, REDACT_PATHS, REDACTED, SECRET_FIELDS } from './index';
+import { logLines } from './test/log-lines';
 
 function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { lines, destination } = logLines();
   const logger = createLogger({ name: 'test', level: 'trace', destination });
   return { logger, lines, last: () => lines.at(-1) as Record<string, any> };
 }

@@ -1,16 +1,10 @@
-import { Writable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
 import { correlation, createLogger, requestLog } from './index';
+import { logLines } from './test/log-lines';
 
 function appWithLog(level = 'info', skip?: string[]) {
-  const lines: Record<string, any>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { lines, destination } = logLines();
   const logger = createLogger({ name: 'test', level, destination });
   const app = express();
   app.use(correlation());
