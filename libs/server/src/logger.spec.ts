@@ -4,7 +4,7 @@ import { logLines } from './test/log-lines';
 function capture() {
   const { lines, destination } = logLines();
   const logger = createLogger({ name: 'test', level: 'trace', destination });
-  return { logger, lines, last: () => lines.at(-1) as Record<string, any> };
+  return { logger, lines, last: () => lines.at(-1) };
 }
 
 const SECRET = 'SECRET-VALUE-1234';
@@ -15,13 +15,16 @@ describe('createLogger: one redaction list', () => {
     (field) => {
       const { logger, last } = capture();
       logger.info({ [field]: SECRET, nested: { [field]: SECRET }, kept: 'visible' }, 'top');
-      expect(last()[field]).toBe(REDACTED);
-      expect(last().nested[field]).toBe(REDACTED);
-      expect(last().kept).toBe('visible');
+      expect(last()).toMatchObject({
+        [field]: REDACTED,
+        nested: { [field]: REDACTED },
+        kept: 'visible',
+      });
 
       logger.info({ req: { headers: { [field]: SECRET, accept: 'text/html' } } }, 'headers');
-      expect(last().req.headers[field]).toBe(REDACTED);
-      expect(last().req.headers.accept).toBe('text/html');
+      expect(last()).toMatchObject({
+        req: { headers: { [field]: REDACTED, accept: 'text/html' } },
+      });
       expect(JSON.stringify(last())).not.toContain(SECRET);
     },
   );
@@ -63,7 +66,7 @@ describe('createLogger: one redaction list', () => {
       cause: underneath,
     });
     logger.error({ err: error }, 'failed');
-    expect(last().err).toMatchObject({
+    expect(last()?.err).toMatchObject({
       name: 'Error',
       message: 'Request failed',
       errorCode: 'ERR_BAD_RESPONSE',
