@@ -11,7 +11,7 @@ const SECRET = 'SECRET-VALUE-1234';
 
 describe('createLogger: one redaction list', () => {
   it.each(SECRET_FIELDS)(
-    'redacts %s at the top, one level down and in request headers',
+    'redacts %s at the top, one level down and in request and response headers',
     (field) => {
       const { logger, last } = capture();
       logger.info({ [field]: SECRET, nested: { [field]: SECRET }, kept: 'visible' }, 'top');
@@ -21,9 +21,16 @@ describe('createLogger: one redaction list', () => {
         kept: 'visible',
       });
 
-      logger.info({ req: { headers: { [field]: SECRET, accept: 'text/html' } } }, 'headers');
+      logger.info(
+        {
+          req: { headers: { [field]: SECRET, accept: 'text/html' } },
+          res: { headers: { [field]: SECRET, 'content-type': 'text/html' } },
+        },
+        'headers',
+      );
       expect(last()).toMatchObject({
         req: { headers: { [field]: REDACTED, accept: 'text/html' } },
+        res: { headers: { [field]: REDACTED, 'content-type': 'text/html' } },
       });
       expect(JSON.stringify(last())).not.toContain(SECRET);
     },
@@ -47,8 +54,8 @@ describe('createLogger: one redaction list', () => {
     ]) {
       expect(SECRET_FIELDS).toContain(field);
     }
-    // Every field at each depth pino can address without a wildcard search of the whole line.
-    expect(REDACT_PATHS).toHaveLength(SECRET_FIELDS.length * 3);
+    // Every field in each place: the top, one level down, request headers, response headers.
+    expect(REDACT_PATHS).toHaveLength(SECRET_FIELDS.length * 4);
   });
 
   it('writes the service name on every line', () => {

@@ -40,20 +40,22 @@ export const SECRET_FIELDS: readonly string[] = Object.freeze([
   'code_verifier',
 ]);
 
-/** How deep below the top of a log line a secret field is found: `f`, `*.f`, `*.*.f`. */
-const DEPTHS = ['', '*', '*.*'];
+/** Where a secret field is looked for: the top of a line, one level down, HTTP headers. */
+const PLACES = ['', '*', 'req.headers', 'res.headers'];
 
 /**
- * pino paths for {@link SECRET_FIELDS} at the top of a line, one level down (`*.token`) and two
- * levels down (`req.headers.authorization`, `err.cause.assertion`). pino's paths name depths,
- * not "anywhere": an object nested deeper is not searched, so log summaries, not whole objects.
+ * pino paths for {@link SECRET_FIELDS} at the top of a line (`token`), one level down
+ * (`*.token`, `headers.cookie`) and in the request's and response's headers
+ * (`req.headers.authorization`, `res.headers["set-cookie"]`). pino's paths name places, not
+ * "anywhere", and each leading wildcard costs on every line: an object nested deeper is not
+ * searched, so code logs summaries, not whole objects.
  */
 export const REDACT_PATHS: readonly string[] = Object.freeze(
-  DEPTHS.flatMap((prefix) =>
+  PLACES.flatMap((place) =>
     SECRET_FIELDS.map((field) => {
       const key = /^[A-Za-z_$][\w$]*$/.test(field) ? field : `["${field}"]`;
-      if (!prefix) return key;
-      return key.startsWith('[') ? `${prefix}${key}` : `${prefix}.${key}`;
+      if (!place) return key;
+      return key.startsWith('[') ? `${place}${key}` : `${place}.${key}`;
     }),
   ),
 );
