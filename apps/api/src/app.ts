@@ -1,9 +1,19 @@
-import http from 'node:http';
+import type http from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { ApiConfig } from '@obo/config';
+import { ServiceError } from '@obo/errors';
+import {
+  correlation,
+  createHttpServer,
+  createLogger,
+  errorHandler,
+  healthRoutes,
+  requestLog,
+  type ReadinessCheck,
+} from '@obo/server';
 import {
   authenticateBearer,
   createTokenValidator,
@@ -17,13 +27,9 @@ import {
   type RedisLike,
 } from '@obo/token-acquisition';
 import { ArmClient } from './arm/arm-client';
-import { ApiError } from './errors';
-import { createLogger } from './logger';
+import { API_REALM, renderApiError } from './errors';
 import { Metrics } from './metrics';
-import { correlationIdOf } from './middleware/correlation';
-import { requestLog } from './middleware/request-log';
 import { timingsOf } from './middleware/timings';
-import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { meRoutes } from './routes/me';
 import { openApiRoutes } from './routes/openapi';
 import { subscriptionRoutes } from './routes/subscriptions';
@@ -58,7 +64,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 
 /** Builds the API. Everything is reachable without a network port, for supertest. */
 export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
-  const logger = deps.logger ?? createLogger(config.logLevel);
+  const logger = deps.logger ?? createLogger({ name: 'api', level: config.logLevel });
   const metrics = deps.metrics ?? new Metrics();
   const validator =
     deps.validator ?? createTokenValidator(config.identity.tokenValidation(config.tokenValidation));
@@ -103,17 +109,11 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
       check: async () => redis.isReady && (await redis.ping()) === 'PONG',
     });
 
+  const handleError = errorHandler(logger, renderApiError);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use((req, res, next) => {
-    const correlationId = correlationIdOf(req);
-    res.locals.correlationId = correlationId;
-    // Normalised in place so every later reader (logs, error bodies) sees the same safe id.
-    req.headers['x-correlation-id'] = correlationId;
-    res.setHeader('x-correlation-id', correlationId);
-    next();
-  });
+  app.use(correlation());
   app.use(requestLog(logger));
   // Security headers for a JSON API (OWASP REST Security): no framing, no sniffing, no
   // caching of per-user data, no referrer, same-origin resource policy, HSTS. The HTML-oriented
@@ -151,15 +151,9 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
   );
   app.use(recordMetrics(metrics));
   app.use(rejectLargeBodies);
-  app.use(requestTimeout(config.requestTimeoutMs));
+  app.use(requestTimeout(config.requestTimeoutMs, handleError));
 
-  const bearerOptions = {
-    realm: 'api',
-    errorBody: (req: { headers: Record<string, unknown> }) => ({
-      correlationId: req.headers['x-correlation-id'],
-    }),
-  };
-  const authenticate = authenticateBearer(validator, bearerOptions);
+  const authenticate = authenticateBearer(validator, { realm: API_REALM });
   const timedAuth: RequestHandler = (req, res, next) => {
     const started = performance.now();
     authenticate(req, res, (error?: unknown) => {
@@ -195,8 +189,10 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
       '/metrics',
     ]),
   );
-  app.use((_req, _res, next) => next(new ApiError(404, 'not_found', 'No such route.')));
-  app.use(errorHandler(logger));
+  app.use((_req, _res, next) =>
+    next(new ServiceError('not_found', 'No such route.', { status: 404 })),
+  );
+  app.use(handleError);
 
   return {
     app,
@@ -211,31 +207,11 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
 }
 
 /**
- * An HTTP server for the app with the API's connection rules: keep-alive longer than any
- * client's idle timeout (so a reused socket is not closed under it), and malformed or
- * oversized requests answered with a JSON error instead of a bare close.
+ * The API's HTTP server (`@obo/server`'s rules): a whole request must have arrived 5 s after
+ * the handler's own timeout, so a slow upload cannot hold a socket longer than a slow answer.
  */
 export function createServer(app: Express, requestTimeoutMs: number): http.Server {
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = requestTimeoutMs + 5_000;
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify({
-      error: status === 431 ? 'request_header_fields_too_large' : 'invalid_request',
-      error_description:
-        status === 431 ? 'Request headers are too large.' : 'Malformed HTTP request.',
-    });
-    socket.end(
-      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  });
-  return server;
+  return createHttpServer(app, { requestTimeoutMs: requestTimeoutMs + 5_000 });
 }
 
 function recordMetrics(metrics: Metrics): RequestHandler {
@@ -258,10 +234,10 @@ const rejectLargeBodies: RequestHandler = (req, _res, next) => {
   if (length > MAX_BODY_BYTES) {
     req.resume();
     next(
-      new ApiError(
-        413,
+      new ServiceError(
         'payload_too_large',
         `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+        { status: 413 },
       ),
     );
     return;
@@ -269,16 +245,17 @@ const rejectLargeBodies: RequestHandler = (req, _res, next) => {
   next();
 };
 
-function requestTimeout(ms: number): RequestHandler {
-  return (_req, res, next) => {
+/** Answers 503 `request_timeout` (through the app's error handler) when a request takes too long. */
+function requestTimeout(ms: number, handleError: ErrorRequestHandler): RequestHandler {
+  return (req, res, next) => {
     const timer = setTimeout(() => {
-      if (!res.headersSent) {
-        res.status(503).set('retry-after', '5').json({
-          error: 'request_timeout',
-          error_description: 'The request took too long.',
-          correlationId: res.locals.correlationId,
-        });
-      }
+      if (res.headersSent) return;
+      const error = new ServiceError('request_timeout', 'The request took too long.', {
+        status: 503,
+        expose: true,
+        headers: { 'retry-after': '5' },
+      });
+      handleError(error, req, res, () => undefined);
     }, ms);
     timer.unref();
     res.on('close', () => clearTimeout(timer));
@@ -287,83 +264,13 @@ function requestTimeout(ms: number): RequestHandler {
 }
 
 function methodNotAllowed(paths: string[]): RequestHandler {
-  return (req, res, next) => {
+  return (req, _res, next) => {
     if (!paths.includes(req.path)) return next();
-    res.setHeader('allow', 'GET, HEAD');
-    next(new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here.`));
-  };
-}
-
-function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, _req, res, _next) => {
-    const correlationId = res.locals.correlationId as string;
-    const known = toApiError(error);
-    if (res.headersSent) return;
-    if (known.status >= 500 && !known.expose) {
-      logger.error({ err: error, correlationId }, 'request failed');
-    } else if (known.status >= 500 || known.cause) {
-      logger.warn(
-        { code: known.code, correlationId, cause: describeCause(known.cause) },
-        'request failed',
-      );
-    }
-    for (const [name, value] of Object.entries(known.extra.headers ?? {}))
-      res.setHeader(name, value);
-    res.status(known.status).json({
-      error: known.expose ? known.code : 'server_error',
-      error_description: known.expose ? known.message : 'An unexpected error occurred.',
-      ...(known.expose ? known.extra.body : {}),
-      correlationId,
-    });
-  };
-}
-
-function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  const e = error as {
-    status?: number;
-    statusCode?: number;
-    code?: string;
-    expose?: boolean;
-    type?: string;
-    message?: string;
-    headers?: Record<string, string>;
-  };
-  const status = e.status ?? e.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new ApiError(
-      status,
-      typeof e.code === 'string' && /^[a-z_]+$/.test(e.code)
-        ? e.code
-        : (e.type?.replace(/\./g, '_') ?? 'invalid_request'),
-      e.expose === false ? 'Invalid request.' : (e.message ?? 'Invalid request.'),
-      { headers: e.headers },
+    next(
+      new ServiceError('method_not_allowed', `${req.method} is not allowed here.`, {
+        status: 405,
+        headers: { allow: 'GET, HEAD' },
+      }),
     );
-  }
-  return new ApiError(
-    500,
-    'server_error',
-    'An unexpected error occurred.',
-    { expose: false },
-    { cause: error },
-  );
-}
-
-function describeCause(cause: unknown): Record<string, unknown> | undefined {
-  if (!cause || typeof cause !== 'object') return undefined;
-  const c = cause as {
-    name?: string;
-    code?: string;
-    errorCode?: string;
-    status?: number;
-    details?: { aadsts?: number[]; aadb2c?: number[] };
-  };
-  // The provider's error numbers (never its text): whose problem it was, for the operator.
-  return {
-    name: c.name,
-    code: c.code ?? c.errorCode,
-    status: c.status,
-    aadsts: c.details?.aadsts?.length ? c.details.aadsts : undefined,
-    aadb2c: c.details?.aadb2c?.length ? c.details.aadb2c : undefined,
   };
 }

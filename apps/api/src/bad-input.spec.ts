@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { loadApiConfig } from '@obo/config';
+import type { TokenValidator } from '@obo/token-validation';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp, createServer } from './app';
@@ -39,26 +40,33 @@ describe('bad input', () => {
 
   it('answers a missing Authorization header with 401 and a bare Bearer challenge', async () => {
     const res = await request(base).get('/api/subscriptions');
-    expect(res.status).toBe(401);
+    expectJsonError(res, 401, 'unauthorized');
     expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
     expect(res.body.correlationId).toEqual(res.headers['x-correlation-id']);
   });
 
   it.each([
-    ['garbage', 'Bearer not-a-jwt'],
-    ['three dots of nothing', 'Bearer ..'],
+    ['garbage', 'invalid_token', 'Bearer not-a-jwt', /^Bearer realm="api", error="invalid_token"/],
+    [
+      'three dots of nothing',
+      'invalid_token',
+      'Bearer ..',
+      /^Bearer realm="api", error="invalid_token"/,
+    ],
     [
       'alg none',
+      'invalid_token',
       `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`,
+      /^Bearer realm="api", error="invalid_token"/,
     ],
-    ['basic scheme', 'Basic dXNlcjpwYXNz'],
+    // Another scheme is no bearer token at all: a bare challenge (RFC 6750 §3.1).
+    ['basic scheme', 'unauthorized', 'Basic dXNlcjpwYXNz', /^Bearer realm="api"$/],
   ])(
-    'rejects a %s token with 401 invalid_token or invalid_request, never echoing it',
-    async (_name, header) => {
+    'rejects a %s token with 401 %s, never echoing it',
+    async (_name, error, header, challenge) => {
       const res = await request(base).get('/api/subscriptions').set('authorization', header);
-      expect(res.status).toBeGreaterThanOrEqual(400);
-      expect(res.status).toBeLessThan(500);
-      expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="api"/);
+      expectJsonError(res, 401, error);
+      expect(res.headers['www-authenticate']).toMatch(challenge);
       expect(JSON.stringify(res.body)).not.toContain(header.split(' ')[1] || '__none__');
     },
   );
@@ -186,6 +194,32 @@ describe('bad input', () => {
       responseTime: expect.any(Number),
     });
     expect(JSON.stringify(line)).not.toContain('should-not-appear');
+  });
+
+  it('answers a request that takes too long with 503 request_timeout and Retry-After', async () => {
+    const slowConfig = loadApiConfig({
+      env: { EXTRA_CA_CERTS: writeThrowawayCa(), REQUEST_TIMEOUT_MS: '50' },
+      envFile: false,
+    });
+    // Signing keys that never arrive: the request waits in authentication until the timeout.
+    const hanging: TokenValidator = {
+      validate: () => new Promise<never>(() => undefined),
+      warmUp: async () => false,
+      ready: async () => false,
+      stats: () => ({ jwksFetches: 0, cachedKeys: 0 }),
+    };
+    const slow = createApp(slowConfig, { logger: pino({ level: 'silent' }), validator: hanging });
+    try {
+      const res = await request(slow.app)
+        .get('/api/me')
+        .set('authorization', 'Bearer a.b.c')
+        .set('x-correlation-id', 'slow-1');
+      expectJsonError(res, 503, 'request_timeout');
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body.correlationId).toBe('slow-1');
+    } finally {
+      slow.close();
+    }
   });
 
   it('never logs a token', () => {

@@ -1,25 +1,70 @@
+import { ServiceError } from '@obo/errors';
+import type { ErrorRenderer } from '@obo/server';
+import {
+  bearerErrorBody,
+  formatBearerChallenge,
+  TokenValidationError,
+} from '@obo/token-validation';
+
+/** The RFC 6750 realm of every `WWW-Authenticate` challenge the API sends. */
+export const API_REALM = 'api';
+
 /**
- * An error the API answers with. `code` is the stable `error` field of the JSON body;
- * `expose` says whether `message` may be shown to the caller (otherwise a generic text is).
+ * A `WWW-Authenticate` challenge in the API's realm, e.g.
+ * `apiChallenge({ error: 'insufficient_claims', error_description: '…', claims })`;
+ * attributes in the order given, undefined ones left out, values quote-safe.
  */
-export class ApiError extends Error {
+export function apiChallenge(attributes: Readonly<Record<string, string | undefined>>): string {
+  return formatBearerChallenge(API_REALM, attributes);
+}
+
+/**
+ * A ServiceError in the API's older constructor shape: `extra.body` becomes `details` (fields
+ * of the JSON body) and, unlike ServiceError, `expose` defaults to true whatever the status —
+ * the API's own errors carry safe messages.
+ * @deprecated Throw a ServiceError (or a library's error) and map it where it is answered.
+ */
+export class ApiError extends ServiceError {
   constructor(
-    readonly status: number,
-    readonly code: string,
+    status: number,
+    code: string,
     message: string,
-    readonly extra: {
+    extra: {
       headers?: Record<string, string>;
       body?: Record<string, unknown>;
       expose?: boolean;
     } = {},
-    options?: { cause?: unknown },
+    options: { cause?: unknown } = {},
   ) {
-    super(message, options);
-    this.name = 'ApiError';
-  }
-
-  /** Our own errors carry safe messages; only wrapped unknown errors set `expose: false`. */
-  get expose(): boolean {
-    return this.extra.expose ?? true;
+    super(code, message, {
+      status,
+      expose: extra.expose ?? true,
+      headers: extra.headers,
+      details: extra.body,
+      cause: options.cause,
+    });
   }
 }
+
+const GENERIC = 'An unexpected error occurred.';
+
+/**
+ * The API's one renderer (behind `@obo/server`'s `errorHandler`, which has set the error's
+ * headers): JSON `{error, error_description, …details, correlationId}`. Bearer failures take
+ * their OAuth body from `bearerErrorBody` (`invalid_token`, `insufficient_scope`, …); an
+ * unexposed error shows only `server_error` and a generic text.
+ */
+export const renderApiError: ErrorRenderer = (error, _req, res) => {
+  const body: Record<string, unknown> =
+    error instanceof TokenValidationError
+      ? { ...bearerErrorBody(error) }
+      : error.expose
+        ? { error: error.code, error_description: error.message }
+        : { error: 'server_error', error_description: GENERIC };
+  if (error.expose) {
+    for (const [name, value] of Object.entries(error.details))
+      if (!(name in body)) body[name] = value;
+  }
+  body.correlationId = res.locals.correlationId;
+  res.status(error.status).json(body);
+};

@@ -2,7 +2,7 @@ import type { RunningEmulator } from '@obo/entra-emulator';
 import { requireRedisInCi, redisAvailable, startTestRedis, type TestRedis } from '@obo/testing';
 import pino from 'pino';
 import request from 'supertest';
-import { createRedisClient, type ApiRedisClient } from './redis';
+import { createRedisClient, type RedisClient } from '@obo/server';
 import {
   apiConfigFor,
   startApi,
@@ -20,7 +20,7 @@ describe('shared L2 token cache on a real redis-server', () => {
 
   let emu: RunningEmulator;
   let redis: TestRedis;
-  const clients: ApiRedisClient[] = [];
+  const clients: RedisClient[] = [];
   const apis: RunningApi[] = [];
 
   beforeAll(async () => {

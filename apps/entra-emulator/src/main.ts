@@ -1,24 +1,13 @@
-import { ConfigError, loadEmulatorConfig } from '@obo/config';
-import pino from 'pino';
+import { loadEmulatorConfig } from '@obo/config';
+import { runService } from '@obo/server';
 import { startEmulator, type RunningEmulator } from './emulator';
-import { SeedError } from './seed/load';
 import { exportCaCertificate } from './tls';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadEmulatorConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const logger = pino({ level: config.logLevel, name: 'entra-emulator' });
-  let emulator;
-  try {
-    emulator = await startEmulator({
+void runService({
+  name: 'entra-emulator',
+  load: () => loadEmulatorConfig(),
+  start: async (config, logger) => {
+    const emulator = await startEmulator({
       port: config.port,
       host: config.host,
       publicUrl: config.publicUrl,
@@ -29,48 +18,33 @@ async function main(): Promise<void> {
       armPageSize: config.armPageSize,
       logger,
     });
-  } catch (err) {
-    if (err instanceof SeedError) {
-      console.error(err.message);
-      process.exit(1);
+    if (config.caExportPath) {
+      exportCaCertificate(emulator.caCert, config.caExportPath);
     }
-    console.error(`Cannot start the emulator: ${(err as Error).message}`);
-    process.exit(1);
-  }
-  if (config.caExportPath) {
-    exportCaCertificate(emulator.caCert, config.caExportPath);
-  }
-  const users = emulator.seed.users
-    .map((u) => `    ${u.userPrincipalName}  (${[u.displayName, ...u.directoryRoles].join('; ')})`)
-    .join('\n');
-  console.log(
-    [
-      '',
-      `Microsoft Entra ID emulator listening on ${emulator.url}`,
-      `  authority:   ${emulator.authority}`,
-      `  ARM:         ${emulator.armUrl}`,
-      `  CA cert:     ${emulator.caCertPath}   (trust it: NODE_EXTRA_CA_CERTS=${emulator.caCertPath})`,
-      ...(config.caExportPath ? [`  CA export:   ${config.caExportPath}`] : []),
-      config.seedPath
-        ? `  users (seed ${config.seedPath}):`
-        : '  well-known users (default seed; password Passw0rd! — see apps/entra-emulator/README.md):',
-      users,
-      ...customerTenantLines(emulator),
-      '',
-    ].join('\n'),
-  );
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'stopping');
-    emulator.stop().then(
-      () => process.exit(0),
-      () => process.exit(0),
+    const users = emulator.seed.users
+      .map(
+        (u) => `    ${u.userPrincipalName}  (${[u.displayName, ...u.directoryRoles].join('; ')})`,
+      )
+      .join('\n');
+    console.log(
+      [
+        '',
+        `Microsoft Entra ID emulator listening on ${emulator.url}`,
+        `  authority:   ${emulator.authority}`,
+        `  ARM:         ${emulator.armUrl}`,
+        `  CA cert:     ${emulator.caCertPath}   (trust it: NODE_EXTRA_CA_CERTS=${emulator.caCertPath})`,
+        ...(config.caExportPath ? [`  CA export:   ${config.caExportPath}`] : []),
+        config.seedPath
+          ? `  users (seed ${config.seedPath}):`
+          : '  well-known users (default seed; password Passw0rd! — see apps/entra-emulator/README.md):',
+        users,
+        ...customerTenantLines(emulator),
+        '',
+      ].join('\n'),
     );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-}
-
-void main();
+    return { url: emulator.url, close: () => emulator.stop() };
+  },
+});
 
 /** The seed's B2C and External ID tenants: where their authorities live and who can sign in. */
 function customerTenantLines(emulator: RunningEmulator): string[] {

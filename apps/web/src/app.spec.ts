@@ -1,3 +1,4 @@
+import pino from 'pino';
 import request from 'supertest';
 import { createApp, type WebApp } from './app';
 import { ANONYMOUS_REQUESTS, floodAnonymously } from './test/anonymous-traffic';
@@ -145,6 +146,34 @@ describe('web app (offline)', () => {
     const statuses = await floodAnonymously(web.app, 20 * ANONYMOUS_REQUESTS.length);
     expect(Object.keys(statuses).map(Number).sort()).toEqual([200, 302, 400, 401, 403, 404]);
     expect(await sessionCount(web)).toBe(0);
+  });
+
+  it('logs one line per request with its error code, but not the /healthz probes', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const logged = createApp(offlineConfig(), { logger });
+    try {
+      await request(logged.app).get('/healthz').expect(200);
+      await request(logged.app)
+        .get('/nope?code=SECRET-CODE')
+        .set('x-correlation-id', 'web:1')
+        .expect(404);
+      const requests = lines.filter((l) => l.msg === 'request completed');
+      expect(requests).toEqual([
+        expect.objectContaining({
+          req: { method: 'GET', url: '/nope' },
+          res: { statusCode: 404 },
+          correlationId: 'web:1',
+          errorCode: 'not_found',
+        }),
+      ]);
+      expect(JSON.stringify(lines)).not.toContain('SECRET-CODE');
+    } finally {
+      await logged.close();
+    }
   });
 
   it('sends GET /logout of an anonymous visitor home', async () => {

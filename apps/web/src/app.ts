@@ -5,13 +5,11 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
+import { correlation, createLogger, errorHandler, healthRoutes, requestLog } from '@obo/server';
 import { ApiClient } from './api/subscriptions-client';
 import { SignInFlow } from './auth/sign-in';
 import type { WebContext } from './context';
-import { createLogger } from './logger';
-import { correlation } from './middleware/correlation';
-import { errorHandler, notFound } from './middleware/errors';
+import { notFound, renderWebError } from './middleware/errors';
 import {
   absoluteLifetime,
   createSessionStore,
@@ -21,7 +19,6 @@ import {
 } from './middleware/session';
 import { authRoutes } from './routes/auth';
 import { b2cRoutes } from './routes/b2c';
-import { healthRoutes } from './routes/health';
 import { homeRoutes } from './routes/home';
 import { journeyRoutes } from './routes/journey';
 import { profileRoutes } from './routes/profile';
@@ -57,7 +54,7 @@ const MAX_FORM_BYTES = '4kb';
 
 /** Builds the web app; everything is reachable without a network port, for supertest. */
 export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
-  const logger = deps.logger ?? createLogger(config.logLevel);
+  const logger = deps.logger ?? createLogger({ name: 'web', level: config.logLevel });
   const now = deps.now ?? Date.now;
   const ownNetworkClient = deps.networkClient
     ? undefined
@@ -90,29 +87,11 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(correlation);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => (res as express.Response).locals.correlationId as string,
-      customAttributeKeys: { reqId: 'correlationId' },
-      // The path only: the redirect's query carries the authorization code and state.
-      serializers: {
-        req: (req: { method: string; url: string }) => ({
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customProps: (_req, res) => ({
-        correlationId: (res as express.Response).locals?.correlationId as string | undefined,
-      }),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-    }),
-  );
+  app.use(correlation());
+  // Probes poll /healthz every few seconds: not worth a line each.
+  app.use(requestLog(logger, { skip: ['/healthz'] }));
   app.use(securityHeaders(config));
-  app.use(healthRoutes(ctx));
+  app.use(healthRoutes([{ name: 'sessionStore', check: () => ctx.sessions.ready() }]));
   app.use(cookieParser());
   app.use(sessionMiddleware(config, ctx.sessions.store));
   app.use(absoluteLifetime(config, now));
@@ -124,7 +103,7 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
   app.use(subscriptionRoutes(ctx));
   if (config.tokenJourney) app.use(journeyRoutes(ctx));
   app.use(notFound());
-  app.use(errorHandler(ctx.views, logger));
+  app.use(errorHandler(logger, renderWebError(ctx.views)));
 
   return {
     app,

@@ -1,12 +1,11 @@
+import { ServiceError } from '@obo/errors';
+
 /**
- * The web app's one error type: a stable `code`, an HTTP `status`, and `expose` (whether the
- * message is safe to show). The error handler renders it as an HTML page; unexposed errors
- * are logged and shown generically.
+ * An error the web app answers with a page: a stable `code`, an HTTP `status`, and `expose`
+ * (whether the message is safe to show; default `status < 500`). The error handler renders it as
+ * an HTML page; unexposed errors are logged and shown generically.
  */
-export class WebError extends Error {
-  readonly code: string;
-  readonly status: number;
-  readonly expose: boolean;
+export class WebError extends ServiceError {
   /** Seconds after which a retry may succeed (sent as `Retry-After`), for temporary failures. */
   readonly retryAfterSeconds?: number;
 
@@ -16,11 +15,15 @@ export class WebError extends Error {
     message: string,
     options: { expose?: boolean; cause?: unknown; retryAfterSeconds?: number } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'WebError';
-    this.status = status;
-    this.code = code;
-    this.expose = options.expose ?? status < 500;
+    super(code, message, {
+      status,
+      expose: options.expose,
+      cause: options.cause,
+      headers:
+        options.retryAfterSeconds === undefined
+          ? undefined
+          : { 'retry-after': String(options.retryAfterSeconds) },
+    });
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
@@ -37,7 +40,6 @@ export class SessionStoreUnavailableError extends WebError {
       'Sessions are unavailable for a moment (the session store does not answer). You have not been signed out: try again in a few seconds.',
       { expose: true, ...options },
     );
-    this.name = 'SessionStoreUnavailableError';
   }
 }
 
@@ -50,7 +52,6 @@ export class SignInError extends WebError {
 
   constructor(code: string, description: string, options: { cause?: unknown } = {}) {
     super(400, code, description, { expose: true, cause: options.cause });
-    this.name = 'SignInError';
     this.description = description;
   }
 }

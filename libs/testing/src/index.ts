@@ -26,6 +26,7 @@ export {
   freePort,
   get,
   startNodeProcess,
+  staleSources,
   stopAllNodeProcesses,
   waitFor200,
   type Exit,

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
+import { dirname, relative, resolve } from 'node:path';
 
 /** How a node process ended. */
 export interface Exit {
@@ -26,9 +27,32 @@ export interface NodeProcess {
 const running = new Set<NodeProcess>();
 
 /**
+ * The workspace sources of an esbuild bundle (listed in its source map, `<script>.map`) that
+ * changed, or disappeared, after the bundle was written: empty when the bundle is current.
+ * Throws when there is no source map (then nothing says what the bundle was built from).
+ */
+export function staleSources(script: string): string[] {
+  const mapPath = `${script}.map`;
+  if (!existsSync(mapPath)) {
+    throw new Error(`${mapPath} is missing: cannot tell whether ${script} is current`);
+  }
+  const built = statSync(script).mtimeMs;
+  const map = JSON.parse(readFileSync(mapPath, 'utf8')) as {
+    sources?: string[];
+    sourceRoot?: string;
+  };
+  const base = resolve(dirname(mapPath), map.sourceRoot ?? '');
+  return (map.sources ?? [])
+    .filter((source) => !source.includes('node_modules/'))
+    .map((source) => resolve(base, source))
+    .filter((file) => !existsSync(file) || statSync(file).mtimeMs > built);
+}
+
+/**
  * Starts `node <script>` with exactly `env` (plus PATH), in `cwd` — a folder without a `.env`,
  * so a developer's own files cannot leak into the test. Stopped by `stop()`, or by
- * {@link stopAllNodeProcesses} in an `afterAll`.
+ * {@link stopAllNodeProcesses} in an `afterAll`. Refuses a bundle that is missing or older than
+ * its sources ({@link staleSources}): a test must not pass or fail on yesterday's code.
  */
 export function startNodeProcess(
   app: string,
@@ -36,7 +60,15 @@ export function startNodeProcess(
   env: Record<string, string>,
   cwd: string,
 ): NodeProcess {
-  if (!existsSync(script)) throw new Error(`${script} is missing: build @obo/${app} first`);
+  const build = `npx nx run @obo/${app}:build`;
+  if (!existsSync(script)) throw new Error(`${script} is missing: build it first (${build})`);
+  const stale = staleSources(script);
+  if (stale.length > 0) {
+    const names = stale.slice(0, 5).map((file) => relative(process.cwd(), file));
+    throw new Error(
+      `${script} is older than ${stale.length} of its sources (${names.join(', ')}${stale.length > 5 ? ', …' : ''}): rebuild it (${build})`,
+    );
+  }
   const child = spawn(process.execPath, [script], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },

@@ -1,3 +1,5 @@
+import { ServiceError } from '@obo/errors';
+
 /**
  * Every reason a bearer token is refused, as a stable string. Tests and callers compare codes,
  * never messages. See the README for what each one means.
@@ -44,32 +46,36 @@ const STATUS: Partial<Record<TokenErrorCode, number>> = {
   ERR_JWKS_UNAVAILABLE: 503,
 };
 
+/** What a {@link TokenValidationError} carries besides its code and message. */
+export interface TokenValidationErrorOptions {
+  cause?: unknown;
+  /**
+   * The answer's headers: `www-authenticate` (RFC 6750 challenge) or, for 503, `retry-after`.
+   * Set by the Express layer (`authenticateBearer`, the guards), which knows the realm.
+   */
+  headers?: Readonly<Record<string, string>>;
+}
+
 /**
  * A token was refused (or could not be checked). `code` is stable, `status` is the HTTP status
- * to answer with, and `expose` says the message is safe to show the caller. Messages never
- * contain the token or any claim value taken from it.
+ * to answer with, and `expose` says the message is safe to show the caller (always: messages
+ * never contain the token or any claim value taken from it). The library describes the failure;
+ * the app's error handler writes the answer (see `bearerChallenge` and `bearerErrorBody`).
  */
-export class TokenValidationError extends Error {
-  readonly code: TokenErrorCode;
-  readonly status: number;
-  readonly expose: boolean;
+export class TokenValidationError extends ServiceError {
+  declare readonly code: TokenErrorCode;
 
-  constructor(code: TokenErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TokenValidationError';
-    this.code = code;
-    this.status = STATUS[code] ?? 401;
-    this.expose = true;
+  constructor(code: TokenErrorCode, message: string, options: TokenValidationErrorOptions = {}) {
+    super(code, message, { status: STATUS[code] ?? 401, expose: true, ...options });
   }
 }
 
 /** Thrown for a bad {@link TokenValidatorOptions} at construction time, never per request. */
-export class TokenValidatorConfigError extends Error {
-  readonly code = 'ERR_TOKEN_VALIDATOR_CONFIG';
+export class TokenValidatorConfigError extends ServiceError {
+  declare readonly code: 'ERR_TOKEN_VALIDATOR_CONFIG';
 
   constructor(message: string) {
-    super(message);
-    this.name = 'TokenValidatorConfigError';
+    super('ERR_TOKEN_VALIDATOR_CONFIG', message, { status: 500, expose: false });
   }
 }
 
@@ -84,9 +90,16 @@ export class InsufficientScopeError extends TokenValidationError {
   /** The app roles that would have been accepted. */
   readonly roles: readonly string[];
 
-  constructor(scopes: readonly string[], roles: readonly string[]) {
-    super('ERR_INSUFFICIENT_SCOPE', 'The token lacks the scope or role this operation requires.');
-    this.name = 'InsufficientScopeError';
+  constructor(
+    scopes: readonly string[],
+    roles: readonly string[],
+    options: Pick<TokenValidationErrorOptions, 'headers'> = {},
+  ) {
+    super(
+      'ERR_INSUFFICIENT_SCOPE',
+      'The token lacks the scope or role this operation requires.',
+      options,
+    );
     this.scopes = scopes;
     this.roles = roles;
   }

@@ -5,6 +5,7 @@ export {
   TOKEN_ERROR_CODES,
   isTokenValidationError,
   type TokenErrorCode,
+  type TokenValidationErrorOptions,
 } from './errors';
 export type {
   TokenValidatorOptions,
@@ -27,6 +28,5 @@ export {
 export { BearerStrategy } from './http/strategy';
 export { authenticateBearer } from './http/authenticate';
 export { requireScopes, requireRoles, requireScopesOrRoles } from './http/guards';
-export { bearerErrorHandler } from './http/error-handler';
-export { bearerChallenge, bearerErrorBody, sendBearerError } from './http/challenge';
+export { bearerChallenge, bearerErrorBody, formatBearerChallenge } from './http/challenge';
 export { getValidatedToken, type BearerOptions, type BearerErrorBody } from './http/context';

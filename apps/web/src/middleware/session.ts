@@ -3,7 +3,7 @@ import { RedisStore } from 'connect-redis';
 import type { RequestHandler } from 'express';
 import session, { type Store } from 'express-session';
 import type { Logger } from 'pino';
-import { createClient } from 'redis';
+import { closeRedisClient, createRedisClient, type RedisClient } from '@obo/server';
 import { GuardedStore } from './guarded-store';
 import { LruSessionStore } from './lru-session-store';
 
@@ -42,26 +42,10 @@ export function createSessionStore(
 ): SessionStoreHandle {
   const idleMs = config.session.idleMinutes * 60_000;
   let client = options.redis;
-  let owned: ReturnType<typeof createClient> | undefined;
+  let owned: RedisClient | undefined;
   if (!client && config.redisUrl) {
-    owned = createClient({
-      url: config.redisUrl.reveal(),
-      // Fail fast while disconnected instead of queueing requests behind a dead connection.
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: 2000,
-        reconnectStrategy: (retries: number) => Math.min(retries * 200, 2000),
-      },
-    });
-    owned.on('error', (error: Error) =>
-      options.logger.warn({ err: { message: error.message } }, 'redis error'),
-    );
-    owned
-      .connect()
-      .catch((error: Error) =>
-        options.logger.warn({ err: { message: error.message } }, 'redis not reachable yet'),
-      );
-    client = owned as unknown as RedisClientLike;
+    owned = createRedisClient(config.redisUrl.reveal(), options.logger);
+    client = owned;
   }
   if (client) {
     const redis = client;
@@ -80,12 +64,7 @@ export function createSessionStore(
         if (!redis.isReady) return false;
         return (await withTimeout(redis.ping(), 1000).catch(() => '')) === 'PONG';
       },
-      close: async () => {
-        if (!owned?.isOpen) return;
-        // Graceful when connected; a client still retrying would wait forever for a close.
-        if (owned.isReady) await owned.close().catch(() => owned?.destroy());
-        else owned.destroy();
-      },
+      close: () => closeRedisClient(owned),
     };
   }
   return {

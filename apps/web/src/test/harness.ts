@@ -72,7 +72,8 @@ export interface ApiBundle {
 /**
  * Starts the API exactly as it is deployed — `node apps/api/dist/main.js`, configured only
  * through its environment — on a free loopback port, pointed at `emu`, and waits for
- * `/readyz`. The `@obo/web:test` target builds the bundle first.
+ * `/readyz`. The `@obo/web:test` target builds the bundle first; a bundle older than any of
+ * its sources (jest run directly after an edit) is refused with the command that rebuilds it.
  */
 export async function startApiBundle(
   emu: RunningEmulator,

@@ -2,15 +2,17 @@ import type { RequestHandler } from 'express';
 import passport from 'passport';
 import { TokenValidationError } from '../errors';
 import type { TokenValidator } from '../types';
-import { sendBearerError } from './challenge';
+import { withBearerHeaders } from './challenge';
 import { getValidatedToken, type BearerOptions } from './context';
 import { BearerStrategy, strategyFailure } from './strategy';
 
 /**
- * Express middleware: `passport.authenticate` with our {@link BearerStrategy}, `session: false`,
- * and the RFC 6750 answer on failure (401/400 with `WWW-Authenticate`, JSON body; 503 when the
- * JWKS is unreachable), so apps do not re-implement it. Uses a private passport instance: the
- * global one is left alone. On success `req.user` = claims, `req.authInfo` = ValidatedToken.
+ * Express middleware: `passport.authenticate` with our {@link BearerStrategy}, `session: false`.
+ * On success `req.user` = claims, `req.authInfo` = ValidatedToken, and the next handler runs.
+ * On failure it writes nothing: it calls `next(err)` with a {@link TokenValidationError} that
+ * carries the status (401, 400 for a malformed request, 503 when the JWKS is unreachable) and
+ * the answer's headers (`www-authenticate` for `options.realm`, or `retry-after`), for the
+ * app's error handler to render. Uses a private passport instance: the global one is left alone.
  */
 export function authenticateBearer(
   validator: TokenValidator,
@@ -22,8 +24,7 @@ export function authenticateBearer(
   return (req, res, next) => {
     const onResult = (err: unknown, user: Express.User | false) => {
       if (err) {
-        if (err instanceof TokenValidationError) sendBearerError(req, res, err, options);
-        else next(err);
+        next(err);
         return;
       }
       const validated = getValidatedToken(req);
@@ -31,7 +32,7 @@ export function authenticateBearer(
         const failure =
           strategyFailure(req) ??
           new TokenValidationError('ERR_TOKEN_MISSING', 'A bearer token is required.');
-        sendBearerError(req, res, failure, options);
+        next(withBearerHeaders(failure, options.realm));
         return;
       }
       req.user = user;

@@ -1,6 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InsufficientScopeError, TokenValidationError } from '../errors';
-import type { BearerErrorBody, BearerOptions } from './context';
+import type { BearerErrorBody } from './context';
 
 /**
  * Makes a value safe inside an RFC 6750 quoted string: only %x20-21 / %x23-5B / %x5D-7E are
@@ -26,17 +25,31 @@ export function oauthError(err: TokenValidationError): string | undefined {
   }
 }
 
-/** The `WWW-Authenticate` value for a failure, e.g. `Bearer realm="api", error="invalid_token", …`. */
-export function bearerChallenge(err: TokenValidationError, realm = 'api'): string {
+/**
+ * An RFC 6750 `WWW-Authenticate` value: `Bearer realm="…"`, then each defined attribute in the
+ * order given, every value made {@link quoteSafe}. For challenges an app makes itself, e.g.
+ * `formatBearerChallenge('api', { error: 'insufficient_claims', claims })`.
+ */
+export function formatBearerChallenge(
+  realm: string,
+  attributes: Readonly<Record<string, string | undefined>> = {},
+): string {
   const params = [`realm="${quoteSafe(realm)}"`];
-  const error = oauthError(err);
-  if (error) {
-    params.push(`error="${error}"`, `error_description="${quoteSafe(err.message)}"`);
-  }
-  if (err instanceof InsufficientScopeError && err.scopes.length > 0) {
-    params.push(`scope="${quoteSafe(err.scopes.join(' '))}"`);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== undefined) params.push(`${name}="${quoteSafe(value)}"`);
   }
   return `Bearer ${params.join(', ')}`;
+}
+
+/** The `WWW-Authenticate` value for a failure, e.g. `Bearer realm="api", error="invalid_token", …`. */
+export function bearerChallenge(err: TokenValidationError, realm = 'api'): string {
+  const error = oauthError(err);
+  const scopes = err instanceof InsufficientScopeError ? err.scopes.join(' ') : '';
+  return formatBearerChallenge(realm, {
+    error,
+    error_description: error ? err.message : undefined,
+    scope: scopes || undefined,
+  });
 }
 
 /** The JSON body for a failure. The description is our own message, never token content. */
@@ -47,29 +60,23 @@ export function bearerErrorBody(err: TokenValidationError): BearerErrorBody {
   };
 }
 
+/** Seconds a client should wait after a 503 (the signing keys could not be fetched). */
+export const JWKS_RETRY_AFTER_SECONDS = 5;
+
 /**
- * Answers a failed request: status, `WWW-Authenticate` (except for 503, which is not the
- * caller's fault), `Cache-Control: no-store`, and a JSON `{error, error_description}` body.
+ * The failure as the Express layer hands it on with `next(err)`: the same code, message and
+ * cause, plus the headers of the answer — the RFC 6750 `www-authenticate` challenge for
+ * `realm`, or `retry-after` for a 503 (not the caller's fault, so no challenge).
  */
-export function sendBearerError(
-  req: IncomingMessage,
-  res: ServerResponse,
-  err: TokenValidationError,
-  options: BearerOptions = {},
-): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const base = bearerErrorBody(err);
-  const body = options.errorBody ? { ...options.errorBody(req, base), ...base } : base;
-  res.statusCode = err.status;
-  if (err.status === 503) {
-    res.setHeader('Retry-After', '5');
-  } else {
-    res.setHeader('WWW-Authenticate', bearerChallenge(err, options.realm));
-  }
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
+export function withBearerHeaders(err: TokenValidationError, realm?: string): TokenValidationError {
+  const headers: Record<string, string> =
+    err.status === 503
+      ? { 'retry-after': String(JWKS_RETRY_AFTER_SECONDS) }
+      : { 'www-authenticate': bearerChallenge(err, realm) };
+  const answered =
+    err instanceof InsufficientScopeError
+      ? new InsufficientScopeError(err.scopes, err.roles, { headers })
+      : new TokenValidationError(err.code, err.message, { cause: err.cause, headers });
+  answered.stack = err.stack;
+  return answered;
 }

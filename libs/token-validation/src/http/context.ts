@@ -3,12 +3,11 @@ import type { ValidatedToken } from '../types';
 
 /** Options shared by the strategy, `authenticateBearer` and the guards. */
 export interface BearerOptions {
-  /** The RFC 6750 `realm`. Default 'api'. */
+  /** The RFC 6750 `realm` of every challenge. Default 'api'. */
   realm?: string;
-  /** Adds fields (e.g. a correlation id) to every JSON error body. */
-  errorBody?: (req: IncomingMessage, body: BearerErrorBody) => Record<string, unknown>;
 }
 
+/** The OAuth JSON body of a bearer failure (see `bearerErrorBody`). */
 export interface BearerErrorBody {
   error: string;
   error_description: string;

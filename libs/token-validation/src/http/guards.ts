@@ -1,12 +1,13 @@
 import type { RequestHandler } from 'express';
 import { InsufficientScopeError, TokenValidationError } from '../errors';
 import type { ValidatedToken } from '../types';
-import { sendBearerError } from './challenge';
+import { withBearerHeaders } from './challenge';
 import { getValidatedToken, optionsOf } from './context';
 
 /**
  * Route guard: the token must carry at least one of `scopes` in `scp` (delegated), as
- * Microsoft.Identity.Web's `RequiredScope`. Otherwise 403 `insufficient_scope` with `scope="…"`.
+ * Microsoft.Identity.Web's `RequiredScope`. Otherwise `next(err)` with an
+ * {@link InsufficientScopeError} (403 `insufficient_scope`, challenge with `scope="…"`).
  */
 export function requireScopes(...scopes: string[]): RequestHandler {
   return guard(scopes, []);
@@ -33,18 +34,18 @@ function guard(scopes: readonly string[], roles: readonly string[]): RequestHand
     scopes.some((scope) => token.scopes.includes(scope)) ||
     roles.some((role) => token.roles.includes(role));
 
-  return (req, res, next) => {
+  return (req, _res, next) => {
     const token = getValidatedToken(req);
     if (!token) {
       // The guard runs without authenticateBearer/BearerStrategy before it: treat as no token.
       const err = new TokenValidationError('ERR_TOKEN_MISSING', 'A bearer token is required.');
-      sendBearerError(req, res, err, optionsOf(req));
+      next(withBearerHeaders(err, optionsOf(req).realm));
       return;
     }
     if (accepts(token)) {
       next();
       return;
     }
-    sendBearerError(req, res, new InsufficientScopeError(scopes, roles), optionsOf(req));
+    next(withBearerHeaders(new InsufficientScopeError(scopes, roles), optionsOf(req).realm));
   };
 }

@@ -19,10 +19,10 @@ import {
 } from '../test/tokens';
 import type { TokenClaims, TokenValidator, ValidatedToken } from '../types';
 import { createTokenValidator } from '../validator';
+import { InsufficientScopeError, TokenValidationError } from '../errors';
 import { authenticateBearer } from './authenticate';
-import { quoteSafe } from './challenge';
+import { bearerErrorBody, formatBearerChallenge, quoteSafe } from './challenge';
 import { getValidatedToken } from './context';
-import { bearerErrorHandler } from './error-handler';
 import { requireRoles, requireScopes, requireScopesOrRoles } from './guards';
 import { BearerStrategy } from './strategy';
 
@@ -40,14 +40,21 @@ function makeValidator(source = new FakeKeySource([key])): TokenValidator {
   });
 }
 
+/** What an app writes to answer a bearer failure (the library writes no response; README). */
+const renderBearerError: express.ErrorRequestHandler = (err, _req, res, next) => {
+  if (!(err instanceof TokenValidationError)) return next(err);
+  res
+    .status(err.status)
+    .set(err.headers)
+    .set('cache-control', 'no-store')
+    .json({ ...bearerErrorBody(err), correlationId: 'corr-1' });
+};
+
 function makeApp(validator: TokenValidator) {
   const app = express();
   app.use(express.json());
   app.use(express.urlencoded({ extended: false }));
-  const auth = authenticateBearer(validator, {
-    realm: REALM,
-    errorBody: () => ({ correlationId: 'corr-1', error: 'overridden?' }),
-  });
+  const auth = authenticateBearer(validator, { realm: REALM });
   const echo: express.RequestHandler = (req, res) => {
     const token: ValidatedToken | undefined = getValidatedToken(req);
     const claims = req.user as TokenClaims;
@@ -68,7 +75,7 @@ function makeApp(validator: TokenValidator) {
   const authenticator = new passport.Passport();
   authenticator.use(new BearerStrategy(validator, { realm: REALM }));
   app.get('/passport', authenticator.authenticate('oauth-bearer', { session: false }), echo);
-  app.use(bearerErrorHandler({ realm: REALM }));
+  app.use(renderBearerError);
   return app;
 }
 
@@ -277,11 +284,12 @@ describe('authenticateBearer + BearerStrategy (RFC 6750)', () => {
     expect(res.headers['www-authenticate']).toBeUndefined();
     expect(res.headers['retry-after']).toBe('5');
     expect(res.body.error).toBe('temporarily_unavailable');
-    // The plain passport route hands the error to next(): bearerErrorHandler answers the same.
+    // The plain passport route hands the error to next(): the app's handler answers the same.
     const plain = await request(makeApp(makeValidator(down)))
       .get('/passport')
       .set('Authorization', `Bearer ${good}`);
     expect(plain.status).toBe(503);
+    expect(plain.headers['retry-after']).toBe('5');
     expect(plain.body.error).toBe('temporarily_unavailable');
   });
 
@@ -334,24 +342,100 @@ describe('authenticateBearer + BearerStrategy (RFC 6750)', () => {
   });
 });
 
-describe('bearerErrorHandler and guards', () => {
-  it('passes errors that are not TokenValidationError to the next handler', async () => {
+describe('failures are described, never written', () => {
+  /** An app whose error handler records what reached it, and whether anything was written. */
+  function recording(...handlers: express.RequestHandler[]) {
+    const seen: { err: unknown; headersSent: boolean }[] = [];
     const app = express();
-    app.get('/', () => {
-      throw new Error('boom');
+    app.get('/', ...handlers, (_req: express.Request, res: express.Response) => {
+      res.send('in');
     });
-    app.use(bearerErrorHandler());
-    app.use(((_err, _req, res, _next) => {
-      res.status(500).json({ error: 'server_error' });
+    app.use(((err, _req, res, _next) => {
+      seen.push({ err, headersSent: res.headersSent });
+      res.status(599).end();
     }) as express.ErrorRequestHandler);
-    const res = await request(app).get('/');
-    expect(res.status).toBe(500);
-    expect(res.headers['www-authenticate']).toBeUndefined();
+    return { app, seen };
+  }
+
+  it.each([
+    ['no token', {}, 401, 'ERR_TOKEN_MISSING', `Bearer realm="${REALM}"`],
+    [
+      'an expired token',
+      { authorization: `Bearer ${expired}` },
+      401,
+      'ERR_TOKEN_EXPIRED',
+      `Bearer realm="${REALM}", error="invalid_token", error_description="The token has expired."`,
+    ],
+    [
+      'two credentials',
+      { authorization: `Bearer ${good} ${good}` },
+      400,
+      'ERR_TOKEN_REQUEST_MALFORMED',
+      expect.stringMatching(/^Bearer realm="obo-api", error="invalid_request"/),
+    ],
+  ])(
+    'authenticateBearer hands %s to next(err) with its status and challenge',
+    async (_name, headers, status, code, challenge) => {
+      const { app, seen } = recording(authenticateBearer(makeValidator(), { realm: REALM }));
+      await request(app).get('/').set(headers).expect(599);
+      expect(seen).toHaveLength(1);
+      expect(seen[0].headersSent).toBe(false);
+      expect(seen[0].err).toBeInstanceOf(TokenValidationError);
+      expect(seen[0].err).toMatchObject({
+        code,
+        status,
+        expose: true,
+        headers: { 'www-authenticate': challenge },
+      });
+    },
+  );
+
+  it('a guard hands an InsufficientScopeError with the accepted scopes to next(err)', async () => {
+    const { app, seen } = recording(
+      authenticateBearer(makeValidator(), { realm: REALM }),
+      requireScopes('admin.write'),
+    );
+    await request(app).get('/').set('authorization', `Bearer ${good}`).expect(599);
+    expect(seen[0].err).toBeInstanceOf(InsufficientScopeError);
+    expect(seen[0].err).toMatchObject({
+      status: 403,
+      scopes: ['admin.write'],
+      headers: { 'www-authenticate': expect.stringContaining('scope="admin.write"') },
+    });
+  });
+
+  it('an unreachable JWKS is a 503 with retry-after and no challenge', async () => {
+    const down = new FakeKeySource([key]);
+    down.fail = true;
+    const { app, seen } = recording(authenticateBearer(makeValidator(down), { realm: REALM }));
+    await request(app).get('/').set('authorization', `Bearer ${good}`).expect(599);
+    expect(seen[0].err).toMatchObject({
+      code: 'ERR_JWKS_UNAVAILABLE',
+      status: 503,
+      headers: { 'retry-after': '5' },
+    });
+    expect((seen[0].err as TokenValidationError).headers['www-authenticate']).toBeUndefined();
   });
 
   it('refuses to build a guard without scopes or roles', () => {
     expect(() => requireScopes()).toThrow(TypeError);
     expect(() => requireScopesOrRoles([], [''])).toThrow(TypeError);
+  });
+});
+
+describe('formatBearerChallenge', () => {
+  it('puts the realm first, then the attributes given, values quote-safe, undefined ones left out', () => {
+    expect(
+      formatBearerChallenge('api', {
+        error: 'insufficient_claims',
+        error_description: 'say "more"',
+        scope: undefined,
+        claims: 'eyJ9',
+      }),
+    ).toBe(
+      'Bearer realm="api", error="insufficient_claims", error_description="say more", claims="eyJ9"',
+    );
+    expect(formatBearerChallenge('a"pi')).toBe('Bearer realm="api"');
   });
 });
 

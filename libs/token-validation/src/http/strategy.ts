@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import passport from 'passport';
 import { TokenValidationError } from '../errors';
 import type { TokenValidator, ValidatedToken } from '../types';
-import { bearerChallenge } from './challenge';
+import { bearerChallenge, withBearerHeaders } from './challenge';
 import { rememberOptions, rememberToken, type BearerOptions } from './context';
 import { extractBearerToken } from './extract';
 
@@ -16,7 +16,8 @@ export function strategyFailure(req: IncomingMessage): TokenValidationError | un
 /**
  * passport strategy `oauth-bearer` over a {@link TokenValidator}. Success: `req.user` is the
  * token's claims and `req.authInfo` the {@link ValidatedToken}. Failure: `fail(challenge, status)`
- * with the RFC 6750 `WWW-Authenticate` value; an unreachable JWKS is an `error` (503).
+ * with the RFC 6750 `WWW-Authenticate` value; an unreachable JWKS is an `error` (a 503
+ * TokenValidationError with `retry-after`, passed to `next(err)` by passport).
  */
 export class BearerStrategy extends passport.Strategy {
   override name = 'oauth-bearer';
@@ -47,8 +48,9 @@ export class BearerStrategy extends passport.Strategy {
       this.success(validated.claims, validated);
     };
     const refuse = (err: unknown) => {
-      if (err instanceof TokenValidationError && err.status !== 503) this.refuse(req, err);
-      else this.error(err);
+      if (!(err instanceof TokenValidationError)) this.error(err);
+      else if (err.status === 503) this.error(withBearerHeaders(err, this.options.realm));
+      else this.refuse(req, err);
     };
     // Hot path: a cached key answers synchronously, without a promise.
     let cached: ValidatedToken | undefined;
