@@ -1,4 +1,3 @@
-import { ServiceError } from '@obo/errors';
 import type { ErrorRenderer } from '@obo/server';
 import {
   bearerErrorBody,
@@ -16,34 +15,6 @@ export const API_REALM = 'api';
  */
 export function apiChallenge(attributes: Readonly<Record<string, string | undefined>>): string {
   return formatBearerChallenge(API_REALM, attributes);
-}
-
-/**
- * A ServiceError in the API's older constructor shape: `extra.body` becomes `details` (fields
- * of the JSON body) and, unlike ServiceError, `expose` defaults to true whatever the status —
- * the API's own errors carry safe messages.
- * @deprecated Throw a ServiceError (or a library's error) and map it where it is answered.
- */
-export class ApiError extends ServiceError {
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    extra: {
-      headers?: Record<string, string>;
-      body?: Record<string, unknown>;
-      expose?: boolean;
-    } = {},
-    options: { cause?: unknown } = {},
-  ) {
-    super(code, message, {
-      status,
-      expose: extra.expose ?? true,
-      headers: extra.headers,
-      details: extra.body,
-      cause: options.cause,
-    });
-  }
 }
 
 const GENERIC = 'An unexpected error occurred.';

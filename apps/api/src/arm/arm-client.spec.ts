@@ -9,7 +9,7 @@ import {
   type TestServer,
   type ThrowawayTls,
 } from '@obo/testing';
-import { ApiError } from '../errors';
+import { ServiceError } from '@obo/errors';
 import { ArmClaimsChallenge, ArmClient, type ArmClientOptions } from './arm-client';
 
 const CLAIMS = '{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}';
@@ -43,9 +43,9 @@ function armClient(endpoint: string, options: Partial<ArmClientOptions> = {}): A
   return closeWithServers(client);
 }
 
-async function answer(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await rejectionOf<ApiError>(promise);
-  expect(error).toBeInstanceOf(ApiError);
+async function answer(promise: Promise<unknown>): Promise<ServiceError> {
+  const error = await rejectionOf<ServiceError>(promise);
+  expect(error).toBeInstanceOf(ServiceError);
   return error;
 }
 
@@ -99,7 +99,7 @@ describe('ArmClient', () => {
       'a 403',
       (res: Parameters<typeof sendJson>[0]) =>
         sendJson(res, 403, { error: { code: 'AuthorizationFailed' } }),
-      { status: 403, code: 'arm_forbidden', extra: { body: { armError: 'AuthorizationFailed' } } },
+      { status: 403, code: 'arm_forbidden', details: { armError: 'AuthorizationFailed' } },
     ],
     [
       'a persistent 5xx',
@@ -109,23 +109,23 @@ describe('ArmClient', () => {
         status: 502,
         code: 'arm_error',
         expose: true,
-        extra: { body: { armError: 'InternalServerError' }, expose: true },
+        details: { armError: 'InternalServerError' },
       },
     ],
     [
       'another 4xx',
       (res: Parameters<typeof sendJson>[0]) => sendJson(res, 404, { error: { code: 'NotFound' } }),
-      { status: 502, code: 'arm_error', extra: { body: { armError: 'NotFound' }, expose: true } },
+      { status: 502, code: 'arm_error', details: { armError: 'NotFound' }, expose: true },
     ],
     [
       'a long Retry-After',
       (res: Parameters<typeof sendJson>[0]) => sendJson(res, 429, {}, { 'retry-after': '120' }),
-      { status: 429, code: 'arm_throttled', extra: { headers: { 'retry-after': '120' } } },
+      { status: 429, code: 'arm_throttled', headers: { 'retry-after': '120' } },
     ],
     [
       'a 429 without Retry-After',
       (res: Parameters<typeof sendJson>[0]) => sendJson(res, 429, {}),
-      { status: 429, code: 'arm_throttled', extra: { headers: { 'retry-after': '10' } } },
+      { status: 429, code: 'arm_throttled', headers: { 'retry-after': '10' } },
     ],
     [
       'a body without value',

@@ -1,6 +1,5 @@
-import { ServiceError } from '@obo/errors';
+import { ServiceError, type ServiceErrorOptions } from '@obo/errors';
 import { createDownstreamClient, DownstreamError, type DownstreamClient } from '@obo/http';
-import { ApiError } from '../errors';
 
 export interface ArmClientOptions {
   /** ARM base URL, e.g. https://management.azure.com (emulator: https://localhost:8443/arm). */
@@ -88,46 +87,35 @@ export class ArmClient {
  * handle). 4xx answers carry no cause, so they are not logged as failures of ours.
  */
 function toApiAnswer(error: DownstreamError): Error {
-  const cause = { cause: error };
+  const cause = error;
+  // The API's own texts are safe to show, 5xx included (they name ARM, never a token).
+  const answer = (status: number, code: string, message: string, more: ServiceErrorOptions = {}) =>
+    new ServiceError(code, message, { status, expose: true, cause, ...more });
   switch (error.code) {
     case 'downstream_claims_challenge':
-      return new ArmClaimsChallenge(error.claims as string, cause);
+      return new ArmClaimsChallenge(error.claims as string, { cause });
     case 'downstream_timeout':
-      return new ApiError(504, 'arm_timeout', `${ARM} did not answer in time.`, {}, cause);
+      return answer(504, 'arm_timeout', `${ARM} did not answer in time.`);
     case 'downstream_unavailable':
-      return new ApiError(502, 'arm_unavailable', `${ARM} could not be reached.`, {}, cause);
+      return answer(502, 'arm_unavailable', `${ARM} could not be reached.`);
     case 'downstream_too_many_pages':
-      return new ApiError(502, 'arm_too_many_pages', error.message, {}, cause);
+      return answer(502, 'arm_too_many_pages', error.message);
     case 'downstream_bad_response':
-      return new ApiError(502, 'arm_bad_response', error.message, {}, cause);
+      return answer(502, 'arm_bad_response', error.message);
     case 'downstream_throttled':
-      return new ApiError(429, 'arm_throttled', `${ARM} is throttling requests; retry later.`, {
+      return answer(429, 'arm_throttled', `${ARM} is throttling requests; retry later.`, {
         headers: { 'retry-after': error.headers['retry-after'] },
+        cause: undefined,
       });
     case 'downstream_error':
       break;
   }
-  const armError = { armError: error.downstreamCode };
+  const details = { armError: error.downstreamCode };
   if (error.downstreamStatus === 401) {
-    return new ApiError(
-      502,
-      'arm_unauthorized',
-      `${ARM} refused the token obtained for it.`,
-      {},
-      cause,
-    );
+    return answer(502, 'arm_unauthorized', `${ARM} refused the token obtained for it.`);
   }
   if (error.downstreamStatus === 403) {
-    return new ApiError(403, 'arm_forbidden', `${ARM} denied access.`, { body: armError });
+    return answer(403, 'arm_forbidden', `${ARM} denied access.`, { details, cause: undefined });
   }
-  return new ApiError(
-    502,
-    'arm_error',
-    `${ARM} answered ${error.downstreamStatus}.`,
-    {
-      body: armError,
-      expose: true,
-    },
-    cause,
-  );
+  return answer(502, 'arm_error', `${ARM} answered ${error.downstreamStatus}.`, { details });
 }

@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { ServiceError, type ServiceErrorOptions } from '@obo/errors';
 import type { ValidatedToken } from '@obo/token-validation';
 import {
   TokenAcquisitionError,
@@ -7,7 +8,7 @@ import {
   type TokenAcquisitionErrorCode,
 } from '@obo/token-acquisition';
 import { ArmClaimsChallenge, type ArmClient } from '../arm/arm-client';
-import { ApiError } from '../errors';
+import { apiChallenge } from '../errors';
 import type { Metrics } from '../metrics';
 import { timingsOf } from '../middleware/timings';
 import { decodeForDisplay, type DecodedToken } from '../journey/decode';
@@ -90,10 +91,16 @@ export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
   return router;
 }
 
-/** The realm of every bearer answer of the API (package A's shared constant replaces it). */
-const REALM = 'api';
+type Answer = (
+  error: TokenAcquisitionError,
+  caller: ValidatedToken,
+  armScope: string,
+) => ServiceError;
 
-type Answer = (error: TokenAcquisitionError, caller: ValidatedToken, armScope: string) => ApiError;
+/** An answer of the API's own, whose text is safe to show whatever its status. */
+function answer(code: string, message: string, options: ServiceErrorOptions): ServiceError {
+  return new ServiceError(code, message, { expose: true, ...options });
+}
 
 /**
  * What the caller must do when OBO fails, by TokenAcquisitionError code. Codes not listed keep
@@ -105,28 +112,29 @@ const ANSWERS: Partial<Record<TokenAcquisitionErrorCode, Answer>> = {
   interaction_required: userMustSignIn,
   consent_required: userMustSignIn,
   invalid_assertion: (error) =>
-    new ApiError(
-      401,
-      'invalid_token',
-      error.message,
-      { headers: { 'www-authenticate': bearer('invalid_token', 'the token cannot be exchanged') } },
-      { cause: error },
-    ),
+    answer('invalid_token', error.message, {
+      status: 401,
+      headers: {
+        'www-authenticate': apiChallenge({
+          error: 'invalid_token',
+          error_description: 'the token cannot be exchanged',
+        }),
+      },
+      cause: error,
+    }),
   token_endpoint_unavailable: (error) =>
-    new ApiError(
-      503,
-      'temporarily_unavailable',
-      error.message,
-      { headers: { 'retry-after': String(error.details.retryAfterSeconds ?? 30) } },
-      { cause: error },
-    ),
+    answer('temporarily_unavailable', error.message, {
+      status: 503,
+      headers: { 'retry-after': String(error.details.retryAfterSeconds ?? 30) },
+      cause: error,
+    }),
 };
 
 function challengeFor(error: unknown, caller: ValidatedToken, armScope: string): unknown {
   if (!(error instanceof TokenAcquisitionError)) return error;
-  const answer = ANSWERS[error.code];
-  if (answer) return answer(error, caller, armScope);
-  return new ApiError(error.status, error.code, error.message, { expose: true }, { cause: error });
+  const mapped = ANSWERS[error.code];
+  if (mapped) return mapped(error, caller, armScope);
+  return answer(error.code, error.message, { status: error.status, cause: error });
 }
 
 /**
@@ -137,40 +145,32 @@ function userMustSignIn(
   error: TokenAcquisitionError,
   caller: ValidatedToken,
   armScope: string,
-): ApiError {
+): ServiceError {
   const { claims } = error.details;
   const capable = Array.isArray(caller.claims.xms_cc) && caller.claims.xms_cc.includes('cp1');
   if (capable && claims) {
-    const encoded = Buffer.from(claims, 'utf8').toString('base64');
-    return new ApiError(
-      401,
+    return answer(
       'insufficient_claims',
       'Additional claims are required; sign in again with the claims given.',
       {
+        status: 401,
         headers: {
-          'www-authenticate': bearer(
-            'insufficient_claims',
-            'additional claims required',
-            `, claims="${encoded}"`,
-          ),
+          'www-authenticate': apiChallenge({
+            error: 'insufficient_claims',
+            error_description: 'additional claims required',
+            claims: Buffer.from(claims, 'utf8').toString('base64'),
+          }),
         },
-        body: { claims },
+        details: { claims },
+        cause: error,
       },
-      { cause: error },
     );
   }
-  return new ApiError(
-    403,
-    error.code,
-    error.message,
-    { body: { scopes: [armScope], ...(claims ? { claims } : {}) } },
-    { cause: error },
-  );
-}
-
-/** An RFC 6750 challenge; every value here is our own constant or base64 (safe unquoted). */
-function bearer(error: string, description: string, extra = ''): string {
-  return `Bearer realm="${REALM}", error="${error}", error_description="${description}"${extra}`;
+  return answer(error.code, error.message, {
+    status: 403,
+    details: { scopes: [armScope], ...(claims ? { claims } : {}) },
+    cause: error,
+  });
 }
 
 function round(ms: number): number {
