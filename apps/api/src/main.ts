@@ -12,7 +12,7 @@ void runService({
     await listen(server, config.port, config.host);
     return {
       url: `http://${config.host}:${config.port}`,
-      fields: { profile: config.identity.profile },
+      fields: { profile: config.identity.kind },
       close: async () => {
         await closeServer(server);
         api.close();

@@ -16,7 +16,7 @@ void runService({
     await listen(server, config.port, config.host);
     return {
       url: config.publicUrl,
-      fields: { profile: config.identity.profile },
+      fields: { profile: config.identity.kind },
       close: async () => {
         await closeServer(server);
         await web.close();

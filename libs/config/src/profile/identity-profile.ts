@@ -101,11 +101,6 @@ export abstract class IdentityProfile {
     this.extraCa = settings.extraCa;
   }
 
-  /** @deprecated The old name of {@link kind}; kept while the apps' main.ts still log it. */
-  get profile(): ProfileKind {
-    return this.kind;
-  }
-
   /**
    * The authority a user flow signs in at; undefined when the flow is not configured. One
    * authority for everything but B2C, which has one per user flow.
