@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -8,10 +8,11 @@ import { customerRoutes } from './customer/routes';
 import { CustomerTenant } from './customer/tenant';
 import { emptyCounters } from './counters';
 import { Directory } from './directory';
-import { aad, AadError } from './errors';
+import { aad } from './errors/entra';
+import { errorHandler } from './errors/render';
+import { PlainError } from './errors/wire';
 import { FaultRegistry } from './faults';
-import { bodyParserError } from './body';
-import { identityHeaders, sendAadError } from './http';
+import { identityHeaders } from './http';
 import { KeyRing } from './keys';
 import { armRoutes } from './routes/arm';
 import { authorizeRoutes } from './routes/authorize';
@@ -97,32 +98,19 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   app.use(logoutRoutes(context));
   app.use('/arm', armRoutes(context));
   app.use('/graph', graphRoutes(context));
-  if (context.controlPlane) app.use('/_emulator', controlRoutes(controls));
-  app.use((req, res) => {
+  if (context.controlPlane) app.use('/_emulator', controlRoutes(context, controls));
+  app.use((req) => {
     const tenant = req.path.split('/')[1] ?? '';
     if (
       tenant &&
       !context.directory.knowsTenant(tenant) &&
       /\/oauth2\/|\/discovery\//.test(req.path)
     ) {
-      return sendAadError(context, req, res, aad.unknownTenant(tenant));
+      throw aad.unknownTenant(tenant);
     }
-    return res.status(404).json({
-      error: 'not_found',
-      error_description: `No emulator endpoint at ${req.method} ${req.path}.`,
-    });
+    throw new PlainError(404, 'not_found', `No emulator endpoint at ${req.method} ${req.path}.`);
   });
-  app.use(((err, req, res, _next) => {
-    const known = err instanceof AadError ? err : bodyParserError(err);
-    if (known) return sendAadError(context, req, res, known);
-    context.logger?.error({ err }, 'unexpected error');
-    return sendAadError(
-      context,
-      req,
-      res,
-      new AadError(90033, 'server_error', 'An unexpected error occurred.', { status: 500 }),
-    );
-  }) as ErrorRequestHandler);
+  app.use(errorHandler(context, 'oauth'));
   return { app, context, controls };
 }
 

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { aad, AadError } from './errors';
+import { aad } from './errors/entra';
 
 /** Largest body any endpoint reads (Entra refuses bigger form posts too). */
 const BODY_LIMIT = '64kb';
@@ -99,12 +99,4 @@ export function requestProblem(err: unknown): RequestProblem | undefined {
     return { status: 400, detail: 'The request body does not match its Content-Encoding.' };
   }
   return undefined;
-}
-
-/** A request problem as Entra's malformed-request error (AADSTS9002313), keeping its status. */
-export function bodyParserError(err: unknown): AadError | undefined {
-  const problem = requestProblem(err);
-  if (!problem) return undefined;
-  const out = aad.malformed(problem.detail);
-  return new AadError(out.aadsts, out.error, out.message, { status: problem.status });
 }

@@ -9,7 +9,8 @@ import {
 } from 'node:crypto';
 import type { Request } from 'express';
 import type { EmulatorContext } from './context';
-import { aad, AadError } from './errors';
+import { aad } from './errors/entra';
+import { AadError } from './errors/wire';
 import { decodeJwt, verifyRs256, type DecodedJwt } from './jwt';
 import type { SeedApp } from './seed/schema';
 import type { ClientAcr } from './tokens';

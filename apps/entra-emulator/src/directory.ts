@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { aad, AadError } from './errors';
+import { aad } from './errors/entra';
+import { AadError } from './errors/wire';
 import type { Seed, SeedApp, SeedUser } from './seed/schema';
 
 /** Scopes that are not permissions on a resource. */

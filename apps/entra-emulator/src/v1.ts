@@ -1,6 +1,7 @@
 import { v1Issuer, type EmulatorContext } from './context';
 import { OIDC_SCOPES } from './directory';
-import { AadError, aad } from './errors';
+import { aad } from './errors/entra';
+import { AadError } from './errors/wire';
 import { decodeJwt } from './jwt';
 import type { TokenResponse } from './tokens';
 

@@ -99,8 +99,9 @@ describe('wire shapes of errors', () => {
     const page = await call(emu, 'GET', `${B2C}/oauth2/v2.0/authorize?client_id=nope`);
     expect(page.status).toBe(400);
     expect(pageMain(page)).toBe(
-      `<h1>Sorry, but we're having trouble signing you in.</h1>
-<p class="error" id="errorCode">AADB2C90018: The client id &#39;nope&#39; specified in the request is not registered in tenant &#39;obodevb2c.onmicrosoft.com&#39;.</p>`,
+      `<h1>Sorry, but we’re having trouble signing you in.</h1>
+<p class="error" id="errorCode">AADB2C90018: The client id &#39;nope&#39; specified in the request is not registered in tenant &#39;obodevb2c.onmicrosoft.com&#39;.</p>
+<p><small>Correlation ID: <id><br>Timestamp: 2026-01-02 03:04:05Z</small></p>`,
     );
     const redirect = await call(
       emu,

@@ -5,15 +5,10 @@ import { parseCookies } from '../http';
 import type { SeedCustomerUser } from '../seed/schema';
 import { sendHtml } from '../views/html';
 import { pickerPage } from '../views/pages';
+import { oauthRedirectFields } from '../errors/render';
+import { AadError, type OAuthErrorCode } from '../errors/wire';
+import { customerLoginPage, editProfilePage, resetPage, signUpPage } from './pages';
 import {
-  customerErrorPage,
-  customerLoginPage,
-  editProfilePage,
-  resetPage,
-  signUpPage,
-} from './pages';
-import {
-  b2cDescription,
   CUSTOMER_SESSION_COOKIE,
   FLOW_COOKIE,
   safeEqual,
@@ -39,10 +34,13 @@ export function flowHandlers(
     realm.policy ? (realm.tenant.policyKind(realm.policy) ?? 'signUpSignIn') : 'signUpSignIn';
 
   const action = (realm: Realm, name: string) => `${realm.base}/oauth2/v2.0/authorize/${name}`;
-  const errorPage = (realm: Realm, res: Response, description: string) =>
-    sendHtml(res, customerErrorPage(realm.tenant.displayName, description), 400);
-
-  const describe = (req: Request, message: string) => b2cDescription(ctx, req, message);
+  const b2cError = (code: number, error: OAuthErrorCode, message: string) =>
+    new AadError(code, error, message, { prefix: 'AADB2C' });
+  /** The sign-in pages cannot be used any more (expired, another browser, unknown step). */
+  const expired = (message = 'The sign-in page has expired. Start again from the application.') =>
+    b2cError(90208, 'invalid_request', message);
+  const redirectError = (req: Request, res: Response, tx: Transaction, err: AadError) =>
+    redirect(res, tx, oauthRedirectFields(ctx, req, res, err));
 
   const redirect = (res: Response, tx: Transaction, params: Record<string, string>) => {
     const url = new URL(tx.redirectUri);
@@ -70,7 +68,7 @@ export function flowHandlers(
     transactions.take(txId);
     const user = tx.realm.tenant.user(userId);
     const client = tx.realm.tenant.app(tx.clientId);
-    if (!user || !client) return errorPage(tx.realm, res, 'AADB2C99002: This user does not exist.');
+    if (!user || !client) throw b2cError(99002, 'invalid_grant', 'This user does not exist.');
     const authTime = opts.authTime ?? ctx.now();
     const sid = randomBytes(32).toString('base64url');
     sessions.set(sid, { tenantId: tx.realm.tenant.id, userId, authTime });
@@ -156,13 +154,16 @@ export function flowHandlers(
       }
       if (tx.prompt === 'none') {
         transactions.take(txId);
-        return redirect(res, tx, {
-          error: 'login_required',
-          error_description: describe(
-            req,
-            'AADSTS50058: A silent sign-in request was sent but no user is signed in.',
+        return redirectError(
+          req,
+          res,
+          tx,
+          new AadError(
+            50058,
+            'login_required',
+            'A silent sign-in request was sent but no user is signed in.',
           ),
-        });
+        );
       }
     }
     return sendHtml(res, loginPage(r, txId));
@@ -173,18 +174,18 @@ export function flowHandlers(
     const str = (name: string) => (typeof q[name] === 'string' ? (q[name] as string) : undefined);
     const client = r.tenant.app(q.client_id);
     if (!client) {
-      return errorPage(
-        r,
-        res,
-        `AADB2C90018: The client id '${str('client_id') ?? ''}' specified in the request is not registered in tenant '${r.tenant.domain}'.`,
+      throw b2cError(
+        90018,
+        'unauthorized_client',
+        `The client id '${str('client_id') ?? ''}' specified in the request is not registered in tenant '${r.tenant.domain}'.`,
       );
     }
     const redirectUri = str('redirect_uri');
     if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
-      return errorPage(
-        r,
-        res,
-        `AADB2C90006: The redirect URI '${redirectUri ?? ''}' provided in the request is not registered for the client id '${client.clientId}'.`,
+      throw b2cError(
+        90006,
+        'invalid_request',
+        `The redirect URI '${redirectUri ?? ''}' provided in the request is not registered for the client id '${client.clientId}'.`,
       );
     }
     // External ID is Entra: it honours Entra's prompts. B2C honours only prompt=login.
@@ -205,16 +206,20 @@ export function flowHandlers(
       createdAt: ctx.now(),
     };
     if (r.tenant.kind === 'ciam' && prompt !== undefined && !CIAM_PROMPTS.includes(prompt)) {
-      return redirect(res, tx, {
-        error: 'invalid_request',
-        error_description: describe(req, `AADSTS90023: Invalid prompt value '${prompt}'.`),
-      });
+      return redirectError(
+        req,
+        res,
+        tx,
+        new AadError(90023, 'invalid_request', `Invalid prompt value '${prompt}'.`),
+      );
     }
     if (!(str('response_type') ?? '').split(' ').includes('code')) {
-      return redirect(res, tx, {
-        error: 'unsupported_response_type',
-        error_description: describe(req, 'AADB2C90079: Only response_type=code is emulated.'),
-      });
+      return redirectError(
+        req,
+        res,
+        tx,
+        b2cError(90079, 'unsupported_response_type', 'Only response_type=code is emulated.'),
+      );
     }
     const unknown = tx.scopes.find(
       (s) =>
@@ -222,13 +227,16 @@ export function flowHandlers(
         !r.tenant.resolveScope(s),
     );
     if (unknown) {
-      return redirect(res, tx, {
-        error: 'invalid_request',
-        error_description: describe(
-          req,
-          `AADB2C90117: The scope '${unknown}' provided in the request is not supported.`,
+      return redirectError(
+        req,
+        res,
+        tx,
+        b2cError(
+          90117,
+          'invalid_request',
+          `The scope '${unknown}' provided in the request is not supported.`,
         ),
-      });
+      );
     }
     return showFlow(req, res, transactions.add(tx), tx);
   };
@@ -237,21 +245,18 @@ export function flowHandlers(
   const link = (r: Realm, req: Request, res: Response) => {
     const txId = req.query.tx;
     const tx = transactions.get(txId);
-    if (!tx || tx.realm.base !== r.base || !boundTo(req, tx))
-      return errorPage(
-        r,
-        res,
-        'AADB2C90208: The sign-in page has expired. Start again from the application.',
-      );
+    if (!tx || tx.realm.base !== r.base || !boundTo(req, tx)) throw expired();
     if (req.params.action === 'signup') return sendHtml(res, signUp(r, String(txId)));
     if (req.params.action === 'forgot' && r.tenant.kind === 'b2c') {
       transactions.take(txId);
-      return redirect(res, tx, {
-        error: 'access_denied',
-        error_description: describe(req, 'AADB2C90118: The user has forgotten their password.'),
-      });
+      return redirectError(
+        req,
+        res,
+        tx,
+        b2cError(90118, 'access_denied', 'The user has forgotten their password.'),
+      );
     }
-    return errorPage(r, res, 'AADB2C90208: Unknown step.');
+    throw expired('Unknown step.');
   };
 
   /** POSTs from the pages: `login`, `signup`, `reset`, `edit`. */
@@ -259,12 +264,7 @@ export function flowHandlers(
     const body = req.body as Record<string, string>;
     const txId = body.tx;
     const tx = transactions.get(txId);
-    if (!tx || tx.realm.base !== r.base || !boundTo(req, tx))
-      return errorPage(
-        r,
-        res,
-        'AADB2C90208: The sign-in page has expired. Start again from the application.',
-      );
+    if (!tx || tx.realm.base !== r.base || !boundTo(req, tx)) throw expired();
     const t = r.tenant;
     const name = t.displayName;
     switch (req.params.action) {
@@ -354,7 +354,7 @@ export function flowHandlers(
         return finish(req, res, txId, tx, tx.userId);
       }
     }
-    return errorPage(r, res, 'AADB2C90208: Unknown step.');
+    throw expired('Unknown step.');
   };
 
   return { authorize, link, step };

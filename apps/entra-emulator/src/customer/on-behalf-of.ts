@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EmulatorContext } from '../context';
+import { AadError } from '../errors/wire';
 import { pairwiseSubject } from '../directory';
 import { decodeJwt, verifyRs256 } from '../jwt';
 import type { SeedCustomerApp, SeedCustomerUser } from '../seed/schema';
@@ -11,17 +12,6 @@ const SKEW_S = 300;
 const OIDC = new Set(['openid', 'profile', 'offline_access', 'email']);
 const ARM_PREFIXES = ['https://management.azure.com/', 'https://management.core.windows.net/'];
 const ARM_AUDIENCE = 'https://management.azure.com/';
-
-/** An Entra-shaped refusal: status, OAuth error and AADSTS text. */
-export class CustomerOboError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** What the downstream token is for: ARM, or an API registered in the external tenant. */
 type Downstream =
@@ -43,36 +33,27 @@ export function customerOnBehalfOf(
 ): Record<string, unknown> {
   const { tenant } = realm;
   const jwt = decodeJwt(body.assertion);
-  if (!jwt)
-    throw new CustomerOboError(
-      400,
-      'invalid_request',
-      'AADSTS50027: JWT token is invalid or malformed.',
-    );
+  if (!jwt) throw new AadError(50027, 'invalid_request', 'JWT token is invalid or malformed.');
   const key = ctx.keys.find(jwt.header.kid);
   if (!key || !verifyRs256(jwt, key.publicKey)) {
-    throw new CustomerOboError(
-      400,
-      'invalid_grant',
-      'AADSTS50013: Assertion failed signature validation.',
-    );
+    throw new AadError(50013, 'invalid_grant', 'Assertion failed signature validation.');
   }
   const claims = jwt.payload;
   if (claims.iss !== realm.issuer || claims.tid !== tenant.id) {
-    throw new CustomerOboError(
-      400,
+    throw new AadError(
+      50013,
       'invalid_grant',
-      `AADSTS50013: Assertion contains an invalid issuer '${String(claims.iss)}'.`,
+      `Assertion contains an invalid issuer '${String(claims.iss)}'.`,
     );
   }
   const audiences = [client.clientId, client.identifierUri]
     .filter((a): a is string => typeof a === 'string')
     .map((a) => a.toLowerCase());
   if (typeof claims.aud !== 'string' || !audiences.includes(claims.aud.toLowerCase())) {
-    throw new CustomerOboError(
-      400,
+    throw new AadError(
+      50013,
       'invalid_grant',
-      `AADSTS50013: Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '${String(claims.aud)}' and the expected audience is '${client.clientId}'.`,
+      `Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '${String(claims.aud)}' and the expected audience is '${client.clientId}'.`,
     );
   }
   const now = Math.floor(ctx.now() / 1000);
@@ -81,25 +62,21 @@ export function customerOnBehalfOf(
     claims.exp + SKEW_S < now ||
     (typeof claims.nbf === 'number' && claims.nbf - SKEW_S > now)
   ) {
-    throw new CustomerOboError(
-      400,
-      'invalid_grant',
-      'AADSTS500133: Assertion is not within its valid time range.',
-    );
+    throw new AadError(500133, 'invalid_grant', 'Assertion is not within its valid time range.');
   }
   if (typeof claims.scp !== 'string' || typeof claims.oid !== 'string') {
-    throw new CustomerOboError(
-      400,
+    throw new AadError(
+      50013,
       'invalid_grant',
-      'AADSTS50013: On-Behalf-Of requires a delegated token issued to a user.',
+      'On-Behalf-Of requires a delegated token issued to a user.',
     );
   }
   const user = tenant.user(claims.oid);
   if (!user) {
-    throw new CustomerOboError(
-      400,
+    throw new AadError(
+      50034,
       'invalid_grant',
-      `AADSTS50034: The user account ${claims.oid} does not exist in the ${tenant.id} directory.`,
+      `The user account ${claims.oid} does not exist in the ${tenant.id} directory.`,
     );
   }
   const requested = (body.scope ?? '').split(' ').filter(Boolean);
@@ -159,10 +136,10 @@ export function customerOnBehalfOf(
 function resolveDownstream(realm: Realm, requested: string[]): Downstream {
   const resourceScopes = requested.filter((s) => !OIDC.has(s));
   if (resourceScopes.length === 0) {
-    throw new CustomerOboError(
-      400,
+    throw new AadError(
+      70011,
       'invalid_scope',
-      'AADSTS70011: The provided request must include a resource scope.',
+      'The provided request must include a resource scope.',
     );
   }
   const isArm = (s: string) => ARM_PREFIXES.some((p) => s.toLowerCase().startsWith(p));
@@ -181,10 +158,10 @@ function resolveDownstream(realm: Realm, requested: string[]): Downstream {
   for (const scope of resourceScopes) {
     const api = realm.tenant.resolveScope(scope);
     if (!api) {
-      throw new CustomerOboError(
-        400,
+      throw new AadError(
+        500011,
         'invalid_resource',
-        `AADSTS500011: The resource principal named ${scope} was not found in the tenant named ${realm.tenant.domain}.`,
+        `The resource principal named ${scope} was not found in the tenant named ${realm.tenant.domain}.`,
       );
     }
     apps.add(api.app);
@@ -203,11 +180,11 @@ function resolveDownstream(realm: Realm, requested: string[]): Downstream {
   };
 }
 
-function multipleResources(): CustomerOboError {
-  return new CustomerOboError(
-    400,
+function multipleResources(): AadError {
+  return new AadError(
+    28000,
     'invalid_request',
-    'AADSTS28000: Provided value for the input parameter scope is not valid because it contains more than one resource.',
+    'Provided value for the input parameter scope is not valid because it contains more than one resource.',
   );
 }
 

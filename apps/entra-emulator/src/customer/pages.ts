@@ -111,13 +111,3 @@ ${hidden('tx', o.tx)}
     o.tenantName,
   );
 }
-
-/** B2C's error page for requests that cannot be sent back to the app. */
-export function customerErrorPage(tenantName: string, description: string): string {
-  return page(
-    'Error',
-    `<h1>Sorry, but we're having trouble signing you in.</h1>
-<p class="error" id="errorCode">${esc(description)}</p>`,
-    tenantName,
-  );
-}

@@ -1,19 +1,14 @@
-import {
-  Router,
-  type ErrorRequestHandler,
-  type NextFunction,
-  type Request,
-  type Response,
-} from 'express';
-import { requestProblem, formBody } from '../body';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { formBody } from '../body';
 import type { EmulatorContext } from '../context';
+import { aad } from '../errors/entra';
+import { errorHandler } from '../errors/render';
 import { parseCookies, wrap } from '../http';
 import { sendHtml } from '../views/html';
 import { signedOutPage } from '../views/pages';
 import { openIdConfiguration, v1OpenIdConfiguration } from './discovery';
 import { flowHandlers } from './flow';
-import { customerErrorPage } from './pages';
-import { b2cDescription, createCustomerState, CUSTOMER_SESSION_COOKIE } from './state';
+import { createCustomerState, CUSTOMER_SESSION_COOKIE } from './state';
 import type { CustomerTenant } from './tenant';
 import { tokenHandler } from './token';
 import { realmFor, type Realm } from './tokens';
@@ -42,47 +37,30 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
     return policyKind ? realmFor(ctx, tenant, tenant.policies[policyKind]) : undefined;
   };
   const handlers = (kind: 'b2c' | 'ciam') => {
+    /** Runs `fn` for the addressed realm (the tenant answering: `res.locals.tenant`), or passes on. */
     const on =
       (fn: (realm: Realm, req: Request, res: Response) => unknown) =>
       (req: Request, res: Response, next: NextFunction) => {
         const realm = realmOf(req, kind);
         if (!realm) return next();
+        res.locals.tenant = realm.tenant;
         return fn(realm, req, res);
       };
     /** Leaves requests for other tenants to the next route before their body is read. */
-    const gate = (req: Request, _res: Response, next: NextFunction) =>
-      next(realmOf(req, kind) ? undefined : 'route');
-    /** A bad body (encoding, size, syntax) as the endpoint's own error: page or token error. */
-    const bodyErrors =
-      (as: 'page' | 'token'): ErrorRequestHandler =>
-      (err, req, res, next) => {
-        const realm = realmOf(req, kind);
-        const problem = requestProblem(err);
-        if (!realm || !problem) return next(err);
-        const message = `AADSTS9002313: Invalid request. ${problem.detail}`;
-        if (as === 'token') {
-          return res
-            .status(problem.status)
-            .set('Cache-Control', 'no-store')
-            .json({
-              error: 'invalid_request',
-              error_description: b2cDescription(ctx, req, message),
-            });
-        }
-        return sendHtml(res, customerErrorPage(realm.tenant.displayName, message), problem.status);
-      };
+    const gate = (req: Request, res: Response, next: NextFunction) => {
+      const realm = realmOf(req, kind);
+      if (realm) res.locals.tenant = realm.tenant;
+      next(realm ? undefined : 'route');
+    };
+    const pageErrors = errorHandler(ctx, 'page');
+    const tokenErrors = errorHandler(ctx, 'oauth');
     return {
       discovery: on((realm, _req, res) => res.json(openIdConfiguration(realm))),
       v1Discovery: on((realm, _req, res) => res.json(v1OpenIdConfiguration(ctx, realm))),
       keys: on((realm, _req, res) => res.json(ctx.keys.jwks(realm.issuer))),
-      authorize: on((realm, req, res) => authorize(realm, req, res)),
-      link: on((realm, req, res) => link(realm, req, res)),
-      page: [
-        gate,
-        ...formBody(),
-        on((realm, req, res) => step(realm, req, res)),
-        bodyErrors('page'),
-      ],
+      authorize: [on((realm, req, res) => authorize(realm, req, res)), pageErrors],
+      link: [on((realm, req, res) => link(realm, req, res)), pageErrors],
+      page: [gate, ...formBody(), on((realm, req, res) => step(realm, req, res)), pageErrors],
       token: [
         gate,
         ...formBody(),
@@ -91,36 +69,24 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
           if (!realm) return next();
           return token(realm, req, res);
         }),
-        bodyErrors('token'),
+        tokenErrors,
       ],
       // External ID's v1 authorize and token endpoints are advertised, not emulated: say so.
-      v1Authorize: on((realm, _req, res) =>
-        sendHtml(
-          res,
-          customerErrorPage(realm.tenant.displayName, v1NotEmulated(realm, 'authorize')),
-          400,
-        ),
-      ),
+      v1Authorize: [
+        on((realm) => {
+          throw v1NotEmulated(realm, 'authorize');
+        }),
+        pageErrors,
+      ],
       v1Token: [
         gate,
         ...formBody(),
-        on((realm, req, res) =>
-          res
-            .status(400)
-            .set('Cache-Control', 'no-store')
-            .json({
-              error: 'invalid_request',
-              error_description: b2cDescription(ctx, req, v1NotEmulated(realm, 'token')),
-            }),
-        ),
-        bodyErrors('token'),
+        on((realm) => {
+          throw v1NotEmulated(realm, 'token');
+        }),
+        tokenErrors,
       ],
-      logout: [
-        gate,
-        ...formBody(),
-        on((realm, req, res) => logout(realm, req, res)),
-        bodyErrors('page'),
-      ],
+      logout: [gate, ...formBody(), on((realm, req, res) => logout(realm, req, res)), pageErrors],
     };
   };
 
@@ -131,8 +97,8 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
     const h = handlers(kind);
     router.get(`${prefix}/v2.0/.well-known/openid-configuration`, h.discovery);
     router.get(`${prefix}/discovery/v2.0/keys`, h.keys);
-    router.get(`${prefix}/oauth2/v2.0/authorize`, h.authorize);
-    router.get(`${prefix}/oauth2/v2.0/authorize/:action`, h.link);
+    router.get(`${prefix}/oauth2/v2.0/authorize`, ...h.authorize);
+    router.get(`${prefix}/oauth2/v2.0/authorize/:action`, ...h.link);
     router.post(`${prefix}/oauth2/v2.0/authorize/:action`, ...h.page);
     router.post(`${prefix}/oauth2/v2.0/token`, ...h.token);
     router.all(`${prefix}/oauth2/v2.0/logout`, ...h.logout);
@@ -144,7 +110,7 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
       router.get(`${prefix}/.well-known/openid-configuration`, h.v1Discovery);
       router.get(`${prefix}/discovery/keys`, h.keys);
       router.all(`${prefix}/oauth2/logout`, ...h.logout);
-      router.get(`${prefix}/oauth2/authorize`, h.v1Authorize);
+      router.get(`${prefix}/oauth2/authorize`, ...h.v1Authorize);
       router.post(`${prefix}/oauth2/token`, ...h.v1Token);
     }
   }
@@ -180,4 +146,6 @@ export function customerRoutes(ctx: EmulatorContext, tenants: CustomerTenant[]):
 }
 
 const v1NotEmulated = (realm: Realm, endpoint: 'authorize' | 'token') =>
-  `AADSTS9002313: Invalid request. The emulator serves External ID's v1 document and sign-out, not its v1 ${endpoint} endpoint: use ${realm.base}/oauth2/v2.0/${endpoint}.`;
+  aad.malformed(
+    `The emulator serves External ID's v1 document and sign-out, not its v1 ${endpoint} endpoint: use ${realm.base}/oauth2/v2.0/${endpoint}.`,
+  );

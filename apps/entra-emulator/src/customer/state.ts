@@ -1,7 +1,4 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
-import type { EmulatorContext } from '../context';
-import { entraTimestamp } from '../errors';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PolicyKind } from './tenant';
 import type { CustomerGrant, Realm } from './tokens';
 
@@ -76,11 +73,6 @@ export function createCustomerState(now: () => number): CustomerState {
     refreshTokens: new Map(),
     sessions: new Map(),
   };
-}
-
-/** B2C's error descriptions: `AADB2C…: message` then correlation id and timestamp lines. */
-export function b2cDescription(ctx: EmulatorContext, req: Request, message: string): string {
-  return `${message}\r\nCorrelation ID: ${String(req.get('client-request-id') ?? randomUUID())}\r\nTimestamp: ${entraTimestamp(ctx.now())}`;
 }
 
 export function safeEqual(a: string, b: string): boolean {

@@ -20,6 +20,8 @@ export class CustomerTenant {
   readonly displayName: string;
   readonly apps: SeedCustomerApp[];
   readonly policies: Partial<Record<PolicyKind, string>>;
+  /** B2C's error format (External ID's token endpoint answers in it too). */
+  readonly dialect = 'customer' as const;
   private readonly users = new Map<string, SeedCustomerUser>();
 
   constructor(

@@ -3,8 +3,9 @@ import type { Request, Response } from 'express';
 import type { EmulatorContext } from '../context';
 import { grantName } from '../counters';
 import type { RealmHandler } from './flow';
-import { CustomerOboError, customerOnBehalfOf } from './on-behalf-of';
-import { b2cDescription, MAX_ENTRIES, safeEqual, type CustomerState } from './state';
+import { AadError } from '../errors/wire';
+import { customerOnBehalfOf } from './on-behalf-of';
+import { MAX_ENTRIES, safeEqual, type CustomerState } from './state';
 import { issueCustomerTokens, type CustomerGrant, type Realm } from './tokens';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -16,17 +17,13 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
  */
 export function tokenHandler(ctx: EmulatorContext, state: CustomerState): RealmHandler {
   const { codes, refreshTokens } = state;
-  const tokenError = (
-    req: Request,
-    res: Response,
-    status: number,
-    error: string,
-    message: string,
-  ) =>
-    res
-      .status(status)
-      .set('Cache-Control', 'no-store')
-      .json({ error, error_description: b2cDescription(ctx, req, message) });
+  const expired = () =>
+    new AadError(
+      90080,
+      'invalid_grant',
+      'The provided grant has expired. Please re-authenticate and try again.',
+      { prefix: 'AADB2C' },
+    );
 
   const token = (r: Realm, req: Request, res: Response) => {
     const body = req.body as Record<string, string>;
@@ -37,15 +34,18 @@ export function tokenHandler(ctx: EmulatorContext, state: CustomerState): RealmH
     // External ID supports On-Behalf-Of; B2C does not (AADB2C90086).
     const obo = !b2c && grantType === JWT_BEARER && body.requested_token_use === 'on_behalf_of';
     if (!obo && !['authorization_code', 'refresh_token'].includes(grantType)) {
-      return tokenError(
-        req,
-        res,
-        400,
-        'unsupported_grant_type',
-        b2c
-          ? `AADB2C90086: The supplied grant_type [${grantType}] is not supported.`
-          : `AADSTS70003: The app requested an unsupported grant type '${grantType}'.`,
-      );
+      throw b2c
+        ? new AadError(
+            90086,
+            'unsupported_grant_type',
+            `The supplied grant_type [${grantType}] is not supported.`,
+            { prefix: 'AADB2C' },
+          )
+        : new AadError(
+            70003,
+            'unsupported_grant_type',
+            `The app requested an unsupported grant type '${grantType}'.`,
+          );
     }
     const basic = /^Basic (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
     const [basicId, basicSecret] = basic
@@ -54,63 +54,45 @@ export function tokenHandler(ctx: EmulatorContext, state: CustomerState): RealmH
     const client = r.tenant.app(body.client_id ?? basicId);
     const secret = body.client_secret ?? basicSecret;
     if (!client) {
-      return tokenError(
-        req,
-        res,
-        400,
+      throw new AadError(
+        90018,
         'unauthorized_client',
-        `AADB2C90018: The client id '${body.client_id ?? ''}' specified in the request is not registered in tenant '${r.tenant.domain}'.`,
+        `The client id '${body.client_id ?? ''}' specified in the request is not registered in tenant '${r.tenant.domain}'.`,
+        { prefix: 'AADB2C' },
       );
     }
     if (secret === undefined || !client.secrets.some((s) => safeEqual(s, secret))) {
-      return tokenError(
-        req,
-        res,
-        401,
+      throw new AadError(
+        90081,
         'invalid_client',
-        'AADB2C90081: The specified client_secret does not match the expected value for this client.',
+        'The specified client_secret does not match the expected value for this client.',
+        { prefix: 'AADB2C' },
       );
     }
     if (obo) {
-      try {
-        return res.set('Cache-Control', 'no-store').json(customerOnBehalfOf(ctx, r, client, body));
-      } catch (error) {
-        if (!(error instanceof CustomerOboError)) throw error;
-        return tokenError(req, res, error.status, error.error, error.message);
-      }
+      return res.set('Cache-Control', 'no-store').json(customerOnBehalfOf(ctx, r, client, body));
     }
     let grant: CustomerGrant;
     if (grantType === 'authorization_code') {
       const code = codes.take(body.code);
       if (!code || code.realm.tenant !== r.tenant || code.client.clientId !== client.clientId) {
-        return tokenError(
-          req,
-          res,
-          400,
-          'invalid_grant',
-          'AADB2C90080: The provided grant has expired. Please re-authenticate and try again.',
-        );
+        throw expired();
       }
       if (body.redirect_uri !== code.redirectUri) {
-        return tokenError(
-          req,
-          res,
-          400,
+        throw new AadError(
+          90006,
           'invalid_request',
-          'AADB2C90006: The redirect URI provided in the request does not match the one of the authorization request.',
+          'The redirect URI provided in the request does not match the one of the authorization request.',
+          { prefix: 'AADB2C' },
         );
       }
       if (code.codeChallenge) {
         const verifier = body.code_verifier ?? '';
         const computed = createHash('sha256').update(verifier).digest('base64url');
         if (!safeEqual(computed, code.codeChallenge)) {
-          return tokenError(
-            req,
-            res,
-            400,
-            'invalid_grant',
-            'AADB2C90183: The supplied code_verifier is invalid.',
-          );
+          throw new AadError(90183, 'invalid_grant', 'The supplied code_verifier is invalid.', {
+            prefix: 'AADB2C',
+          });
         }
       }
       grant = code;
@@ -121,17 +103,13 @@ export function tokenHandler(ctx: EmulatorContext, state: CustomerState): RealmH
         stored.realm.tenant !== r.tenant ||
         stored.client.clientId !== client.clientId
       ) {
-        return tokenError(
-          req,
-          res,
-          400,
-          'invalid_grant',
-          'AADB2C90080: The provided grant has expired. Please re-authenticate and try again.',
-        );
+        throw expired();
       }
       const user = r.tenant.user(stored.user.id);
       if (!user)
-        return tokenError(req, res, 400, 'invalid_grant', 'AADB2C99002: This user does not exist.');
+        throw new AadError(99002, 'invalid_grant', 'This user does not exist.', {
+          prefix: 'AADB2C',
+        });
       const requested = (body.scope ?? '').split(' ').filter(Boolean);
       grant = {
         ...stored,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { authenticateClient } from '../client-auth';
-import { AadError, aad } from '../errors';
+import { aad } from '../errors/entra';
+import { AadError } from '../errors/wire';
 import { issueUserTokens } from '../tokens';
 import { parseClaims } from './claims';
 import { required, type GrantHandler } from './types';

@@ -1,5 +1,5 @@
 import { authenticateClient } from '../client-auth';
-import { AadError } from '../errors';
+import { AadError } from '../errors/wire';
 import { issueAppToken } from '../tokens';
 import { required, type GrantHandler } from './types';
 

@@ -1,6 +1,6 @@
 import { authenticateClient } from '../client-auth';
 import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
-import { AadError } from '../errors';
+import { AadError } from '../errors/wire';
 import { decodeJwt, verifyRs256, type DecodedJwt } from '../jwt';
 import type { SeedApp } from '../seed/schema';
 import { issueUserTokens } from '../tokens';

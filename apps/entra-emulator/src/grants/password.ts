@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { authenticateClient } from '../client-auth';
-import { aad } from '../errors';
+import { aad } from '../errors/entra';
 import { issueUserTokens } from '../tokens';
 import { parseClaims } from './claims';
 import { required, type GrantHandler } from './types';

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { EmulatorContext } from '../context';
-import { aad } from '../errors';
+import { aad } from '../errors/entra';
 import type { TokenResponse } from '../tokens';
 
 /** One grant type's handler: validated form body in, token response out (or an AadError). */

@@ -1,11 +1,12 @@
 import type { Request, Response } from 'express';
 import type { EmulatorContext } from '../context';
-import { AadError, aad } from '../errors';
+import { aad } from '../errors/entra';
+import { AadError } from '../errors/wire';
 import { claimsRequestStepUp, parseClaims } from '../grants/claims';
 import { consentRequired } from '../grants/user-checks';
 import { parseCookies } from '../http';
 import { token, type Session, type Transaction } from '../store';
-import { redirectError, renderStep, respondToClient, sendErrorPage } from './authorize-output';
+import { redirectError, renderStep, respondToClient } from './authorize-output';
 
 /** Name of the emulator's browser-session cookie. */
 export const SESSION_COOKIE = 'emulator_session';
@@ -27,21 +28,15 @@ export class AuthorizeFlow {
     const q = Object.fromEntries(
       Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'),
     );
-    if (!this.ctx.directory.knowsTenant(tenant))
-      return sendErrorPage(this.ctx, req, res, aad.unknownTenant(tenant));
-    if (!q.client_id) return sendErrorPage(this.ctx, req, res, aad.missingParameter('client_id'));
+    if (!this.ctx.directory.knowsTenant(tenant)) throw aad.unknownTenant(tenant);
+    if (!q.client_id) throw aad.missingParameter('client_id');
     const app = this.ctx.directory.app(q.client_id);
-    if (!app) return sendErrorPage(this.ctx, req, res, aad.unknownClient(q.client_id, tenant));
+    if (!app) throw aad.unknownClient(q.client_id, tenant);
     if (!q.redirect_uri || !app.redirectUris.includes(q.redirect_uri)) {
-      return sendErrorPage(
-        this.ctx,
-        req,
-        res,
-        new AadError(
-          50011,
-          'invalid_request',
-          `The redirect URI '${q.redirect_uri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${app.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
-        ),
+      throw new AadError(
+        50011,
+        'invalid_request',
+        `The redirect URI '${q.redirect_uri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${app.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
       );
     }
     if (q.response_mode && !RESPONSE_MODES.includes(q.response_mode)) q.response_mode = 'query';
@@ -83,15 +78,10 @@ export class AuthorizeFlow {
     const tx = this.ctx.store.transaction(body.tx);
     // The flow cookie binds the pages to the browser that opened them (no login CSRF).
     if (!tx || tx.tenant !== req.params.tenant || parseCookies(req)[FLOW_COOKIE] !== tx.browser) {
-      return sendErrorPage(
-        this.ctx,
-        req,
-        res,
-        new AadError(
-          50058,
-          'login_required',
-          'The sign-in session expired. Start again from the application.',
-        ),
+      throw new AadError(
+        50058,
+        'login_required',
+        'The sign-in session expired. Start again from the application.',
       );
     }
     let session = this.session(req);

@@ -1,19 +1,11 @@
-import type { ErrorRequestHandler, Request, Response } from 'express';
-import { bodyParserError } from '../body';
+import type { Request, Response } from 'express';
 import type { EmulatorContext } from '../context';
-import { AadError, aadErrorBody, entraTimestamp } from '../errors';
-import { correlationId, traceId } from '../http';
+import { oauthRedirectFields } from '../errors/render';
+import type { AadError } from '../errors/wire';
 import type { SeedApp } from '../seed/schema';
 import type { Session, Transaction } from '../store';
 import { sendHtml } from '../views/html';
-import {
-  consentPage,
-  errorPage,
-  formPostPage,
-  loginPage,
-  mfaPage,
-  pickerPage,
-} from '../views/pages';
+import { consentPage, formPostPage, loginPage, mfaPage, pickerPage } from '../views/pages';
 
 /** The sign-in page for one step of the flow. */
 export function renderStep(
@@ -90,44 +82,7 @@ export function redirectError(
   p: Record<string, string>,
   err: AadError,
 ): void {
-  const body = aadErrorBody(err, {
-    traceId: traceId(res),
-    correlationId: correlationId(req),
-    now: ctx.now(),
-    baseUrl: ctx.baseUrl,
-  });
-  const fields: Record<string, string> = {
-    error: err.error,
-    error_description: body.error_description,
-    error_uri: body.error_uri,
-  };
-  if (err.suberror) fields.suberror = err.suberror;
+  const fields = oauthRedirectFields(ctx, req, res, err);
   if (p.state !== undefined) fields.state = p.state;
   return respondToClient(ctx, res, p, fields);
-}
-
-/** Entra's error page: used whenever the redirect URI cannot be trusted. */
-export function sendErrorPage(
-  ctx: EmulatorContext,
-  req: Request,
-  res: Response,
-  err: AadError,
-): void {
-  const html = errorPage({
-    tenantName: ctx.seed.tenant.displayName,
-    code: err.aadsts,
-    message: err.message,
-    correlationId: correlationId(req),
-    timestamp: entraTimestamp(ctx.now()),
-  });
-  sendHtml(res, html, err.status >= 400 && err.status < 600 ? err.status : 400);
-}
-
-/** Errors of the sign-in (and sign-out) pages, bad bodies included, as Entra's error page. */
-export function pageErrors(ctx: EmulatorContext): ErrorRequestHandler {
-  return (err, req, res, next) => {
-    const known = err instanceof AadError ? err : bodyParserError(err);
-    if (!known) return next(err);
-    return sendErrorPage(ctx, req, res, known);
-  };
 }

@@ -1,11 +1,10 @@
 import { Router, type Request } from 'express';
 import type { EmulatorContext } from '../context';
 import { formBody } from '../body';
-import { faultAadError } from '../faults';
-import { wrap } from '../http';
+import { errorHandler } from '../errors/render';
+import { applyFault, wrap } from '../http';
 import { v1AuthorizeQuery } from '../v1';
 import { AuthorizeFlow } from './authorize-flow';
-import { pageErrors, sendErrorPage } from './authorize-output';
 
 export { SESSION_COOKIE } from './authorize-flow';
 /** `GET /{tenant}/oauth2/v2.0/authorize` (and v1's `/oauth2/authorize`) and the sign-in pages. */
@@ -17,11 +16,7 @@ export function authorizeRoutes(ctx: EmulatorContext): Router {
   const start = (v2Query: (req: Request) => Record<string, unknown>) =>
     wrap(async (req, res) => {
       ctx.counters.authorize += 1;
-      const fault = ctx.faults.take('authorize');
-      if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (fault && (fault.status !== undefined || fault.aadsts !== undefined)) {
-        return sendErrorPage(ctx, req, res, faultAadError(fault));
-      }
+      await applyFault(ctx, 'authorize');
       return flow.start(req, res, v2Query(req));
     });
   router.get(
@@ -40,6 +35,6 @@ export function authorizeRoutes(ctx: EmulatorContext): Router {
       wrap((req, res) => flow.step(step, req, res)),
     );
   }
-  router.use(base, pageErrors(ctx));
+  router.use([base, '/:tenant/oauth2/authorize'], errorHandler(ctx, 'page'));
   return router;
 }

@@ -1,27 +1,26 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import type { EmulatorContext } from '../context';
-import { aad } from '../errors';
-import { applyFault, sendAadError, wrap } from '../http';
+import { aad } from '../errors/entra';
+import { errorHandler } from '../errors/render';
+import { applyFault, wrap } from '../http';
 
 /** OpenID discovery, JWKS and instance discovery, at Entra's paths. */
 export function discoveryRoutes(ctx: EmulatorContext): Router {
   const router = Router();
   const host = new URL(ctx.baseUrl).host;
 
-  const knownTenant = (req: Request, res: Response): string | undefined => {
+  const knownTenant = (req: Request): string => {
     const tenant = String(req.params.tenant);
-    if (ctx.directory.knowsTenant(tenant)) return tenant;
-    sendAadError(ctx, req, res, aad.unknownTenant(tenant));
-    return undefined;
+    if (!ctx.directory.knowsTenant(tenant)) throw aad.unknownTenant(tenant);
+    return tenant;
   };
 
   router.get(
     '/:tenant/v2.0/.well-known/openid-configuration',
     wrap(async (req, res) => {
       ctx.counters.discovery += 1;
-      if (await applyFault(ctx, req, res, 'discovery')) return;
-      const tenant = knownTenant(req, res);
-      if (!tenant) return;
+      await applyFault(ctx, 'discovery');
+      const tenant = knownTenant(req);
       res.set('Cache-Control', 'max-age=86400, private').json(openIdConfiguration(ctx, tenant));
     }),
   );
@@ -30,17 +29,16 @@ export function discoveryRoutes(ctx: EmulatorContext): Router {
     '/:tenant/.well-known/openid-configuration',
     wrap(async (req, res) => {
       ctx.counters.discovery += 1;
-      if (await applyFault(ctx, req, res, 'discovery')) return;
-      const tenant = knownTenant(req, res);
-      if (!tenant) return;
+      await applyFault(ctx, 'discovery');
+      const tenant = knownTenant(req);
       res.set('Cache-Control', 'max-age=86400, private').json(v1OpenIdConfiguration(ctx, tenant));
     }),
   );
 
   const keys = wrap(async (req, res) => {
     ctx.counters.jwks += 1;
-    if (await applyFault(ctx, req, res, 'jwks')) return;
-    if (!knownTenant(req, res)) return;
+    await applyFault(ctx, 'jwks');
+    knownTenant(req);
     res
       .set('Cache-Control', 'max-age=86400, private')
       .json(ctx.keys.jwks(`${ctx.baseUrl}/${ctx.seed.tenant.id}/v2.0`));
@@ -52,7 +50,7 @@ export function discoveryRoutes(ctx: EmulatorContext): Router {
     '/:tenant/discovery/instance',
     wrap(async (req, res) => {
       ctx.counters.instanceDiscovery += 1;
-      if (await applyFault(ctx, req, res, 'discovery')) return;
+      await applyFault(ctx, 'discovery');
       let tenant = 'common';
       const endpoint = req.query.authorization_endpoint;
       if (typeof endpoint === 'string') {
@@ -87,6 +85,10 @@ export function discoveryRoutes(ctx: EmulatorContext): Router {
         : { ver: '1.0', account_type: 'Unknown', cloud_instance_name: host },
     );
   });
+  router.use(
+    ['/:tenant/v2.0/.well-known', '/:tenant/.well-known', '/:tenant/discovery'],
+    errorHandler(ctx, 'oauth'),
+  );
   return router;
 }
 

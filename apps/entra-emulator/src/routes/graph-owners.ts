@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context';
 import { wrap } from '../http';
 import { APP_ADMIN_ROLES, type SeedApp, type SeedUser } from '../seed/schema';
-import { GraphError, insufficientPrivileges, resourceNotFound } from './graph-errors';
+import { insufficientPrivileges, resourceNotFound } from '../errors/graph';
+import { GraphError } from '../errors/wire';
 
 /** Who is calling Graph: a user (delegated token) or an app holding Application.ReadWrite.All. */
 export type GraphCaller = { kind: 'app' } | { kind: 'user'; user: SeedUser };

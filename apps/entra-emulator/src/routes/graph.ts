@@ -1,14 +1,15 @@
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
-import { isTokenValidationError, type ValidatedToken } from '@obo/token-validation';
-import { Router, type ErrorRequestHandler, type Request } from 'express';
-import { requestProblem, jsonBody } from '../body';
+import { Router, type Request } from 'express';
+import { jsonBody } from '../body';
 import { z } from 'zod';
 import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
 import { derivedGuid, GRAPH_APP_ID } from '../directory';
 import { wrap } from '../http';
 import { resourceTokenValidator } from '../resource-validator';
 import type { SeedApp } from '../seed/schema';
-import { GraphError, insufficientPrivileges, resourceNotFound } from './graph-errors';
+import { insufficientPrivileges, resourceNotFound } from '../errors/graph';
+import { errorHandler } from '../errors/render';
+import { GraphError } from '../errors/wire';
 import { assertMayManage, callerOf, ownerRoutes, setCaller } from './graph-owners';
 
 /**
@@ -124,19 +125,8 @@ export function graphRoutes(ctx: EmulatorContext): Router {
     wrap(async (req, res, next) => {
       const match = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '');
       if (!match) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
-      let token: ValidatedToken;
-      try {
-        token = await validator.validate(match[1]);
-      } catch (err) {
-        if (!isTokenValidationError(err)) throw err;
-        // A valid Graph token that carries no permission at all: known caller, no privilege.
-        if (err.code === 'ERR_TOKEN_NO_PERMISSIONS') throw insufficientPrivileges();
-        throw new GraphError(
-          401,
-          'InvalidAuthenticationToken',
-          `Access token validation failure: ${err.code}.`,
-        );
-      }
+      // A refused token reaches the error handler, which answers it as Graph does.
+      const token = await validator.validate(match[1]);
       if (token.kind === 'app') {
         if (!token.roles.includes('Application.ReadWrite.All')) throw insufficientPrivileges();
         setCaller(res, { kind: 'app' });
@@ -478,36 +468,7 @@ export function graphRoutes(ctx: EmulatorContext): Router {
       ),
     ),
   );
-  router.use(((err, req, res, next) => {
-    const problem = err instanceof GraphError ? undefined : requestProblem(err);
-    const known =
-      err instanceof GraphError
-        ? err
-        : problem
-          ? new GraphError(
-              problem.status,
-              problem.status === 413
-                ? 'Request_EntityTooLarge'
-                : problem.status === 415
-                  ? 'UnsupportedMediaType'
-                  : 'BadRequest',
-              `Unable to read JSON request payload. ${problem.detail}`,
-            )
-          : undefined;
-    if (!known) return next(err);
-    const requestId = randomUUID();
-    res.status(known.status).json({
-      error: {
-        code: known.code,
-        message: known.message,
-        innerError: {
-          date: new Date(ctx.now()).toISOString().slice(0, 19),
-          'request-id': requestId,
-          'client-request-id': req.get('client-request-id') ?? requestId,
-        },
-      },
-    });
-  }) as ErrorRequestHandler);
+  router.use(errorHandler(ctx, 'graph'));
   return router;
 }
 

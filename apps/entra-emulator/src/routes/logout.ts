@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { formBody } from '../body';
 import type { EmulatorContext } from '../context';
-import { aad } from '../errors';
+import { aad } from '../errors/entra';
 import { parseCookies } from '../http';
 import { sendHtml } from '../views/html';
 import { signedOutPage } from '../views/pages';
 import { SESSION_COOKIE } from './authorize';
-import { pageErrors, sendErrorPage } from './authorize-output';
+import { errorHandler } from '../errors/render';
 
 /**
  * `/{tenant}/oauth2/v2.0/logout` and v1's `/{tenant}/oauth2/logout` (what the v1 discovery
@@ -18,8 +18,7 @@ export function logoutRoutes(ctx: EmulatorContext): Router {
   router.all(paths, ...formBody(), (req, res) => {
     ctx.counters.logout += 1;
     const tenant = String(req.params.tenant);
-    if (!ctx.directory.knowsTenant(tenant))
-      return sendErrorPage(ctx, req, res, aad.unknownTenant(tenant));
+    if (!ctx.directory.knowsTenant(tenant)) throw aad.unknownTenant(tenant);
     const params = {
       ...(req.query as Record<string, unknown>),
       ...(req.body as Record<string, unknown>),
@@ -42,6 +41,6 @@ export function logoutRoutes(ctx: EmulatorContext): Router {
     }
     return sendHtml(res, signedOutPage(ctx.seed.tenant.displayName));
   });
-  router.use(paths, pageErrors(ctx));
+  router.use(paths, errorHandler(ctx, 'page'));
   return router;
 }

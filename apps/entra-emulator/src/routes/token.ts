@@ -1,15 +1,17 @@
-import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
-import { bodyParserError, formBody } from '../body';
+import { Router, type Request, type Response } from 'express';
+import { formBody } from '../body';
 import type { EmulatorContext } from '../context';
 import { grantName, type GrantName } from '../counters';
-import { aad, AadError } from '../errors';
+import { aad } from '../errors/entra';
+import { errorHandler } from '../errors/render';
+import { AadError } from '../errors/wire';
 import { authorizationCodeGrant } from '../grants/authorization-code';
 import { clientCredentialsGrant } from '../grants/client-credentials';
 import { onBehalfOfGrant } from '../grants/on-behalf-of';
 import { passwordGrant } from '../grants/password';
 import { refreshTokenGrant } from '../grants/refresh-token';
 import type { GrantHandler } from '../grants/types';
-import { applyFault, sendAadError, wrap } from '../http';
+import { applyFault, wrap } from '../http';
 import type { TokenResponse } from '../tokens';
 import { v1TokenRequest, v1TokenResponse } from '../v1';
 
@@ -38,8 +40,7 @@ export function tokenRoutes(ctx: EmulatorContext): Router {
     V2,
     ...formBody(),
     wrap(async (req, res) => {
-      const response = await runGrant(ctx, req, res, req.body);
-      if (response) send(res, response);
+      send(res, await runGrant(ctx, req, req.body));
     }),
   );
   router.post(
@@ -49,35 +50,26 @@ export function tokenRoutes(ctx: EmulatorContext): Router {
       const tenant = String(req.params.tenant);
       if (!ctx.directory.knowsTenant(tenant)) throw aad.unknownTenant(tenant);
       const v1 = v1TokenRequest(ctx, req.body);
-      const response = await runGrant(ctx, req, res, v1.body);
-      if (response) send(res, v1TokenResponse(ctx, response, v1.resource));
+      send(res, v1TokenResponse(ctx, await runGrant(ctx, req, v1.body), v1.resource));
     }),
   );
-  router.all([V2, V1], (req, res) =>
-    sendAadError(ctx, req, res, aad.malformed('The token endpoint only accepts POST.')),
-  );
-  router.use([V2, V1], ((err, req, res, next) => {
-    const aadErr = err instanceof AadError ? err : bodyParserError(err);
-    if (!aadErr) return next(err);
-    if (aadErr.status >= 400 && ctx.logger) {
-      ctx.logger.debug({ aadsts: aadErr.aadsts }, 'token request refused');
-    }
-    return sendAadError(ctx, req, res, aadErr);
-  }) as ErrorRequestHandler);
+  router.all([V2, V1], () => {
+    throw aad.malformed('The token endpoint only accepts POST.');
+  });
+  router.use([V2, V1], errorHandler(ctx, 'oauth'));
   return router;
 }
 
-/** Counts the request, applies injected faults, runs the grant; undefined when a fault answered. */
+/** Counts the request, applies injected faults, runs the grant. */
 async function runGrant(
   ctx: EmulatorContext,
   req: Request,
-  res: Response,
   body: Record<string, string | undefined>,
-): Promise<TokenResponse | undefined> {
+): Promise<TokenResponse> {
   const grant = grantName(body.grant_type, body.requested_token_use);
   ctx.counters.token.total += 1;
   ctx.counters.token[grant] += 1;
-  if (await applyFault(ctx, req, res, 'token', grant)) return undefined;
+  await applyFault(ctx, 'token', grant);
   const tenant = String(req.params.tenant);
   if (!ctx.directory.knowsTenant(tenant)) throw aad.unknownTenant(tenant);
   if (!body.grant_type) throw aad.missingParameter('grant_type');

@@ -97,10 +97,11 @@ ${hidden('tx', o.tx)}
   );
 }
 
-/** Entra's "we're having trouble signing you in" page; never redirects. */
+/** Entra's (and B2C's) "we're having trouble signing you in" page; never redirects. */
 export function errorPage(o: {
   tenantName: string;
-  code: number;
+  /** `AADSTS…` or `AADB2C…`. */
+  code: string;
   message: string;
   correlationId: string;
   timestamp: string;
@@ -108,7 +109,7 @@ export function errorPage(o: {
   return page(
     'Sign in error',
     `<h1>Sorry, but we’re having trouble signing you in.</h1>
-<p class="error" id="errorCode">AADSTS${o.code}: ${esc(o.message)}</p>
+<p class="error" id="errorCode">${esc(o.code)}: ${esc(o.message)}</p>
 <p><small>Correlation ID: ${esc(o.correlationId)}<br>Timestamp: ${esc(o.timestamp)}</small></p>`,
     o.tenantName,
   );
