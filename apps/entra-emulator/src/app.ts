@@ -4,8 +4,6 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { EmulatorContext } from './context';
 import { createControls, type EmulatorControls } from './controls';
-import { customerRoutes } from './customer/routes';
-import { CustomerTenant } from './customer/tenant';
 import { emptyCounters } from './counters';
 import { Directory } from './directory';
 import { aad } from './errors/entra';
@@ -24,6 +22,7 @@ import { tokenRoutes } from './routes/token';
 import { loadSeed } from './seed/load';
 import type { SeedInput } from './seed/schema';
 import { Store } from './store';
+import { Tenants } from './tenants/registry';
 
 /** Options of {@link createEmulatorApp}. */
 export interface EmulatorAppOptions {
@@ -58,7 +57,8 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   const armPageSize = options.armPageSize ?? 5;
   if (!Number.isInteger(armPageSize) || armPageSize < 1)
     throw new TypeError('armPageSize: expected a positive integer');
-  const context: EmulatorContext = {
+  // The tenants need the context they are part of: it is complete once they are added.
+  const context = {
     seed,
     directory: new Directory(seed),
     keys: new KeyRing(now, options.signingKeyPem),
@@ -70,7 +70,8 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
     controlPlane: options.controlPlane ?? true,
     now,
     logger: options.logger || undefined,
-  };
+  } as EmulatorContext;
+  context.tenants = new Tenants(context, seed, options.b2cUsersFile);
   const controls = createControls(context);
   const app = express();
   app.disable('x-powered-by');
@@ -87,11 +88,6 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   app.get('/', (_req, res) => res.json(home(context)));
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.use(identityHeaders());
-  const customerTenants = [
-    ...(seed.b2c ? [new CustomerTenant('b2c', seed.b2c, options.b2cUsersFile)] : []),
-    ...(seed.ciam ? [new CustomerTenant('ciam', seed.ciam)] : []),
-  ];
-  if (customerTenants.length > 0) app.use(customerRoutes(context, customerTenants));
   app.use(discoveryRoutes(context));
   app.use(tokenRoutes(context));
   app.use(authorizeRoutes(context));

@@ -5,13 +5,17 @@ import type { FaultRegistry } from './faults';
 import type { KeyRing } from './keys';
 import type { Seed } from './seed/schema';
 import type { Store } from './store';
+import type { Tenants } from './tenants/registry';
 
 /** Everything the routes share. */
 export interface EmulatorContext {
   seed: Seed;
   directory: Directory;
   keys: KeyRing;
+  /** Browser sessions and sign-ins in progress. */
   store: Store;
+  /** The tenants served, each with its codes and refresh tokens. */
+  tenants: Tenants;
   faults: FaultRegistry;
   counters: EmulatorCounters;
   /** Public origin without a trailing slash, e.g. `https://localhost:8443`. */

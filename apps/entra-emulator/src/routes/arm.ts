@@ -7,6 +7,7 @@ import { errorHandler } from '../errors/render';
 import { ArmError } from '../errors/wire';
 import { applyFault, wrap } from '../http';
 import { resourceTokenValidator } from '../resource-validator';
+import { ARM_AUDIENCES } from '../resources';
 import type { SeedSubscription } from '../seed/schema';
 
 /** api-versions of Microsoft.Resources/subscriptions the emulator answers. */
@@ -16,13 +17,6 @@ export const ARM_API_VERSIONS = [
   '2020-01-01',
   '2019-11-01',
   '2016-06-01',
-];
-/** Audiences ARM accepts. */
-export const ARM_AUDIENCES = [
-  'https://management.azure.com/',
-  'https://management.azure.com',
-  'https://management.core.windows.net/',
-  'https://management.core.windows.net',
 ];
 const READS_PER_HOUR = 12_000;
 

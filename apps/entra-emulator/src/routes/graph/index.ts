@@ -9,7 +9,7 @@ import { GraphObjects } from './objects';
 import { ownerRoutes } from './owners';
 import { servicePrincipalRoutes } from './service-principals';
 
-export { ARM_APP_ID } from './objects';
+export { ARM_APP_ID } from '../../resources';
 
 /**
  * The Microsoft Graph subset app registration needs, under `/graph/v1.0`: applications, their

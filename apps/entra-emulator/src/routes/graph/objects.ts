@@ -1,10 +1,8 @@
 import type { EmulatorContext } from '../../context';
 import { derivedGuid, GRAPH_APP_ID } from '../../directory';
 import { resourceNotFound } from '../../errors/graph';
+import { ARM_APP_ID } from '../../resources';
 import type { SeedApp } from '../../seed/schema';
-
-/** Azure Resource Manager's first-party application id. */
-export const ARM_APP_ID = '797f4846-ba00-4fd7-ba43-dac1f8f63013';
 
 /** Permission ids Microsoft publishes, so clients can use the real ones. */
 const WELL_KNOWN_PERMISSION_IDS: Record<string, string> = {
