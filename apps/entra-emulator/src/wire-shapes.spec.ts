@@ -1,5 +1,15 @@
 import type { RunningEmulator } from './emulator';
-import { call, startTestEmulator, TENANT, tokenPath, WEB, type CallResult } from '../test/helpers';
+import {
+  B2C_TENANT,
+  B2C_WEB,
+  call,
+  CIAM_TENANT,
+  startTestEmulator,
+  TENANT,
+  tokenPath,
+  WEB,
+  type CallResult,
+} from '../test/helpers';
 
 /**
  * Every error shape the emulator writes, byte for byte: clients nobody here wrote (MSAL Node,
@@ -9,9 +19,8 @@ import { call, startTestEmulator, TENANT, tokenPath, WEB, type CallResult } from
 describe('wire shapes of errors', () => {
   const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
   const CORRELATION = '11111111-2222-4333-8444-555555555555';
-  const B2C = '/obodevb2c.onmicrosoft.com/B2C_1_susi';
-  const CIAM = '/obodevciam.onmicrosoft.com';
-  const B2C_WEB = '0b0eb2c0-0000-4000-8000-000000000101';
+  const B2C = `/${B2C_TENANT}/B2C_1_susi`;
+  const CIAM = `/${CIAM_TENANT}`;
   const REDIRECT = encodeURIComponent('http://localhost:3000/auth/redirect');
   let emu: RunningEmulator;
 
@@ -78,7 +87,7 @@ describe('wire shapes of errors', () => {
     const b2c = await call(emu, 'POST', `${B2C}/oauth2/v2.0/token`, {
       form: {
         grant_type: 'authorization_code',
-        client_id: B2C_WEB,
+        client_id: B2C_WEB.clientId,
         client_secret: 'no',
         code: 'x',
       },
@@ -106,7 +115,7 @@ describe('wire shapes of errors', () => {
     const redirect = await call(
       emu,
       'GET',
-      `${B2C}/oauth2/v2.0/authorize?client_id=${B2C_WEB}&redirect_uri=${REDIRECT}&response_type=code&scope=openid%20bogus&state=s2`,
+      `${B2C}/oauth2/v2.0/authorize?client_id=${B2C_WEB.clientId}&redirect_uri=${REDIRECT}&response_type=code&scope=openid%20bogus&state=s2`,
     );
     expect(mask(redirect.headers.location)).toBe(
       'http://localhost:<port>/auth/redirect?error=invalid_request&error_description=AADB2C90117%3A+The+scope+%27bogus%27+provided+in+the+request+is+not+supported.%0D%0ACorrelation+ID%3A+<id>%0D%0ATimestamp%3A+2026-01-02+03%3A04%3A05Z&state=s2',

@@ -2,8 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RunningEmulator } from '../emulator';
 import { EmulatorBrowser } from '../testing';
 import {
+  B2C_TENANT,
+  B2C_WEB,
   call,
+  CIAM_TENANT,
+  CIAM_WEB,
+  ERIN,
   PASSWORD,
+  REDIRECT,
   passwordGrant,
   startTestEmulator,
   tokenPath,
@@ -16,14 +22,8 @@ import {
  * shares (faults, counters, response modes), while each keeps its own rules (refresh tokens).
  */
 describe('every tenant on one abstraction', () => {
-  const B2C = '/obodevb2c.onmicrosoft.com/B2C_1_susi';
-  const CIAM = '/obodevciam.onmicrosoft.com';
-  const B2C_WEB = {
-    clientId: '0b0eb2c0-0000-4000-8000-000000000101',
-    secret: 'obo-b2c-web-dev-secret-not-for-production',
-  };
-  const CIAM_WEB = '0b0ec1a0-0000-4000-8000-000000000101';
-  const REDIRECT = 'http://localhost:3000/auth/redirect';
+  const B2C = `/${B2C_TENANT}/B2C_1_susi`;
+  const CIAM = `/${CIAM_TENANT}`;
   let emu: RunningEmulator;
 
   beforeAll(async () => {
@@ -46,7 +46,7 @@ describe('every tenant on one abstraction', () => {
     expect([workforce.status, workforce.body.error_codes]).toEqual([401, [7000215]]);
     for (const [path, clientId] of [
       [`${B2C}/oauth2/v2.0/token`, B2C_WEB.clientId],
-      [`${CIAM}/oauth2/v2.0/token`, CIAM_WEB],
+      [`${CIAM}/oauth2/v2.0/token`, CIAM_WEB.clientId],
     ]) {
       const res = await token(path, form(clientId));
       expect([res.status, res.body.error]).toEqual([401, 'invalid_client']);
@@ -107,7 +107,7 @@ describe('every tenant on one abstraction', () => {
         code_challenge_method: 'S256',
       }).forEach(([k, v]) => url.searchParams.set(k, v));
       const signIn = await new EmulatorBrowser(emu.caCert).signIn(url.toString(), {
-        username: 'erin@example.com',
+        username: ERIN,
         password: PASSWORD,
       });
       const redeemed = await token(`${B2C}/oauth2/v2.0/token`, {
@@ -144,6 +144,37 @@ describe('every tenant on one abstraction', () => {
     });
   });
 
+  it('B2C checks PKCE with the method the authorize request named (plain)', async () => {
+    const verifier = randomBytes(32).toString('base64url');
+    const url = new URL(`${emu.url}${B2C}/oauth2/v2.0/authorize`);
+    Object.entries({
+      client_id: B2C_WEB.clientId,
+      response_type: 'code',
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: verifier,
+      code_challenge_method: 'plain',
+    }).forEach(([k, v]) => url.searchParams.set(k, v));
+    const browser = new EmulatorBrowser(emu.caCert);
+    const redeem = async (codeVerifier: string) => {
+      const signIn = await browser.signIn(url.toString(), { username: ERIN, password: PASSWORD });
+      return token(`${B2C}/oauth2/v2.0/token`, {
+        grant_type: 'authorization_code',
+        client_id: B2C_WEB.clientId,
+        client_secret: B2C_WEB.secret,
+        code: signIn.params.code,
+        redirect_uri: REDIRECT,
+        code_verifier: codeVerifier,
+      });
+    };
+    expect((await redeem(verifier)).status).toBe(200);
+    const wrong = await redeem(`${verifier}x`);
+    expect([wrong.status, wrong.body.error_description]).toEqual([
+      400,
+      expect.stringMatching(/^AADB2C90183: /),
+    ]);
+  });
+
   it('B2C answers in the response_mode the client asks for (form_post)', async () => {
     const url = new URL(`${emu.url}${B2C}/oauth2/v2.0/authorize`);
     Object.entries({
@@ -157,7 +188,7 @@ describe('every tenant on one abstraction', () => {
     const browser = new EmulatorBrowser(emu.caCert);
     const login = await browser.get(url.toString());
     const posted = await browser.submit(login, url.toString(), {
-      login: 'erin@example.com',
+      login: ERIN,
       passwd: PASSWORD,
     });
     // Not a redirect: a page that posts the code to the client.

@@ -7,29 +7,22 @@ import { loadSeed } from '../../seed/load';
 import { EmulatorBrowser } from '../../testing';
 import { CustomerDirectory } from './directory';
 import {
+  B2C_API_ID,
+  B2C_SCOPE,
+  B2C_TENANT,
+  B2C_TID,
+  B2C_WEB,
   call,
+  CIAM_TENANT,
+  CIAM_TID,
+  CIAM_WEB,
   claimsOf,
+  ERIN,
   PASSWORD,
+  REDIRECT,
   startTestEmulator,
   userTokenForApi,
 } from '../../../test/helpers';
-
-const B2C_TENANT = 'obodevb2c.onmicrosoft.com';
-const B2C_TID = '0b0eb2c0-0000-4000-8000-000000000001';
-const B2C_WEB = {
-  clientId: '0b0eb2c0-0000-4000-8000-000000000101',
-  secret: 'obo-b2c-web-dev-secret-not-for-production',
-};
-const B2C_API_ID = '0b0eb2c0-0000-4000-8000-000000000201';
-const B2C_SCOPE = 'https://obodevb2c.onmicrosoft.com/api/demo.read';
-const CIAM_TENANT = 'obodevciam.onmicrosoft.com';
-const CIAM_TID = '0b0ec1a0-0000-4000-8000-000000000001';
-const CIAM_WEB = {
-  clientId: '0b0ec1a0-0000-4000-8000-000000000101',
-  secret: 'obo-ciam-web-dev-secret-not-for-production',
-};
-const REDIRECT = 'http://localhost:3000/auth/redirect';
-const ERIN = 'erin@example.com';
 
 describe('B2C and External ID (CIAM) tenants', () => {
   let emu: RunningEmulator;
