@@ -29,5 +29,3 @@ export interface EmulatorContext {
 
 export const v2Issuer = (ctx: EmulatorContext) => `${ctx.baseUrl}/${ctx.seed.tenant.id}/v2.0`;
 export const v1Issuer = (ctx: EmulatorContext) => `https://sts.windows.net/${ctx.seed.tenant.id}/`;
-export const tokenEndpoint = (ctx: EmulatorContext, tenant = ctx.seed.tenant.id) =>
-  `${ctx.baseUrl}/${tenant}/oauth2/v2.0/token`;
