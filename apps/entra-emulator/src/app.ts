@@ -1,17 +1,16 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { EmulatorContext } from './context';
 import { createControls, type EmulatorControls } from './controls';
-import { customerRoutes } from './customer/routes';
-import { CustomerTenant } from './customer/tenant';
 import { emptyCounters } from './counters';
 import { Directory } from './directory';
-import { aad, AadError } from './errors';
+import { aad } from './errors/entra';
+import { errorHandler } from './errors/render';
+import { PlainError } from './errors/wire';
 import { FaultRegistry } from './faults';
-import { bodyParserError } from './body';
-import { identityHeaders, sendAadError } from './http';
+import { identityHeaders } from './http';
 import { KeyRing } from './keys';
 import { armRoutes } from './routes/arm';
 import { authorizeRoutes } from './routes/authorize';
@@ -23,6 +22,7 @@ import { tokenRoutes } from './routes/token';
 import { loadSeed } from './seed/load';
 import type { SeedInput } from './seed/schema';
 import { Store } from './store';
+import { Tenants } from './tenants/registry';
 
 /** Options of {@link createEmulatorApp}. */
 export interface EmulatorAppOptions {
@@ -57,7 +57,8 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   const armPageSize = options.armPageSize ?? 5;
   if (!Number.isInteger(armPageSize) || armPageSize < 1)
     throw new TypeError('armPageSize: expected a positive integer');
-  const context: EmulatorContext = {
+  // The tenants need the context they are part of: it is complete once they are added.
+  const context = {
     seed,
     directory: new Directory(seed),
     keys: new KeyRing(now, options.signingKeyPem),
@@ -69,7 +70,8 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
     controlPlane: options.controlPlane ?? true,
     now,
     logger: options.logger || undefined,
-  };
+  } as EmulatorContext;
+  context.tenants = new Tenants(context, seed, options.b2cUsersFile);
   const controls = createControls(context);
   const app = express();
   app.disable('x-powered-by');
@@ -86,43 +88,25 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   app.get('/', (_req, res) => res.json(home(context)));
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.use(identityHeaders());
-  const customerTenants = [
-    ...(seed.b2c ? [new CustomerTenant('b2c', seed.b2c, options.b2cUsersFile)] : []),
-    ...(seed.ciam ? [new CustomerTenant('ciam', seed.ciam)] : []),
-  ];
-  if (customerTenants.length > 0) app.use(customerRoutes(context, customerTenants));
   app.use(discoveryRoutes(context));
   app.use(tokenRoutes(context));
   app.use(authorizeRoutes(context));
   app.use(logoutRoutes(context));
   app.use('/arm', armRoutes(context));
   app.use('/graph', graphRoutes(context));
-  if (context.controlPlane) app.use('/_emulator', controlRoutes(controls));
-  app.use((req, res) => {
+  if (context.controlPlane) app.use('/_emulator', controlRoutes(context, controls));
+  app.use((req) => {
     const tenant = req.path.split('/')[1] ?? '';
     if (
       tenant &&
       !context.directory.knowsTenant(tenant) &&
       /\/oauth2\/|\/discovery\//.test(req.path)
     ) {
-      return sendAadError(context, req, res, aad.unknownTenant(tenant));
+      throw aad.unknownTenant(tenant);
     }
-    return res.status(404).json({
-      error: 'not_found',
-      error_description: `No emulator endpoint at ${req.method} ${req.path}.`,
-    });
+    throw new PlainError(404, 'not_found', `No emulator endpoint at ${req.method} ${req.path}.`);
   });
-  app.use(((err, req, res, _next) => {
-    const known = err instanceof AadError ? err : bodyParserError(err);
-    if (known) return sendAadError(context, req, res, known);
-    context.logger?.error({ err }, 'unexpected error');
-    return sendAadError(
-      context,
-      req,
-      res,
-      new AadError(90033, 'server_error', 'An unexpected error occurred.', { status: 500 }),
-    );
-  }) as ErrorRequestHandler);
+  app.use(errorHandler(context, 'oauth'));
   return { app, context, controls };
 }
 

@@ -1,5 +1,7 @@
+import { ServiceError, toServiceError } from '@obo/errors';
+import { isTokenValidationError } from '@obo/token-validation';
 import express, { type RequestHandler } from 'express';
-import { aad, AadError } from './errors';
+import { aad } from './errors/entra';
 
 /** Largest body any endpoint reads (Entra refuses bigger form posts too). */
 const BODY_LIMIT = '64kb';
@@ -12,8 +14,8 @@ export const MAX_JSON_DEPTH = 64;
 
 /** Why a request (its body, or its path's encoding) was refused before any handler saw it. */
 export interface RequestProblem {
-  /** 400 unreadable (bad compression, bad syntax, too deep), 413 too large, 415 unsupported encoding or charset. */
-  status: 400 | 413 | 415;
+  /** 400 unreadable (compression, syntax, depth, path), 413 too large, 415 encoding or charset. */
+  status: number;
   detail: string;
 }
 
@@ -68,43 +70,34 @@ function jsonDepthExceeds(value: unknown, max: number): boolean {
 }
 
 /**
- * Classifies the errors a malformed request raises before any handler runs: body-parser's own
- * (`type`), the zlib and brotli errors of a body whose `Content-Encoding` does not match its
- * bytes (body-parser passes them on with status 400 and no `type`), {@link jsonBody}'s depth
- * limit, and the router's URIError for a path segment that is not valid percent-encoding.
- * Anything else is not a request problem (undefined).
+ * The errors a malformed request raises before any handler runs, as the request problem they
+ * are: a client error by @obo/errors' `toServiceError` (body-parser's own, the zlib and brotli
+ * errors of a body whose `Content-Encoding` does not match its bytes, {@link jsonBody}'s depth
+ * limit, the router's URIError for a path segment that is not valid percent-encoding), worded
+ * by the emulator. Our own errors and anything else are not request problems (undefined).
  */
 export function requestProblem(err: unknown): RequestProblem | undefined {
-  if (!err || typeof err !== 'object') return undefined;
-  if (err instanceof URIError && (err as { status?: unknown }).status === 400) {
-    return { status: 400, detail: 'The request path is not valid URL encoding.' };
-  }
-  const e = err as { type?: unknown; status?: unknown; errno?: unknown };
+  if (err instanceof ServiceError || isTokenValidationError(err)) return undefined;
+  const { status } = toServiceError(err);
+  return status < 500 ? { status, detail: problemDetail(err) } : undefined;
+}
+
+function problemDetail(err: unknown): string {
+  if (err instanceof URIError) return 'The request path is not valid URL encoding.';
+  const e = err as { type?: unknown; errno?: unknown };
   switch (e.type) {
     case 'entity.too.large':
     case 'parameters.too.many':
-      return { status: 413, detail: 'The request body is too large.' };
+      return 'The request body is too large.';
     case 'encoding.unsupported':
-      return { status: 415, detail: 'The request body has an unsupported Content-Encoding.' };
+      return 'The request body has an unsupported Content-Encoding.';
     case 'charset.unsupported':
-      return { status: 415, detail: 'The request body has an unsupported charset.' };
+      return 'The request body has an unsupported charset.';
     case 'entity.too.deep':
-      return { status: 400, detail: 'The request body is nested too deeply.' };
+      return 'The request body is nested too deeply.';
   }
-  if (typeof e.type === 'string') {
-    return { status: 400, detail: 'The request body could not be parsed.' };
-  }
+  if (typeof e.type === 'string') return 'The request body could not be parsed.';
   // zlib and brotli errors carry a numeric errno (Z_DATA_ERROR -3, Z_BUF_ERROR -5, …).
-  if (e.status === 400 && typeof e.errno === 'number') {
-    return { status: 400, detail: 'The request body does not match its Content-Encoding.' };
-  }
-  return undefined;
-}
-
-/** A request problem as Entra's malformed-request error (AADSTS9002313), keeping its status. */
-export function bodyParserError(err: unknown): AadError | undefined {
-  const problem = requestProblem(err);
-  if (!problem) return undefined;
-  const out = aad.malformed(problem.detail);
-  return new AadError(out.aadsts, out.error, out.message, { status: problem.status });
+  if (typeof e.errno === 'number') return 'The request body does not match its Content-Encoding.';
+  return 'The request is not valid.';
 }

@@ -5,13 +5,17 @@ import type { FaultRegistry } from './faults';
 import type { KeyRing } from './keys';
 import type { Seed } from './seed/schema';
 import type { Store } from './store';
+import type { Tenants } from './tenants/registry';
 
 /** Everything the routes share. */
 export interface EmulatorContext {
   seed: Seed;
   directory: Directory;
   keys: KeyRing;
+  /** Browser sessions and sign-ins in progress. */
   store: Store;
+  /** The tenants served, each with its codes and refresh tokens. */
+  tenants: Tenants;
   faults: FaultRegistry;
   counters: EmulatorCounters;
   /** Public origin without a trailing slash, e.g. `https://localhost:8443`. */
@@ -25,5 +29,3 @@ export interface EmulatorContext {
 
 export const v2Issuer = (ctx: EmulatorContext) => `${ctx.baseUrl}/${ctx.seed.tenant.id}/v2.0`;
 export const v1Issuer = (ctx: EmulatorContext) => `https://sts.windows.net/${ctx.seed.tenant.id}/`;
-export const tokenEndpoint = (ctx: EmulatorContext, tenant = ctx.seed.tenant.id) =>
-  `${ctx.baseUrl}/${tenant}/oauth2/v2.0/token`;

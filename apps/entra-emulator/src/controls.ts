@@ -1,9 +1,10 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { v2Issuer, type EmulatorContext } from './context';
 import { emptyCounters, type EmulatorCounters } from './counters';
 import type { FaultSpec } from './faults';
 import { signJwt } from './jwt';
 import type { Seed } from './seed/schema';
+import { uti } from './tokens';
 
 /** Options of {@link EmulatorControls.mintToken}. */
 export interface MintOptions {
@@ -58,7 +59,7 @@ export function createControls(ctx: EmulatorContext): EmulatorControls {
         nbf: iat,
         exp: iat + (opts.lifetimeSeconds ?? 3600),
         ver: '2.0',
-        uti: randomBytes(16).toString('base64url').slice(0, 22),
+        uti: uti(),
         ...claims,
       };
       if (opts.untrustedKey) {
@@ -79,11 +80,13 @@ export function createControls(ctx: EmulatorContext): EmulatorControls {
     revokeUser(userIdOrUpn) {
       const user = ctx.directory.user(userIdOrUpn);
       if (!user) return false;
-      ctx.store.revokeUser(user.id);
+      ctx.store.signOutEverywhere(user.id);
+      ctx.tenants.workforce.store.revokeWhere((grant) => grant.userId === user.id);
       return true;
     },
     reset() {
       ctx.store.reset();
+      ctx.tenants.reset();
       ctx.faults.clear();
       ctx.directory.resetConsents();
       Object.assign(ctx.counters, emptyCounters());

@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
-import { aad, AadError } from './errors';
+import { aad } from './errors/entra';
+import { AadError } from './errors/wire';
 import type { Seed, SeedApp, SeedUser } from './seed/schema';
 
 /** Scopes that are not permissions on a resource. */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+/** True for `openid`, `profile`, `email` and `offline_access` (any case). */
+export const isOidcScope = (scope: string) =>
+  (OIDC_SCOPES as readonly string[]).includes(scope.toLowerCase());
 
 /** Microsoft Graph: the resource of a request that names only OIDC scopes. */
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
@@ -130,7 +135,7 @@ export class Directory {
     const oidc: string[] = [];
     const groups: Omit<ScopeRequest, 'oidc'>[] = [];
     for (const token of scope.trim().split(/\s+/)) {
-      if ((OIDC_SCOPES as readonly string[]).includes(token.toLowerCase())) {
+      if (isOidcScope(token)) {
         if (!oidc.includes(token.toLowerCase())) oidc.push(token.toLowerCase());
         continue;
       }

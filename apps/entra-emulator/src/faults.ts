@@ -1,4 +1,4 @@
-import { AadError, type OAuthErrorCode } from './errors';
+import { AadError, type OAuthErrorCode } from './errors/wire';
 
 /** Endpoints a fault can be injected into. */
 export type FaultEndpoint = 'token' | 'authorize' | 'jwks' | 'arm' | 'discovery';
@@ -155,8 +155,10 @@ export function faultAadError(fault: FaultSpec): AadError {
     error: 'invalid_request' as const,
     message: 'Injected fault.',
   };
+  const status = fault.status ?? (known.error === 'invalid_client' ? 401 : 400);
   return new AadError(code, known.error, `${known.message} (injected fault)`, {
-    status: fault.status,
+    status,
+    headers: status === 429 || status === 503 ? { 'Retry-After': '1' } : undefined,
     suberror: known.suberror,
     claims: code === 50076 ? mfaClaimsChallenge('00000000-0000-0000-0000-000000000000') : undefined,
   });

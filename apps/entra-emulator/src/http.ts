@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EmulatorContext } from './context';
-import { AadError, aadErrorBody, ArmError } from './errors';
+import { ArmError } from './errors/wire';
 import { faultAadError, type FaultEndpoint, type FaultSpec } from './faults';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -17,25 +17,6 @@ export function correlationId(req: Request): string {
   const id = given && GUID.test(given) ? given : randomUUID();
   if (res) res.locals.correlationId = id;
   return id;
-}
-
-export function sendAadError(
-  ctx: EmulatorContext,
-  req: Request,
-  res: Response,
-  err: AadError,
-): void {
-  res
-    .status(err.status)
-    .set('Cache-Control', 'no-store')
-    .json(
-      aadErrorBody(err, {
-        traceId: traceId(res),
-        correlationId: correlationId(req),
-        now: ctx.now(),
-        baseUrl: ctx.baseUrl,
-      }),
-    );
 }
 
 /** The request's trace id (also sent as `x-ms-request-id`). */
@@ -90,28 +71,20 @@ export function parseCookies(req: Request): Record<string, string> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Applies an injected fault, if one matches: waits `delayMs`, then answers with the fault's
- * error (returns true) or lets the request through (returns false).
+ * Applies an injected fault, if one matches: waits `delayMs`, then throws the fault's error
+ * (Entra-shaped, or ARM-shaped for `arm`) or lets the request through.
  */
 export async function applyFault(
   ctx: EmulatorContext,
-  req: Request,
-  res: Response,
   endpoint: FaultEndpoint,
   grantType?: string,
-): Promise<boolean> {
+): Promise<void> {
   const fault = ctx.faults.take(endpoint, grantType);
-  if (!fault) return false;
+  if (!fault) return;
   if (fault.delayMs) await sleep(fault.delayMs);
   if (fault.status === undefined && fault.aadsts === undefined && fault.armError === undefined)
-    return false;
-  if (endpoint === 'arm') {
-    throw armFaultError(fault);
-  }
-  const err = faultAadError(fault);
-  if (err.status === 429 || err.status === 503) res.set('Retry-After', '1');
-  sendAadError(ctx, req, res, err);
-  return true;
+    return;
+  throw endpoint === 'arm' ? armFaultError(fault) : faultAadError(fault);
 }
 
 function armFaultError(fault: FaultSpec): ArmError {

@@ -10,5 +10,5 @@ export type { EmulatorCounters, GrantName } from './counters';
 export type { FaultSpec, FaultEndpoint } from './faults';
 export { loadSeed, SeedError } from './seed/load';
 export type { Seed, SeedInput, SeedApp, SeedUser, SeedSubscription } from './seed/schema';
-export { AadError, ArmError } from './errors';
+export { AadError, ArmError, GraphError, PlainError, WireError } from './errors/wire';
 export { msalNetworkClient, EmulatorBrowser, type SignInResult } from './testing';

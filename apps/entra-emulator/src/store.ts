@@ -1,4 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { opaque, setBounded } from './tenants/grant-store';
+import type { Realm } from './tenants/tenant';
 
 /** How the user authenticated: `amr` values plus satisfied ACRs. */
 export interface AuthStrength {
@@ -6,49 +8,22 @@ export interface AuthStrength {
   acrs: string[];
 }
 
-/** What an authorization code stands for (single use, 10 minutes). */
-export interface AuthCode {
-  clientId: string;
-  redirectUri: string;
-  userId: string;
-  scope: string;
-  nonce?: string;
-  codeChallenge?: string;
-  codeChallengeMethod?: 'S256' | 'plain';
-  strength: AuthStrength;
-  capabilities: string[];
-  sid: string;
-  authTime: number;
-  expiresAt: number;
-  redeemed: boolean;
-}
-
-/** A refresh token; rotated on every use, reuse of a redeemed one revokes its family. */
-export interface RefreshRecord {
-  familyId: string;
-  clientId: string;
-  userId: string;
-  strength: AuthStrength;
-  capabilities: string[];
-  sid?: string;
-  authTime: number;
-  expiresAt: number;
-  redeemed: boolean;
-}
-
-/** The emulator's browser session: accounts signed in on this browser. */
+/** A browser's session at one tenant: the accounts signed in on that browser. */
 export interface Session {
   /** The cookie value. */
   id: string;
   /** The `sid` claim and `session_state` (never the cookie value). */
   sid: string;
+  tenantId: string;
   accounts: Map<string, { authTime: number; strength: AuthStrength }>;
 }
 
-/** A pending authorize request while the user is on the login/consent pages. */
+/** A pending authorize request while the user is on the sign-in pages. */
 export interface Transaction {
   id: string;
-  tenant: string;
+  /** The tenant (and B2C user flow) the authorize request addressed. */
+  realm: Realm;
+  /** The authorize request's parameters (the prompt only where the tenant honours it). */
   params: Record<string, string>;
   /** The browser (flow cookie) that started it: page posts from any other browser are refused. */
   browser: string;
@@ -62,63 +37,36 @@ export interface Transaction {
   expiresAt: number;
 }
 
-const CODE_TTL_MS = 10 * 60_000;
-const REFRESH_TTL_MS = 90 * 86_400_000;
 const TRANSACTION_TTL_MS = 30 * 60_000;
-/** Upper bound on each map so a busy or hostile client cannot grow memory without limit. */
-const MAX_ENTRIES = 50_000;
 
-export const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
-
-/** In-memory protocol state: codes, refresh tokens, sessions, pending sign-ins. */
+/** Browser state of every tenant's sign-in pages: sessions and sign-ins in progress, bounded. */
 export class Store {
-  readonly codes = new Map<string, AuthCode>();
-  readonly refreshTokens = new Map<string, RefreshRecord>();
-  readonly revokedFamilies = new Set<string>();
   readonly sessions = new Map<string, Session>();
   readonly transactions = new Map<string, Transaction>();
 
   constructor(private readonly now: () => number) {}
 
-  createCode(data: Omit<AuthCode, 'expiresAt' | 'redeemed'>): string {
-    const code = `1.${token(48)}`;
-    bounded(this.codes).set(code, {
-      ...data,
-      expiresAt: this.now() + CODE_TTL_MS,
-      redeemed: false,
-    });
-    return code;
-  }
-
-  createRefreshToken(
-    data: Omit<RefreshRecord, 'expiresAt' | 'redeemed' | 'familyId'>,
-    familyId?: string,
-  ): string {
-    const rt = `1.${token(64)}`;
-    bounded(this.refreshTokens).set(rt, {
-      ...data,
-      familyId: familyId ?? randomUUID(),
-      expiresAt: this.now() + REFRESH_TTL_MS,
-      redeemed: false,
-    });
-    return rt;
-  }
-
-  createSession(): Session {
-    const session: Session = { id: token(24), sid: randomUUID(), accounts: new Map() };
-    bounded(this.sessions).set(session.id, session);
+  createSession(tenantId: string): Session {
+    const session: Session = { id: opaque(24), sid: randomUUID(), tenantId, accounts: new Map() };
+    setBounded(this.sessions, session.id, session);
     return session;
   }
 
-  createTransaction(tenant: string, params: Record<string, string>, browser: string): Transaction {
+  /** The session with this cookie value at this tenant. */
+  session(id: unknown, tenantId: string): Session | undefined {
+    const session = typeof id === 'string' ? this.sessions.get(id) : undefined;
+    return session?.tenantId === tenantId ? session : undefined;
+  }
+
+  createTransaction(realm: Realm, params: Record<string, string>, browser: string): Transaction {
     const tx: Transaction = {
-      id: token(18),
-      tenant,
+      id: opaque(18),
+      realm,
       params,
       browser,
       expiresAt: this.now() + TRANSACTION_TTL_MS,
     };
-    bounded(this.transactions).set(tx.id, tx);
+    setBounded(this.transactions, tx.id, tx);
     return tx;
   }
 
@@ -128,27 +76,13 @@ export class Store {
     return tx && tx.expiresAt > this.now() ? tx : undefined;
   }
 
-  /** Signs the user out of every browser session and revokes all their refresh tokens. */
-  revokeUser(userId: string): void {
+  /** Signs the user out of every browser session. */
+  signOutEverywhere(userId: string): void {
     for (const session of this.sessions.values()) session.accounts.delete(userId);
-    for (const record of this.refreshTokens.values()) {
-      if (record.userId === userId) this.revokedFamilies.add(record.familyId);
-    }
   }
 
   reset(): void {
-    this.codes.clear();
-    this.refreshTokens.clear();
-    this.revokedFamilies.clear();
     this.sessions.clear();
     this.transactions.clear();
   }
-}
-
-function bounded<K, V>(map: Map<K, V>): Map<K, V> {
-  if (map.size >= MAX_ENTRIES) {
-    const oldest = map.keys().next();
-    if (!oldest.done) map.delete(oldest.value);
-  }
-  return map;
 }

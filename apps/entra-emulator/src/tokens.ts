@@ -3,6 +3,7 @@ import { v1Issuer, v2Issuer, type EmulatorContext } from './context';
 import { GRAPH_APP_ID, pairwiseSubject, type ScopeRequest } from './directory';
 import type { SeedApp, SeedUser } from './seed/schema';
 import type { AuthStrength } from './store';
+import type { ClientAcr } from './tenants/tenant';
 
 /** Access and ID token lifetime in seconds (Entra's default is 60–90 minutes). */
 export const TOKEN_LIFETIME_S = 3600;
@@ -18,9 +19,6 @@ export interface TokenResponse {
   id_token?: string;
   client_info?: string;
 }
-
-/** Client authentication strength: `0` public, `1` secret, `2` certificate/assertion. */
-export type ClientAcr = '0' | '1' | '2';
 
 /** A delegated (user) token request that has passed every check. */
 export interface UserGrant {
@@ -39,7 +37,26 @@ export interface UserGrant {
   refreshFamily?: string;
 }
 
-const uti = () => randomBytes(16).toString('base64url').slice(0, 22);
+/** A token's `uti`: its unique id. */
+export const uti = () => randomBytes(16).toString('base64url').slice(0, 22);
+
+/** A token's times, in epoch seconds: issued and valid from `iat`, for {@link TOKEN_LIFETIME_S}. */
+export const lifetime = (iat: number) => ({ iat, nbf: iat, exp: iat + TOKEN_LIFETIME_S });
+
+/**
+ * The start of every token response: `Bearer` (MSAL caches nothing else), the scope granted,
+ * and lifetimes one second under the token's (a missing `expires_in` means expired to MSAL).
+ */
+export function tokenResponse(scope: string | undefined, accessToken: string): TokenResponse {
+  return {
+    token_type: 'Bearer',
+    ...(scope !== undefined ? { scope } : {}),
+    expires_in: TOKEN_LIFETIME_S - 1,
+    ext_expires_in: TOKEN_LIFETIME_S - 1,
+    access_token: accessToken,
+  };
+}
+
 /** Entra's opaque internal claims (`aio`, `rh`): present, meaningless, never to be relied on. */
 const opaque = () => ({
   aio: randomBytes(24).toString('base64'),
@@ -47,6 +64,7 @@ const opaque = () => ({
 });
 const seconds = (ctx: EmulatorContext) => Math.floor(ctx.now() / 1000);
 
+/** `client_info`: MSAL keys accounts by it (`uid.utid`), so every user grant returns it. */
 export function clientInfo(userId: string, tenantId: string): string {
   return Buffer.from(JSON.stringify({ uid: userId, utid: tenantId })).toString('base64url');
 }
@@ -69,17 +87,13 @@ export function issueUserTokens(ctx: EmulatorContext, grant: UserGrant): TokenRe
     ...(request.isDefault ? [`${request.prefix}/.default`] : []),
   ];
   const response: TokenResponse = {
-    token_type: 'Bearer',
-    scope: scope.join(' '),
-    expires_in: TOKEN_LIFETIME_S - 1,
-    ext_expires_in: TOKEN_LIFETIME_S - 1,
-    access_token: access,
+    ...tokenResponse(scope.join(' '), access),
     client_info: clientInfo(user.id, ctx.seed.tenant.id),
   };
   if (request.oidc.includes('offline_access')) {
-    response.refresh_token = ctx.store.createRefreshToken(
+    response.refresh_token = ctx.tenants.workforce.store.createRefreshToken(
+      client.clientId,
       {
-        clientId: client.clientId,
         userId: user.id,
         strength: grant.strength,
         capabilities: grant.capabilities,
@@ -103,9 +117,7 @@ function userAccessClaims(
   const { user, client, request, strength } = grant;
   const tid = ctx.seed.tenant.id;
   const common = {
-    iat,
-    nbf: iat,
-    exp: iat + TOKEN_LIFETIME_S,
+    ...lifetime(iat),
     ...opaque(),
     amr: strength.amr,
     ...(strength.acrs.length > 0 ? { acrs: strength.acrs } : {}),
@@ -153,9 +165,7 @@ function idTokenClaims(
   return {
     aud: client.clientId,
     iss: v2Issuer(ctx),
-    iat,
-    nbf: iat,
-    exp: iat + TOKEN_LIFETIME_S,
+    ...lifetime(iat),
     ...opaque(),
     auth_time: Math.floor(grant.authTime / 1000),
     ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
@@ -190,9 +200,7 @@ export function issueAppToken(
   const iat = seconds(ctx);
   const oid = ctx.directory.servicePrincipalId(client);
   const common = {
-    iat,
-    nbf: iat,
-    exp: iat + TOKEN_LIFETIME_S,
+    ...lifetime(iat),
     ...opaque(),
     idtyp: 'app',
     oid,
@@ -219,10 +227,5 @@ export function issueAppToken(
           appidacr: azpacr,
           ver: '1.0',
         };
-  return {
-    token_type: 'Bearer',
-    expires_in: TOKEN_LIFETIME_S - 1,
-    ext_expires_in: TOKEN_LIFETIME_S - 1,
-    access_token: ctx.keys.sign(claims),
-  };
+  return tokenResponse(undefined, ctx.keys.sign(claims));
 }

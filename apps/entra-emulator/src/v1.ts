@@ -1,6 +1,7 @@
 import { v1Issuer, type EmulatorContext } from './context';
-import { OIDC_SCOPES } from './directory';
-import { AadError, aad } from './errors';
+import { isOidcScope } from './directory';
+import { aad } from './errors/entra';
+import { AadError } from './errors/wire';
 import { decodeJwt } from './jwt';
 import type { TokenResponse } from './tokens';
 
@@ -72,7 +73,7 @@ export function v1TokenResponse(
   const access = decodeJwt(v2.access_token)?.payload ?? {};
   const permissions = (v2.scope ?? '')
     .split(' ')
-    .filter((s) => s && !s.endsWith('/.default') && !(OIDC_SCOPES as readonly string[]).includes(s))
+    .filter((s) => s && !s.endsWith('/.default') && !isOidcScope(s))
     .map((s) => s.slice(s.lastIndexOf('/') + 1));
   const audience = typeof access.aud === 'string' ? access.aud : undefined;
   return {

@@ -22,6 +22,25 @@ export const DAVE = 'dave@obodev.onmicrosoft.com';
 export const API_SCOPE = `api://${API.clientId}/access_as_user`;
 export const ARM_SCOPE = 'https://management.azure.com/user_impersonation';
 
+// The default seed's B2C and External ID (CIAM) tenants.
+export const B2C_TENANT = 'obodevb2c.onmicrosoft.com';
+export const B2C_TID = '0b0eb2c0-0000-4000-8000-000000000001';
+export const B2C_WEB = {
+  clientId: '0b0eb2c0-0000-4000-8000-000000000101',
+  secret: 'obo-b2c-web-dev-secret-not-for-production',
+};
+export const B2C_API_ID = '0b0eb2c0-0000-4000-8000-000000000201';
+export const B2C_SCOPE = 'https://obodevb2c.onmicrosoft.com/api/demo.read';
+export const CIAM_TENANT = 'obodevciam.onmicrosoft.com';
+export const CIAM_TID = '0b0ec1a0-0000-4000-8000-000000000001';
+export const CIAM_WEB = {
+  clientId: '0b0ec1a0-0000-4000-8000-000000000101',
+  secret: 'obo-ciam-web-dev-secret-not-for-production',
+};
+/** A local account of both customer tenants. */
+export const ERIN = 'erin@example.com';
+export const REDIRECT = 'http://localhost:3000/auth/redirect';
+
 /** One temp data dir per test file (the CA is generated once per file). */
 const dataDir = mkdtempSync(join(tmpdir(), 'entra-emulator-test-'));
 

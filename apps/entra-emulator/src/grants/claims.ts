@@ -1,4 +1,4 @@
-import { aad } from '../errors';
+import { aad } from '../errors/entra';
 import { isObject } from '../jwt';
 
 /** The parts of a `claims` request parameter the emulator acts on. */

@@ -1,12 +1,17 @@
-import { authenticateClient } from '../client-auth';
-import { AadError } from '../errors';
+import { AadError } from '../errors/wire';
+import type { SeedApp } from '../seed/schema';
 import { issueAppToken } from '../tokens';
-import { required, type GrantHandler } from './types';
+import { authenticateClient } from './client-auth';
+import { required, type Grant } from './types';
 
-/** `client_credentials`: one `{resource}/.default` scope; `roles` = the app's application permissions. */
-export const clientCredentialsGrant: GrantHandler = async (ctx, req, body, tenant) => {
-  const client = await authenticateClient(ctx, req, body, tenant);
-  const scope = required(body, 'scope').trim();
+/**
+ * `client_credentials`: one `{resource}/.default` scope; `roles` = the app's application
+ * permissions. The workforce tenant only.
+ */
+export const clientCredentialsGrant: Grant = async (g) => {
+  const { ctx } = g;
+  const client = await authenticateClient<SeedApp>(g);
+  const scope = required(g, 'scope').trim();
   if (/\s/.test(scope) || !scope.endsWith('/.default')) {
     throw new AadError(
       1002012,

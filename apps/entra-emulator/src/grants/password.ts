@@ -1,18 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { authenticateClient } from '../client-auth';
-import { aad } from '../errors';
+import { aad } from '../errors/entra';
+import { safeEqual } from '../safe-equal';
+import type { SeedApp } from '../seed/schema';
 import { issueUserTokens } from '../tokens';
 import { parseClaims } from './claims';
-import { required, type GrantHandler } from './types';
+import { authenticateClient } from './client-auth';
+import { required, type Grant } from './types';
 import { checkUserGrant } from './user-checks';
 
-/** `password` (ROPC), for scripted tests: username + password, then consent and MFA checks. */
-export const passwordGrant: GrantHandler = async (ctx, req, body, tenant) => {
-  const client = await authenticateClient(ctx, req, body, tenant, true);
-  const username = required(body, 'username');
-  const password = required(body, 'password');
+/**
+ * `password` (ROPC), for scripted tests: username + password, then consent and MFA checks.
+ * The workforce tenant only.
+ */
+export const passwordGrant: Grant = async (g) => {
+  const { ctx, body } = g;
+  const client = await authenticateClient<SeedApp>(g, { allowPublic: true });
+  const username = required(g, 'username');
+  const password = required(g, 'password');
   const user = ctx.directory.user(username);
-  if (!user || user.password !== password) throw aad.badPassword();
+  if (!user || !safeEqual(user.password, password)) throw aad.badPassword();
   const request = ctx.directory.parseScopes(body.scope ?? 'openid profile offline_access');
   const claims = parseClaims(body.claims);
   const { scopes, strength } = checkUserGrant(ctx, {

@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../context';
 import type { ScopeRequest } from '../directory';
-import { AadError } from '../errors';
+import { AadError } from '../errors/wire';
 import { mfaClaimsChallenge } from '../faults';
 import type { SeedApp, SeedUser } from '../seed/schema';
 import type { AuthStrength } from '../store';

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import {
-  TENANT_PLACEHOLDER,
-  isTokenValidationError,
-  type TokenValidator,
-} from '@obo/token-validation';
-import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
-import { requestProblem } from '../body';
+import { TENANT_PLACEHOLDER, type TokenValidator } from '@obo/token-validation';
+import { Router, type Request, type Response } from 'express';
 import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
-import { ArmError } from '../errors';
+import { armAuthFailed } from '../errors/arm';
+import { errorHandler } from '../errors/render';
+import { ArmError } from '../errors/wire';
 import { applyFault, wrap } from '../http';
 import { resourceTokenValidator } from '../resource-validator';
+import { ARM_AUDIENCES } from '../resources';
 import type { SeedSubscription } from '../seed/schema';
 
 /** api-versions of Microsoft.Resources/subscriptions the emulator answers. */
@@ -20,13 +18,6 @@ export const ARM_API_VERSIONS = [
   '2019-11-01',
   '2016-06-01',
 ];
-/** Audiences ARM accepts. */
-export const ARM_AUDIENCES = [
-  'https://management.azure.com/',
-  'https://management.azure.com',
-  'https://management.core.windows.net/',
-  'https://management.core.windows.net',
-];
 const READS_PER_HOUR = 12_000;
 
 /** Azure Resource Manager's `GET /subscriptions` and `GET /subscriptions/{id}` under `/arm`. */
@@ -35,38 +26,26 @@ export function armRoutes(ctx: EmulatorContext): Router {
   const validator = createArmValidator(ctx);
   let window = { start: 0, reads: 0 };
 
+  /** The caller's token; refusals reach the error handler, which answers them as ARM does. */
   const authenticate = async (req: Request) => {
     const header = req.get('authorization');
     if (!header)
-      throw authFailed(ctx, "Authentication failed. The 'Authorization' header is missing.");
+      throw armAuthFailed(ctx, "Authentication failed. The 'Authorization' header is missing.");
     const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(header);
     if (!match)
-      throw authFailed(
+      throw armAuthFailed(
         ctx,
         "Authentication failed. The 'Authorization' header is provided in an invalid format.",
       );
-    try {
-      const token = await validator.validate(match[1]);
-      if (token.kind === 'delegated' && !token.scopes.includes('user_impersonation')) {
-        throw authFailed(
-          ctx,
-          "The access token does not grant the 'user_impersonation' permission.",
-          'InvalidAuthenticationToken',
-        );
-      }
-      return token;
-    } catch (err) {
-      if (!isTokenValidationError(err)) throw err;
-      const code =
-        err.code === 'ERR_TOKEN_EXPIRED'
-          ? 'ExpiredAuthenticationToken'
-          : err.code === 'ERR_TOKEN_AUDIENCE'
-            ? 'InvalidAuthenticationTokenAudience'
-            : err.code.startsWith('ERR_TOKEN_TENANT') || err.code === 'ERR_TOKEN_ISSUER'
-              ? 'InvalidAuthenticationTokenTenant'
-              : 'InvalidAuthenticationToken';
-      throw authFailed(ctx, `The access token is invalid: ${err.message}`, code);
+    const token = await validator.validate(match[1]);
+    if (token.kind === 'delegated' && !token.scopes.includes('user_impersonation')) {
+      throw armAuthFailed(
+        ctx,
+        "The access token does not grant the 'user_impersonation' permission.",
+        'InvalidAuthenticationToken',
+      );
     }
+    return token;
   };
 
   const prepare = async (req: Request, res: Response) => {
@@ -82,7 +61,7 @@ export function armRoutes(ctx: EmulatorContext): Router {
       'Cache-Control': 'no-cache',
     });
     ctx.counters.arm.total += 1;
-    if (await applyFault(ctx, req, res, 'arm')) return undefined;
+    await applyFault(ctx, 'arm');
     const token = await authenticate(req);
     const version = req.query['api-version'];
     if (typeof version !== 'string' || version === '') {
@@ -108,7 +87,6 @@ export function armRoutes(ctx: EmulatorContext): Router {
     wrap(async (req, res) => {
       ctx.counters.arm.subscriptions += 1;
       const ready = await prepare(req, res);
-      if (!ready) return;
       const skip = parseSkipToken(req.query.$skiptoken);
       const page = ready.subscriptions.slice(skip, skip + ctx.armPageSize);
       const body: { value: unknown[]; nextLink?: string; count?: { type: string; value: number } } =
@@ -133,7 +111,6 @@ export function armRoutes(ctx: EmulatorContext): Router {
     wrap(async (req, res) => {
       ctx.counters.arm.subscription += 1;
       const ready = await prepare(req, res);
-      if (!ready) return;
       const id = String(req.params.subscriptionId).toLowerCase();
       const sub = ready.subscriptions.find((s) => s.subscriptionId.toLowerCase() === id);
       if (!sub) {
@@ -156,15 +133,7 @@ export function armRoutes(ctx: EmulatorContext): Router {
       ),
     ),
   );
-  router.use(((error, _req, res, next) => {
-    const problem = error instanceof ArmError ? undefined : requestProblem(error);
-    const err = problem ? new ArmError(problem.status, 'BadRequest', problem.detail) : error;
-    if (!(err instanceof ArmError)) return next(err);
-    res
-      .status(err.status)
-      .set(err.headers)
-      .json({ error: { code: err.code, message: err.message } });
-  }) as ErrorRequestHandler);
+  router.use(errorHandler(ctx, 'arm'));
   return router;
 }
 
@@ -195,17 +164,6 @@ function parseSkipToken(value: unknown): number {
   if (!Number.isInteger(n) || n < 0)
     throw new ArmError(400, 'InvalidSkipToken', 'The $skiptoken is not valid.');
   return n;
-}
-
-function authFailed(
-  ctx: EmulatorContext,
-  message: string,
-  code = 'AuthenticationFailed',
-): ArmError {
-  const error = code === 'AuthenticationFailed' ? '' : ', error="invalid_token"';
-  return new ArmError(401, code, message, {
-    'WWW-Authenticate': `Bearer authorization_uri="${ctx.baseUrl}/${ctx.seed.tenant.id}", error_description="${message.replace(/"/g, "'")}"${error}`,
-  });
 }
 
 /**

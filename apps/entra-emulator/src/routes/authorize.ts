@@ -1,45 +1,63 @@
-import { Router, type Request } from 'express';
-import type { EmulatorContext } from '../context';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { formBody } from '../body';
-import { faultAadError } from '../faults';
-import { wrap } from '../http';
+import type { EmulatorContext } from '../context';
+import { aad } from '../errors/entra';
+import { errorHandler } from '../errors/render';
+import { applyFault, wrap } from '../http';
+import { addressed, realmOf } from '../tenants/registry';
+import type { Realm } from '../tenants/tenant';
 import { v1AuthorizeQuery } from '../v1';
-import { AuthorizeFlow } from './authorize-flow';
-import { pageErrors, sendErrorPage } from './authorize-output';
 
-export { SESSION_COOKIE } from './authorize-flow';
-/** `GET /{tenant}/oauth2/v2.0/authorize` (and v1's `/oauth2/authorize`) and the sign-in pages. */
+/** A tenant's authorize endpoint, and a B2C user flow's. */
+const V2 = ['/:tenant/oauth2/v2.0/authorize', '/:tenant/:policy/oauth2/v2.0/authorize'];
+/** v1 (what the v1 discovery document advertises): `resource` instead of scopes. */
+const V1 = '/:tenant/oauth2/authorize';
+/** The sign-in pages' links (GET) and forms (POST). */
+const PAGES = [
+  '/:tenant/oauth2/v2.0/authorize/:action',
+  '/:tenant/:policy/oauth2/v2.0/authorize/:action',
+];
+
+/**
+ * `GET …/authorize` of every tenant and the sign-in pages behind it: the addressed tenant's
+ * journey (`tenant.signIn`) runs them. Errors before the redirect URI is trusted are the
+ * tenant's error page. Every authorize request is counted and may meet an injected fault.
+ */
 export function authorizeRoutes(ctx: EmulatorContext): Router {
   const router = Router();
-  const base = '/:tenant/oauth2/v2.0/authorize';
-  const flow = new AuthorizeFlow(ctx);
+  const realm = (req: Request, res: Response): Realm => {
+    const found = realmOf(res);
+    if (!found) throw aad.unknownTenant(String(req.params.tenant));
+    return found;
+  };
+  const start = async (req: Request, res: Response, query: Record<string, unknown>) => {
+    ctx.counters.authorize += 1;
+    await applyFault(ctx, 'authorize');
+    const addressedRealm = realm(req, res);
+    addressedRealm.tenant.signIn.start(addressedRealm, req, res, query);
+  };
 
-  const start = (v2Query: (req: Request) => Record<string, unknown>) =>
-    wrap(async (req, res) => {
-      ctx.counters.authorize += 1;
-      const fault = ctx.faults.take('authorize');
-      if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (fault && (fault.status !== undefined || fault.aadsts !== undefined)) {
-        return sendErrorPage(ctx, req, res, faultAadError(fault));
-      }
-      return flow.start(req, res, v2Query(req));
-    });
   router.get(
-    base,
-    start((req) => req.query),
+    V2,
+    addressed(ctx),
+    wrap((req, res) => start(req, res, req.query)),
   );
-  // v1 (what the v1 discovery document advertises): `resource` instead of scopes.
   router.get(
-    '/:tenant/oauth2/authorize',
-    start((req) => v1AuthorizeQuery(req.query)),
+    V1,
+    addressed(ctx),
+    wrap((req, res) => {
+      const found = realmOf(res);
+      if (found && !found.tenant.v1) throw found.tenant.errors.v1NotServed('authorize', found.base);
+      return start(req, res, v1AuthorizeQuery(req.query));
+    }),
   );
-  for (const step of ['login', 'select', 'mfa', 'consent'] as const) {
-    router.post(
-      `${base}/${step}`,
-      ...formBody(),
-      wrap((req, res) => flow.step(step, req, res)),
-    );
-  }
-  router.use(base, pageErrors(ctx));
+  const page = (run: 'link' | 'step') => (req: Request, res: Response, next: NextFunction) => {
+    const addressedRealm = realm(req, res);
+    const action = String(req.params.action);
+    if (!addressedRealm.tenant.signIn[run](addressedRealm, req, res, action)) next();
+  };
+  router.get(PAGES, addressed(ctx), page('link'));
+  router.post(PAGES, addressed(ctx), ...formBody(), page('step'));
+  router.use([...V2, V1, ...PAGES], errorHandler(ctx, 'page'));
   return router;
 }

@@ -1,13 +1,16 @@
-import { Router, type ErrorRequestHandler } from 'express';
-import { requestProblem, jsonBody } from '../body';
+import { Router } from 'express';
+import { jsonBody } from '../body';
+import type { EmulatorContext } from '../context';
 import type { EmulatorControls } from '../controls';
+import { errorHandler } from '../errors/render';
+import { PlainError } from '../errors/wire';
 import { isObject } from '../jwt';
 
 /** The control plane under `/_emulator` (tests and tooling only; disable with controlPlane=false). */
-export function controlRoutes(controls: EmulatorControls): Router {
+export function controlRoutes(ctx: EmulatorContext, controls: EmulatorControls): Router {
   const router = Router();
   router.use(jsonBody());
-  const bad = (message: string) => Object.assign(new Error(message), { status: 400, expose: true });
+  const bad = (message: string) => new PlainError(400, 'invalid_request', message);
 
   router.get('/seed', (_req, res) => res.json(controls.publicSeed()));
   router.get('/counters', (_req, res) => res.json(controls.counters()));
@@ -50,8 +53,7 @@ export function controlRoutes(controls: EmulatorControls): Router {
   });
   router.post('/users/:user/revoke', (req, res) => {
     if (!controls.revokeUser(String(req.params.user))) {
-      res.status(404).json({ error: 'not_found', error_description: 'No such user.' });
-      return;
+      throw new PlainError(404, 'not_found', 'No such user.');
     }
     res.status(204).end();
   });
@@ -59,24 +61,9 @@ export function controlRoutes(controls: EmulatorControls): Router {
     controls.reset();
     res.status(204).end();
   });
-  router.use((_req, res) => {
-    res
-      .status(404)
-      .json({ error: 'not_found', error_description: 'Unknown control-plane endpoint.' });
+  router.use(() => {
+    throw new PlainError(404, 'not_found', 'Unknown control-plane endpoint.');
   });
-  router.use(((err, _req, res, _next) => {
-    const problem = requestProblem(err);
-    if (problem) {
-      res
-        .status(problem.status)
-        .json({ error: 'invalid_request', error_description: problem.detail });
-      return;
-    }
-    const status = typeof err?.status === 'number' && err.status < 500 ? err.status : 500;
-    res.status(status).json({
-      error: status < 500 ? 'invalid_request' : 'server_error',
-      error_description: status < 500 ? String(err.message) : 'Internal error.',
-    });
-  }) as ErrorRequestHandler);
+  router.use(errorHandler(ctx, 'control'));
   return router;
 }

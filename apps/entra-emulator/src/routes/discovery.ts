@@ -1,58 +1,69 @@
 import { Router, type Request, type Response } from 'express';
 import type { EmulatorContext } from '../context';
-import { aad } from '../errors';
-import { applyFault, sendAadError, wrap } from '../http';
+import type { FaultEndpoint } from '../faults';
+import { aad } from '../errors/entra';
+import { errorHandler } from '../errors/render';
+import { applyFault, wrap } from '../http';
+import { addressed, realmOf } from '../tenants/registry';
+import type { Realm } from '../tenants/tenant';
 
-/** OpenID discovery, JWKS and instance discovery, at Entra's paths. */
+/** A tenant's v2 document (`/{tenant}/…`, or a B2C user flow's `/{tenant}/{policy}/…`). */
+const V2_DOCUMENT = [
+  '/:tenant/v2.0/.well-known/openid-configuration',
+  '/:tenant/:policy/v2.0/.well-known/openid-configuration',
+];
+/** Without `/v2.0`: Entra's v1 document (B2C serves its v2 one there too). */
+const V1_DOCUMENT = [
+  '/:tenant/.well-known/openid-configuration',
+  '/:tenant/:policy/.well-known/openid-configuration',
+];
+const KEYS = [
+  '/:tenant/discovery/v2.0/keys',
+  '/:tenant/discovery/keys',
+  '/:tenant/:policy/discovery/v2.0/keys',
+];
+const CACHED = { 'Cache-Control': 'max-age=86400, private' };
+
+/**
+ * OpenID discovery and JWKS of every tenant at Entra's and B2C's paths, and Entra's instance
+ * and user realm discovery. Each request is counted and may meet an injected fault.
+ */
 export function discoveryRoutes(ctx: EmulatorContext): Router {
   const router = Router();
   const host = new URL(ctx.baseUrl).host;
 
-  const knownTenant = (req: Request, res: Response): string | undefined => {
-    const tenant = String(req.params.tenant);
-    if (ctx.directory.knowsTenant(tenant)) return tenant;
-    sendAadError(ctx, req, res, aad.unknownTenant(tenant));
-    return undefined;
-  };
+  /** Counts, applies a fault, then answers for the addressed tenant (AADSTS90002 for none). */
+  const serve = (endpoint: FaultEndpoint, body: (realm: Realm) => unknown) =>
+    wrap(async (req: Request, res: Response) => {
+      if (endpoint === 'jwks') ctx.counters.jwks += 1;
+      else ctx.counters.discovery += 1;
+      await applyFault(ctx, endpoint);
+      const realm = realmOf(res);
+      if (!realm) throw aad.unknownTenant(String(req.params.tenant));
+      res.set(CACHED).json(body(realm));
+    });
 
   router.get(
-    '/:tenant/v2.0/.well-known/openid-configuration',
-    wrap(async (req, res) => {
-      ctx.counters.discovery += 1;
-      if (await applyFault(ctx, req, res, 'discovery')) return;
-      const tenant = knownTenant(req, res);
-      if (!tenant) return;
-      res.set('Cache-Control', 'max-age=86400, private').json(openIdConfiguration(ctx, tenant));
-    }),
+    V2_DOCUMENT,
+    addressed(ctx),
+    serve('discovery', (realm) => realm.tenant.discovery(realm, 'v2')),
   );
-
   router.get(
-    '/:tenant/.well-known/openid-configuration',
-    wrap(async (req, res) => {
-      ctx.counters.discovery += 1;
-      if (await applyFault(ctx, req, res, 'discovery')) return;
-      const tenant = knownTenant(req, res);
-      if (!tenant) return;
-      res.set('Cache-Control', 'max-age=86400, private').json(v1OpenIdConfiguration(ctx, tenant));
-    }),
+    V1_DOCUMENT,
+    addressed(ctx),
+    serve('discovery', (realm) => realm.tenant.discovery(realm, 'v1')),
   );
-
-  const keys = wrap(async (req, res) => {
-    ctx.counters.jwks += 1;
-    if (await applyFault(ctx, req, res, 'jwks')) return;
-    if (!knownTenant(req, res)) return;
-    res
-      .set('Cache-Control', 'max-age=86400, private')
-      .json(ctx.keys.jwks(`${ctx.baseUrl}/${ctx.seed.tenant.id}/v2.0`));
-  });
-  router.get('/:tenant/discovery/v2.0/keys', keys);
-  router.get('/:tenant/discovery/keys', keys);
+  router.get(
+    KEYS,
+    addressed(ctx),
+    serve('jwks', (realm) => realm.tenant.keys.jwks(realm.issuer)),
+  );
 
   router.get(
     '/:tenant/discovery/instance',
     wrap(async (req, res) => {
       ctx.counters.instanceDiscovery += 1;
-      if (await applyFault(ctx, req, res, 'discovery')) return;
+      await applyFault(ctx, 'discovery');
       let tenant = 'common';
       const endpoint = req.query.authorization_endpoint;
       if (typeof endpoint === 'string') {
@@ -87,114 +98,6 @@ export function discoveryRoutes(ctx: EmulatorContext): Router {
         : { ver: '1.0', account_type: 'Unknown', cloud_instance_name: host },
     );
   });
+  router.use([...V2_DOCUMENT, ...V1_DOCUMENT, ...KEYS], errorHandler(ctx, 'oauth'));
   return router;
-}
-
-/** The claims both of Entra's discovery documents list first. */
-const CLAIMS_SUPPORTED = [
-  'sub',
-  'iss',
-  'cloud_instance_name',
-  'cloud_instance_host_name',
-  'cloud_graph_host_name',
-  'msgraph_host',
-  'aud',
-  'exp',
-  'iat',
-  'auth_time',
-  'acr',
-];
-
-/** Entra's v2 discovery document; GUID and domain authorities resolve to the tenant id. */
-export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Record<string, unknown> {
-  const tid = ctx.seed.tenant.id;
-  const multi = ['common', 'organizations'].includes(tenant.toLowerCase());
-  const segment = multi ? tenant.toLowerCase() : tid;
-  const base = `${ctx.baseUrl}/${segment}`;
-  return {
-    token_endpoint: `${base}/oauth2/v2.0/token`,
-    token_endpoint_auth_methods_supported: [
-      'client_secret_post',
-      'private_key_jwt',
-      'client_secret_basic',
-    ],
-    jwks_uri: `${base}/discovery/v2.0/keys`,
-    response_modes_supported: ['query', 'fragment', 'form_post'],
-    subject_types_supported: ['pairwise'],
-    id_token_signing_alg_values_supported: ['RS256'],
-    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
-    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    issuer: multi ? `${ctx.baseUrl}/{tenantid}/v2.0` : `${ctx.baseUrl}/${tid}/v2.0`,
-    request_uri_parameter_supported: false,
-    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-    http_logout_supported: true,
-    frontchannel_logout_supported: true,
-    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-    claims_supported: [
-      ...CLAIMS_SUPPORTED,
-      'nonce',
-      'preferred_username',
-      'name',
-      'tid',
-      'ver',
-      'at_hash',
-      'c_hash',
-      'email',
-    ],
-    code_challenge_methods_supported: ['plain', 'S256'],
-    tenant_region_scope: 'EU',
-    cloud_instance_name: new URL(ctx.baseUrl).host,
-    cloud_graph_host_name: 'graph.windows.net',
-    msgraph_host: 'graph.microsoft.com',
-    rbac_url: `${ctx.baseUrl}/arm`,
-  };
-}
-
-/**
- * The v1 discovery document (`/{tenant}/.well-known/openid-configuration`), as Entra serves it:
- * v1 endpoints (`/oauth2/authorize`, `/oauth2/token`, `/oauth2/logout`), the v1 issuer
- * `https://sts.windows.net/{tid}/` and the keys at `/common/discovery/keys`. Microsoft's
- * `identity` package reads it to sign out; v1-token validators read its issuer and keys.
- */
-export function v1OpenIdConfiguration(
-  ctx: EmulatorContext,
-  tenant: string,
-): Record<string, unknown> {
-  const tid = ctx.seed.tenant.id;
-  const multi = ['common', 'organizations'].includes(tenant.toLowerCase());
-  const base = `${ctx.baseUrl}/${multi ? tenant.toLowerCase() : tid}`;
-  return {
-    token_endpoint: `${base}/oauth2/token`,
-    token_endpoint_auth_methods_supported: [
-      'client_secret_post',
-      'private_key_jwt',
-      'client_secret_basic',
-    ],
-    jwks_uri: `${ctx.baseUrl}/common/discovery/keys`,
-    response_modes_supported: ['query', 'fragment', 'form_post'],
-    subject_types_supported: ['pairwise'],
-    id_token_signing_alg_values_supported: ['RS256'],
-    response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
-    scopes_supported: ['openid'],
-    issuer: multi ? 'https://sts.windows.net/{tenantid}/' : `https://sts.windows.net/${tid}/`,
-    microsoft_multi_refresh_token: true,
-    authorization_endpoint: `${base}/oauth2/authorize`,
-    http_logout_supported: true,
-    frontchannel_logout_supported: true,
-    end_session_endpoint: `${base}/oauth2/logout`,
-    claims_supported: [
-      ...CLAIMS_SUPPORTED,
-      'amr',
-      'nonce',
-      'email',
-      'given_name',
-      'family_name',
-      'nickname',
-    ],
-    tenant_region_scope: 'EU',
-    cloud_instance_name: new URL(ctx.baseUrl).host,
-    cloud_graph_host_name: 'graph.windows.net',
-    msgraph_host: 'graph.microsoft.com',
-    rbac_url: `${ctx.baseUrl}/arm`,
-  };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const guid = z
+/** A GUID in any version (first-party ids such as Graph's 00000003-0000-0000-c000-… are not RFC 4122). */
+export const guid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a GUID');
 

@@ -1,31 +1,57 @@
 import type { SeedUser } from '../seed/schema';
 import { AUTO_SUBMIT_SCRIPT, esc, page } from './html';
 
-const hidden = (name: string, value: string) =>
+/** A hidden form field. */
+export const hidden = (name: string, value: string) =>
   `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`;
 
-/** Username/password form: fields `login` and `passwd`, as on Entra's page. */
+/** A form's error line, where there is one (`#passwordError`, as on Entra's page). */
+export const alert = (message?: string) =>
+  message ? `<p class="error" role="alert" id="passwordError">${esc(message)}</p>` : '';
+
+/** How a tenant's sign-in form looks: Entra's and B2C's word and name it differently. */
+export interface LoginLook {
+  title: string;
+  heading: string;
+  /** Says which app the user signs in to ("to continue to …"). */
+  namesClient: boolean;
+  usernameLabel: string;
+  /** The submit button's id (`idSIButton9` on Entra's page, `next` on B2C's). */
+  buttonId: string;
+}
+
+/**
+ * The sign-in form of every tenant: fields `login` and `passwd` (as on Entra's and B2C's
+ * pages, so `EmulatorBrowser.signIn()` drives both); B2C's links to sign-up and "Forgot your
+ * password?" below it.
+ */
 export function loginPage(o: {
   tenantName: string;
   action: string;
   tx: string;
+  look: LoginLook;
+  clientName?: string;
   loginHint?: string;
   error?: string;
-  clientName: string;
+  signUpUrl?: string;
+  forgotUrl?: string;
 }): string {
+  const { look } = o;
+  const client = look.namesClient
+    ? `\n<p>to continue to <strong>${esc(o.clientName)}</strong></p>`
+    : '';
   return page(
-    'Sign in to your account',
-    `<h1>Sign in</h1>
-<p>to continue to <strong>${esc(o.clientName)}</strong></p>
-${o.error ? `<p class="error" role="alert" id="passwordError">${esc(o.error)}</p>` : ''}
+    look.title,
+    `<h1>${esc(look.heading)}</h1>${client}
+${alert(o.error)}
 <form method="post" action="${esc(o.action)}">
 ${hidden('tx', o.tx)}
-<label for="login">Email or username</label>
+<label for="login">${esc(look.usernameLabel)}</label>
 <input type="email" id="login" name="login" autocomplete="username" required value="${esc(o.loginHint ?? '')}">
 <label for="passwd">Password</label>
 <input type="password" id="passwd" name="passwd" autocomplete="current-password" required>
-<button type="submit" id="idSIButton9">Sign in</button>
-</form>`,
+<button type="submit" id="${esc(look.buttonId)}">Sign in</button>
+</form>${o.forgotUrl ? `\n<p><a id="forgotPassword" href="${esc(o.forgotUrl)}">Forgot your password?</a></p>` : ''}${o.signUpUrl ? `\n<p>Don't have an account? <a id="createAccount" href="${esc(o.signUpUrl)}">Sign up now</a></p>` : ''}`,
     o.tenantName,
   );
 }
@@ -97,10 +123,11 @@ ${hidden('tx', o.tx)}
   );
 }
 
-/** Entra's "we're having trouble signing you in" page; never redirects. */
+/** Entra's (and B2C's) "we're having trouble signing you in" page; never redirects. */
 export function errorPage(o: {
   tenantName: string;
-  code: number;
+  /** `AADSTS…` or `AADB2C…`. */
+  code: string;
   message: string;
   correlationId: string;
   timestamp: string;
@@ -108,7 +135,7 @@ export function errorPage(o: {
   return page(
     'Sign in error',
     `<h1>Sorry, but we’re having trouble signing you in.</h1>
-<p class="error" id="errorCode">AADSTS${o.code}: ${esc(o.message)}</p>
+<p class="error" id="errorCode">${esc(o.code)}: ${esc(o.message)}</p>
 <p><small>Correlation ID: ${esc(o.correlationId)}<br>Timestamp: ${esc(o.timestamp)}</small></p>`,
     o.tenantName,
   );

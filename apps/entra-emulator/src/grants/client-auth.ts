@@ -2,134 +2,111 @@ import {
   constants,
   createHash,
   createPublicKey,
-  timingSafeEqual,
   verify,
   X509Certificate,
   type JsonWebKey,
 } from 'node:crypto';
-import type { Request } from 'express';
-import type { EmulatorContext } from './context';
-import { aad, AadError } from './errors';
-import { decodeJwt, verifyRs256, type DecodedJwt } from './jwt';
-import type { SeedApp } from './seed/schema';
-import type { ClientAcr } from './tokens';
+import { aad, type ErrorCatalogue } from '../errors/entra';
+import { decodeJwt, verifyRs256, type DecodedJwt } from '../jwt';
+import { safeEqual } from '../safe-equal';
+import type { AuthenticatedClient, TenantClient } from '../tenants/tenant';
+import type { GrantRequest } from './types';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** The authenticated client of a token request. */
-export interface AuthenticatedClient {
-  app: SeedApp;
-  acr: ClientAcr;
-}
-
-type Body = Record<string, string | undefined>;
-
 /**
- * Authenticates the client of a token request: `client_secret` (basic or post),
- * `private_key_jwt` with a registered certificate, or a federated credential's assertion.
- * Public clients (no credential) only where the app allows them and `allowPublic` is set.
+ * Authenticates the client of a token request at the addressed tenant: `client_secret` (basic
+ * or post), `private_key_jwt` with a registered certificate, or a federated credential's
+ * assertion. Public clients (no credential) only where the app allows them and `allowPublic`
+ * is set. Refusals are the tenant's (B2C: AADB2C90018, AADB2C90081).
  */
-export async function authenticateClient(
-  ctx: EmulatorContext,
-  req: Request,
-  body: Body,
-  tenant: string,
-  allowPublic = false,
-): Promise<AuthenticatedClient> {
-  const basic = parseBasic(req.headers.authorization);
+export async function authenticateClient<App extends TenantClient>(
+  g: GrantRequest,
+  options: { allowPublic?: boolean } = {},
+): Promise<AuthenticatedClient<App>> {
+  const { realm, body } = g;
+  const { errors } = realm.tenant;
+  const basic = parseBasic(g.req.headers.authorization);
   const assertion = body.client_assertion;
   let clientId = basic?.clientId ?? body.client_id;
   let jwt: DecodedJwt | undefined;
   if (assertion !== undefined) {
     if (body.client_assertion_type !== JWT_BEARER_ASSERTION) {
-      throw aad.malformed(`client_assertion_type must be '${JWT_BEARER_ASSERTION}'.`);
+      throw errors.malformed(`client_assertion_type must be '${JWT_BEARER_ASSERTION}'.`);
     }
     jwt = decodeJwt(assertion);
-    if (!jwt) throw new AadError(50027, 'invalid_client', 'JWT token is invalid or malformed.');
+    if (!jwt) throw errors.badClientAssertion(50027, 'JWT token is invalid or malformed.');
     clientId ??= typeof jwt.payload.sub === 'string' ? jwt.payload.sub : undefined;
   }
-  if (!clientId) throw aad.missingParameter('client_id');
-  const app = ctx.directory.app(clientId);
-  if (!app) throw aad.unknownClient(clientId, tenant);
+  if (!clientId) throw errors.missingClientId(realm.name);
+  const app = realm.tenant.app(clientId) as App | undefined;
+  if (!app) throw errors.unknownClient(clientId, realm.name);
 
   const secret = basic?.secret ?? body.client_secret;
   if (secret !== undefined) {
-    if (!app.secrets.some((s) => safeEqual(s, secret))) throw aad.badSecret(app.clientId);
+    if (!app.secrets.some((s) => safeEqual(s, secret))) throw errors.badSecret(app.clientId);
     return { app, acr: '1' };
   }
   if (jwt) {
-    await verifyClientAssertion(ctx, app, jwt, tenant);
+    await verifyClientAssertion(g, app, jwt);
     return { app, acr: '2' };
   }
-  if (allowPublic && app.allowPublicClient) return { app, acr: '0' };
-  throw aad.missingCredential();
+  if (options.allowPublic && app.allowPublicClient) return { app, acr: '0' };
+  throw errors.missingCredential();
 }
 
 async function verifyClientAssertion(
-  ctx: EmulatorContext,
-  app: SeedApp,
+  g: GrantRequest,
+  app: TenantClient,
   jwt: DecodedJwt,
-  tenant: string,
 ): Promise<void> {
   const { header, payload } = jwt;
-  const now = Math.floor(ctx.now() / 1000);
+  const refuse = g.realm.tenant.errors.badClientAssertion;
+  const now = Math.floor(g.ctx.now() / 1000);
   const expired = typeof payload.exp !== 'number' || payload.exp + 300 < now;
   const thumbprint = header['x5t#S256'] ?? header.x5t;
   if (thumbprint !== undefined) {
-    const cert = app.certificates
+    const cert = (app.certificates ?? [])
       .map((pem) => new X509Certificate(pem))
       .find((c) => matchesThumbprint(c, header));
     if (!cert) {
-      throw new AadError(
+      throw refuse(
         700027,
-        'invalid_client',
         `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${String(thumbprint)}']`,
       );
     }
     if (!verifyRs256(jwt, cert.publicKey) && !verifyPs256(jwt, cert)) {
-      throw new AadError(700027, 'invalid_client', 'Client assertion failed signature validation.');
+      throw refuse(700027, 'Client assertion failed signature validation.');
     }
     if (payload.iss !== app.clientId || payload.sub !== app.clientId) {
-      throw new AadError(
+      throw refuse(
         700021,
-        'invalid_client',
         "Client assertion application identifier doesn't match 'client_id' parameter.",
       );
     }
-    if (!audienceMatches(ctx, payload.aud, tenant)) {
-      throw new AadError(
-        700212,
-        'invalid_client',
-        'The client assertion audience is not the token endpoint.',
-      );
+    if (!audienceMatches(g, payload.aud)) {
+      throw refuse(700212, 'The client assertion audience is not the token endpoint.');
     }
-    if (expired)
-      throw new AadError(
-        700024,
-        'invalid_client',
-        'Client assertion is not within its valid time range.',
-      );
+    if (expired) throw refuse(700024, 'Client assertion is not within its valid time range.');
     return;
   }
-  const fic = app.federatedCredentials.find(
+  const fic = (app.federatedCredentials ?? []).find(
     (f) => f.issuer === payload.iss && f.subject === payload.sub,
   );
   if (!fic) {
-    throw new AadError(
+    throw refuse(
       70021,
-      'invalid_client',
       `No matching federated identity record found for presented assertion. Assertion Issuer: '${String(payload.iss)}'. Assertion Subject: '${String(payload.sub)}'.`,
     );
   }
   const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!auds.some((a) => fic.audiences.includes(String(a)))) {
-    throw new AadError(
+    throw refuse(
       700212,
-      'invalid_client',
       `No matching federated identity record found for presented assertion audience '${auds.join(',')}'.`,
     );
   }
-  const keys = fic.jwks?.keys ?? (await fetchIssuerKeys(fic.issuer));
+  const keys = fic.jwks?.keys ?? (await fetchIssuerKeys(fic.issuer, refuse));
   const jwk = keys.find((k) => header.kid === undefined || k.kid === header.kid);
   let ok = false;
   try {
@@ -138,18 +115,9 @@ async function verifyClientAssertion(
     ok = false;
   }
   if (!ok) {
-    throw new AadError(
-      700213,
-      'invalid_client',
-      'The federated assertion failed signature validation.',
-    );
+    throw refuse(700213, 'The federated assertion failed signature validation.');
   }
-  if (expired)
-    throw new AadError(
-      700024,
-      'invalid_client',
-      'Client assertion is not within its valid time range.',
-    );
+  if (expired) throw refuse(700024, 'Client assertion is not within its valid time range.');
 }
 
 function matchesThumbprint(cert: X509Certificate, header: Record<string, unknown>): boolean {
@@ -176,8 +144,10 @@ function verifyPs256(jwt: DecodedJwt, cert: X509Certificate): boolean {
   }
 }
 
-function audienceMatches(ctx: EmulatorContext, aud: unknown, tenant: string): boolean {
-  const tenants = [tenant, ctx.seed.tenant.id, ctx.seed.tenant.domain].map((t) => t.toLowerCase());
+/** The token endpoint or the tenant's authority, under any of the tenant's names. */
+function audienceMatches(g: GrantRequest, aud: unknown): boolean {
+  const { ctx, realm } = g;
+  const tenants = [realm.name, realm.tenant.id, realm.tenant.domain].map((t) => t.toLowerCase());
   const accepted = new Set(
     tenants.flatMap((t) => [
       `${ctx.baseUrl}/${t}/oauth2/v2.0/token`,
@@ -206,12 +176,6 @@ function parseBasic(header: string | undefined): { clientId: string; secret: str
   }
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
-}
-
 const issuerKeys = new Map<string, { keys: Record<string, unknown>[]; fetchedAt: number }>();
 
 /**
@@ -219,7 +183,10 @@ const issuerKeys = new Map<string, { keys: Record<string, unknown>[]; fetchedAt:
  * Cached for 10 minutes; failures become AADSTS700211 (Entra's "no matching federated
  * identity record" family), never a 500.
  */
-async function fetchIssuerKeys(issuer: string): Promise<Record<string, unknown>[]> {
+async function fetchIssuerKeys(
+  issuer: string,
+  refuse: ErrorCatalogue['badClientAssertion'],
+): Promise<Record<string, unknown>[]> {
   const cached = issuerKeys.get(issuer);
   if (cached && Date.now() - cached.fetchedAt < 600_000) return cached.keys;
   try {
@@ -234,9 +201,8 @@ async function fetchIssuerKeys(issuer: string): Promise<Record<string, unknown>[
     issuerKeys.set(issuer, { keys, fetchedAt: Date.now() });
     return keys;
   } catch (cause) {
-    throw new AadError(
+    throw refuse(
       700211,
-      'invalid_client',
       `Cannot fetch the signing keys of the federated issuer '${issuer}': ${(cause as Error).message}.`,
     );
   }

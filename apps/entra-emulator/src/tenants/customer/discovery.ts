@@ -1,5 +1,7 @@
-import type { EmulatorContext } from '../context';
-import type { Realm } from './tokens';
+import type { EmulatorContext } from '../../context';
+import { v1Document } from '../discovery';
+import type { Realm } from '../tenant';
+import type { CustomerTenant } from './tenant';
 
 const TOKEN_CLAIMS = ['iss', 'iat', 'exp', 'aud', 'nonce', 'auth_time'];
 const B2C_CLAIMS = ['name', 'emails', 'oid', 'sub', 'tfp', 'acr', 'newUser', ...TOKEN_CLAIMS];
@@ -9,7 +11,7 @@ const CIAM_CLAIMS = ['name', 'email', 'preferred_username', 'oid', 'sub', 'tid',
  * The OpenID configuration of a B2C user flow or the External ID tenant. B2C serves the same
  * document with and without `/v2.0` in the path (its endpoints are all v2).
  */
-export function openIdConfiguration(realm: Realm): Record<string, unknown> {
+export function customerOpenIdConfiguration(realm: Realm<CustomerTenant>): Record<string, unknown> {
   return {
     issuer: realm.issuer,
     authorization_endpoint: `${realm.base}/oauth2/v2.0/authorize`,
@@ -31,27 +33,15 @@ export function openIdConfiguration(realm: Realm): Record<string, unknown> {
  * `/v2.0`), shaped like the workforce tenant's: v1 endpoints and the v1 issuer
  * `https://sts.windows.net/{tid}/` (that of the tenant's v1 tokens, e.g. ARM's).
  */
-export function v1OpenIdConfiguration(ctx: EmulatorContext, realm: Realm): Record<string, unknown> {
-  return {
-    token_endpoint: `${realm.base}/oauth2/token`,
-    token_endpoint_auth_methods_supported: [
-      'client_secret_post',
-      'private_key_jwt',
-      'client_secret_basic',
-    ],
-    jwks_uri: `${realm.base}/discovery/keys`,
-    response_modes_supported: ['query', 'fragment', 'form_post'],
-    subject_types_supported: ['pairwise'],
-    id_token_signing_alg_values_supported: ['RS256'],
-    response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
-    scopes_supported: ['openid'],
+export function ciamV1OpenIdConfiguration(
+  ctx: EmulatorContext,
+  realm: Realm<CustomerTenant>,
+): Record<string, unknown> {
+  return v1Document({
+    base: realm.base,
     issuer: `https://sts.windows.net/${realm.tenant.id}/`,
-    microsoft_multi_refresh_token: true,
-    authorization_endpoint: `${realm.base}/oauth2/authorize`,
-    http_logout_supported: true,
-    frontchannel_logout_supported: true,
-    end_session_endpoint: `${realm.base}/oauth2/logout`,
-    claims_supported: CIAM_CLAIMS,
-    cloud_instance_name: new URL(ctx.baseUrl).host,
-  };
+    jwksUri: `${realm.base}/discovery/keys`,
+    claims: CIAM_CLAIMS,
+    cloud: { cloud_instance_name: new URL(ctx.baseUrl).host },
+  });
 }

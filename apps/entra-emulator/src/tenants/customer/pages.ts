@@ -1,39 +1,5 @@
-import { esc, page } from '../views/html';
-
-const hidden = (name: string, value: string) =>
-  `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`;
-const error = (message?: string) =>
-  message ? `<p class="error" role="alert" id="passwordError">${esc(message)}</p>` : '';
-
-/**
- * The sign-up/sign-in page. The fields are `login` and `passwd` like the workforce page, so
- * `EmulatorBrowser.signIn()` drives it; links go to sign-up and (B2C) "Forgot your password?".
- */
-export function customerLoginPage(o: {
-  tenantName: string;
-  action: string;
-  tx: string;
-  signUpUrl?: string;
-  forgotUrl?: string;
-  error?: string;
-}): string {
-  return page(
-    'Sign in',
-    `<h1>Sign in with your email address</h1>
-${error(o.error)}
-<form method="post" action="${esc(o.action)}">
-${hidden('tx', o.tx)}
-<label for="login">Email Address</label>
-<input type="email" id="login" name="login" autocomplete="username" required>
-<label for="passwd">Password</label>
-<input type="password" id="passwd" name="passwd" autocomplete="current-password" required>
-<button type="submit" id="next">Sign in</button>
-</form>
-${o.forgotUrl ? `<p><a id="forgotPassword" href="${esc(o.forgotUrl)}">Forgot your password?</a></p>` : ''}
-${o.signUpUrl ? `<p>Don't have an account? <a id="createAccount" href="${esc(o.signUpUrl)}">Sign up now</a></p>` : ''}`,
-    o.tenantName,
-  );
-}
+import { esc, page } from '../../views/html';
+import { alert, hidden } from '../../views/pages';
 
 /** Sign-up: email, new password (twice), display name. */
 export function signUpPage(o: {
@@ -45,7 +11,7 @@ export function signUpPage(o: {
   return page(
     'Sign up',
     `<h1>Create your account</h1>
-${error(o.error)}
+${alert(o.error)}
 <form method="post" action="${esc(o.action)}">
 ${hidden('tx', o.tx)}
 <label for="email">Email Address</label>
@@ -82,7 +48,7 @@ export function resetPage(o: {
     'Reset your password',
     `<h1>${o.step === 'email' ? 'Reset your password' : 'Choose a new password'}</h1>
 <p><small>The emulator skips the email verification code.</small></p>
-${error(o.error)}
+${alert(o.error)}
 <form method="post" action="${esc(o.action)}">
 ${hidden('tx', o.tx)}
 ${fields}
@@ -109,15 +75,5 @@ ${hidden('tx', o.tx)}
 <button type="submit" id="continue">Continue</button>
 </form>`,
     o.tenantName,
-  );
-}
-
-/** B2C's error page for requests that cannot be sent back to the app. */
-export function customerErrorPage(tenantName: string, description: string): string {
-  return page(
-    'Error',
-    `<h1>Sorry, but we're having trouble signing you in.</h1>
-<p class="error" id="errorCode">${esc(description)}</p>`,
-    tenantName,
   );
 }

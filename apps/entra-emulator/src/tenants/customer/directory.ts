@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SeedB2c, SeedCiam, SeedCustomerApp, SeedCustomerUser } from '../seed/schema';
+import type { SeedB2c, SeedCiam, SeedCustomerApp, SeedCustomerUser } from '../../seed/schema';
 
 /** Which kind of customer tenant: Azure AD B2C (user flows) or External ID (CIAM). */
 export type CustomerKind = 'b2c' | 'ciam';
@@ -10,11 +10,12 @@ export type CustomerKind = 'b2c' | 'ciam';
 export type PolicyKind = 'signUpSignIn' | 'editProfile' | 'resetPassword';
 
 /**
- * A B2C or CIAM tenant and its local accounts. Users signed up (or changed) while the emulator
- * runs live for its lifetime, and in `usersFile` when one is given (read at start, rewritten
- * on every change) so they survive restarts.
+ * The directory of a B2C or CIAM tenant: its apps, the scopes its APIs expose, and its local
+ * accounts. Users signed up (or changed) while the emulator runs live for its lifetime, and in
+ * `usersFile` when one is given (read at start, rewritten on every change) so they survive
+ * restarts.
  */
-export class CustomerTenant {
+export class CustomerDirectory {
   readonly name: string;
   readonly id: string;
   readonly displayName: string;
@@ -93,8 +94,8 @@ export class CustomerTenant {
     return app ? { app, values: app.scopes } : undefined;
   }
 
-  user(id: string): SeedCustomerUser | undefined {
-    return this.users.get(id);
+  user(id: unknown): SeedCustomerUser | undefined {
+    return typeof id === 'string' ? this.users.get(id) : undefined;
   }
 
   userByEmail(email: string): SeedCustomerUser | undefined {

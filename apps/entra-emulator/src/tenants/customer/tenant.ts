@@ -1,0 +1,177 @@
+import type { EmulatorContext } from '../../context';
+import type { GrantName } from '../../counters';
+import { b2cErrors, ciamErrors } from '../../errors/customer';
+import { PROMPTS } from '../../flows/authorize-request';
+import { CustomerSignIn } from '../../flows/customer';
+import type { GrantRequest } from '../../grants/types';
+import type { KeyRing } from '../../keys';
+import type { SeedB2c, SeedCiam, SeedCustomerApp, SeedCustomerUser } from '../../seed/schema';
+import type { TokenResponse } from '../../tokens';
+import type { LoginLook } from '../../views/pages';
+import { GrantStore, type CodeRecord, type RefreshRecord } from '../grant-store';
+import type { AuthenticatedClient, Realm, Tenant, VerifiedAssertion } from '../tenant';
+import { CustomerDirectory, type CustomerKind } from './directory';
+import { ciamV1OpenIdConfiguration, customerOpenIdConfiguration } from './discovery';
+import { customerOnBehalfOf } from './on-behalf-of';
+import { customerTokens } from './tokens';
+
+/** What a B2C or External ID code or refresh token stands for. */
+export interface CustomerGrant {
+  /** The B2C user flow it was issued in (its tokens carry it as `tfp`); undefined in CIAM. */
+  policy?: string;
+  userId: string;
+  scopes: string[];
+  authTime: number;
+  nonce?: string;
+  /** The user signed up in this flow (B2C's `newUser` claim). */
+  newUser?: boolean;
+}
+
+const B2C_GRANTS: ReadonlySet<GrantName> = new Set(['authorization_code', 'refresh_token']);
+const CIAM_GRANTS: ReadonlySet<GrantName> = new Set([...B2C_GRANTS, 'on_behalf_of']);
+
+/**
+ * An Azure AD B2C tenant (user flows at `/{tenant}.onmicrosoft.com/{policy}/…`, AADB2C errors,
+ * no On-Behalf-Of, only prompt=login) or an External ID (CIAM) tenant
+ * (`/{tenant}.onmicrosoft.com/…`, On-Behalf-Of to its APIs and to ARM, Entra's prompts). Both
+ * answer token errors in B2C's shape, sign users in with user flows (`flows/customer.ts`) and
+ * keep a refresh token valid until it expires.
+ */
+export class CustomerTenant implements Tenant<CustomerGrant, SeedCustomerApp, SeedCustomerUser> {
+  readonly dialect = 'customer' as const;
+  readonly errors;
+  readonly grants: ReadonlySet<GrantName>;
+  readonly v1 = false;
+  readonly singleUseRefreshTokens = false;
+  readonly prompts: readonly string[];
+  readonly refusesUnknownPrompts: boolean;
+  readonly cookies = { session: 'x-ms-cpim-sso', flow: 'x-ms-cpim-trans' };
+  readonly loginLook: LoginLook = {
+    title: 'Sign in',
+    heading: 'Sign in with your email address',
+    namesClient: false,
+    usernameLabel: 'Email Address',
+    buttonId: 'next',
+  };
+  readonly signIn: CustomerSignIn;
+  readonly store: GrantStore<CustomerGrant>;
+  readonly directory: CustomerDirectory;
+
+  constructor(
+    readonly kind: CustomerKind,
+    seed: SeedB2c | SeedCiam,
+    private readonly ctx: EmulatorContext,
+    usersFile?: string,
+  ) {
+    this.directory = new CustomerDirectory(kind, seed, usersFile);
+    this.errors = kind === 'b2c' ? b2cErrors : ciamErrors;
+    this.grants = kind === 'b2c' ? B2C_GRANTS : CIAM_GRANTS;
+    // External ID is Entra: it honours Entra's prompts. B2C honours only prompt=login.
+    this.prompts = kind === 'b2c' ? ['login'] : PROMPTS;
+    this.refusesUnknownPrompts = kind !== 'b2c';
+    this.store = new GrantStore(ctx.now);
+    this.signIn = new CustomerSignIn(ctx, this);
+  }
+
+  get id(): string {
+    return this.directory.id;
+  }
+
+  get domain(): string {
+    return this.directory.domain;
+  }
+
+  get displayName(): string {
+    return this.directory.displayName;
+  }
+
+  get keys(): KeyRing {
+    return this.ctx.keys;
+  }
+
+  /**
+   * The tenant, or one of its B2C user flows: endpoints under
+   * `{url}/{tenant}.onmicrosoft.com[/{policy}]` (policy lower-case, as B2C publishes it); issuer
+   * `{url}/{tenantId}/v2.0/` in B2C (trailing slash), `{url}/{tenantId}/v2.0` in External ID.
+   */
+  realm(policy?: string): Realm<CustomerTenant> {
+    const { baseUrl } = this.ctx;
+    return {
+      tenant: this,
+      name: this.domain,
+      policy,
+      base: `${baseUrl}/${this.domain}${policy ? `/${policy.toLowerCase()}` : ''}`,
+      issuer: `${baseUrl}/${this.id}/v2.0${this.kind === 'b2c' ? '/' : ''}`,
+    };
+  }
+
+  apps(): readonly SeedCustomerApp[] {
+    return this.directory.apps;
+  }
+
+  app(clientId: unknown): SeedCustomerApp | undefined {
+    return this.directory.app(clientId);
+  }
+
+  user(id: unknown): SeedCustomerUser | undefined {
+    return this.directory.user(id);
+  }
+
+  assertionIssuers(): string[] {
+    return [this.realm().issuer];
+  }
+
+  audiencesOf(app: SeedCustomerApp): string[] {
+    return [app.clientId, ...(app.identifierUri ? [app.identifierUri] : [])];
+  }
+
+  /** B2C serves its v2 document at both paths; External ID has Entra's v1 document too. */
+  discovery(realm: Realm<CustomerTenant>, version: 'v1' | 'v2'): Record<string, unknown> {
+    return version === 'v1' && this.kind === 'ciam'
+      ? ciamV1OpenIdConfiguration(this.ctx, realm)
+      : customerOpenIdConfiguration(realm);
+  }
+
+  tokensForCode(
+    _g: GrantRequest,
+    client: AuthenticatedClient<SeedCustomerApp>,
+    code: CodeRecord<CustomerGrant>,
+  ): TokenResponse {
+    return this.issue(client.app, code.grant);
+  }
+
+  tokensForRefresh(
+    g: GrantRequest,
+    client: AuthenticatedClient<SeedCustomerApp>,
+    refresh: RefreshRecord<CustomerGrant>,
+  ): TokenResponse {
+    const requested = (g.body.scope ?? '').split(' ').filter(Boolean);
+    const scopes = requested.length > 0 ? requested : refresh.grant.scopes;
+    return this.issue(client.app, { ...refresh.grant, scopes, nonce: undefined, newUser: false });
+  }
+
+  tokensOnBehalfOf(
+    g: GrantRequest,
+    client: AuthenticatedClient<SeedCustomerApp>,
+    assertion: VerifiedAssertion<SeedCustomerUser>,
+  ): TokenResponse {
+    return customerOnBehalfOf(this.ctx, this.realm(), client.app, assertion.user, g);
+  }
+
+  /** Tokens for a grant; a refresh token (recorded here) when it includes `offline_access`. */
+  private issue(client: SeedCustomerApp, grant: CustomerGrant): TokenResponse {
+    const user = this.user(grant.userId);
+    if (!user) throw this.errors.userGone();
+    const refreshToken = grant.scopes.includes('offline_access')
+      ? this.store.createRefreshToken(client.clientId, {
+          ...grant,
+          scopes: [...new Set([...grant.scopes, 'offline_access'])],
+        })
+      : undefined;
+    return customerTokens(
+      this.ctx,
+      { ...grant, realm: this.realm(grant.policy), user, client },
+      refreshToken,
+    );
+  }
+}

@@ -1,0 +1,122 @@
+import type { EmulatorContext } from '../context';
+
+/** The claims both of Entra's discovery documents list first. */
+export const CLAIMS_SUPPORTED = [
+  'sub',
+  'iss',
+  'cloud_instance_name',
+  'cloud_instance_host_name',
+  'cloud_graph_host_name',
+  'msgraph_host',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'acr',
+];
+
+/** Entra's v2 discovery document; GUID and domain authorities resolve to the tenant id. */
+export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Record<string, unknown> {
+  const tid = ctx.seed.tenant.id;
+  const multi = ['common', 'organizations'].includes(tenant.toLowerCase());
+  const segment = multi ? tenant.toLowerCase() : tid;
+  const base = `${ctx.baseUrl}/${segment}`;
+  return {
+    token_endpoint: `${base}/oauth2/v2.0/token`,
+    token_endpoint_auth_methods_supported: [
+      'client_secret_post',
+      'private_key_jwt',
+      'client_secret_basic',
+    ],
+    jwks_uri: `${base}/discovery/v2.0/keys`,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    issuer: multi ? `${ctx.baseUrl}/{tenantid}/v2.0` : `${ctx.baseUrl}/${tid}/v2.0`,
+    request_uri_parameter_supported: false,
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
+    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+    claims_supported: [
+      ...CLAIMS_SUPPORTED,
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'at_hash',
+      'c_hash',
+      'email',
+    ],
+    code_challenge_methods_supported: ['plain', 'S256'],
+    tenant_region_scope: 'EU',
+    cloud_instance_name: new URL(ctx.baseUrl).host,
+    cloud_graph_host_name: 'graph.windows.net',
+    msgraph_host: 'graph.microsoft.com',
+    rbac_url: `${ctx.baseUrl}/arm`,
+  };
+}
+
+/**
+ * Entra's v1 discovery document (`/{tenant}/.well-known/openid-configuration`), as the
+ * workforce tenant and External ID serve it: v1 endpoints (`/oauth2/authorize`, `/oauth2/token`,
+ * `/oauth2/logout`) and a v1 issuer (`https://sts.windows.net/{tid}/`). Microsoft's `identity`
+ * package reads it to sign out; v1-token validators read its issuer and keys.
+ */
+export function v1Document(o: {
+  /** `{url}/{tenant}`: where the v1 endpoints live. */
+  base: string;
+  issuer: string;
+  jwksUri: string;
+  claims: string[];
+  /** The cloud's fields after the claims (instance name, Graph hosts, …). */
+  cloud: Record<string, unknown>;
+}): Record<string, unknown> {
+  return {
+    token_endpoint: `${o.base}/oauth2/token`,
+    token_endpoint_auth_methods_supported: [
+      'client_secret_post',
+      'private_key_jwt',
+      'client_secret_basic',
+    ],
+    jwks_uri: o.jwksUri,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
+    scopes_supported: ['openid'],
+    issuer: o.issuer,
+    microsoft_multi_refresh_token: true,
+    authorization_endpoint: `${o.base}/oauth2/authorize`,
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
+    end_session_endpoint: `${o.base}/oauth2/logout`,
+    claims_supported: o.claims,
+    ...o.cloud,
+  };
+}
+
+/** The workforce tenant's v1 document; `common` and `organizations` keep `{tenantid}` in the issuer. */
+export function v1OpenIdConfiguration(
+  ctx: EmulatorContext,
+  tenant: string,
+): Record<string, unknown> {
+  const tid = ctx.seed.tenant.id;
+  const multi = ['common', 'organizations'].includes(tenant.toLowerCase());
+  return v1Document({
+    base: `${ctx.baseUrl}/${multi ? tenant.toLowerCase() : tid}`,
+    issuer: multi ? 'https://sts.windows.net/{tenantid}/' : `https://sts.windows.net/${tid}/`,
+    jwksUri: `${ctx.baseUrl}/common/discovery/keys`,
+    claims: [...CLAIMS_SUPPORTED, 'amr', 'nonce', 'email', 'given_name', 'family_name', 'nickname'],
+    cloud: {
+      tenant_region_scope: 'EU',
+      cloud_instance_name: new URL(ctx.baseUrl).host,
+      cloud_graph_host_name: 'graph.windows.net',
+      msgraph_host: 'graph.microsoft.com',
+      rbac_url: `${ctx.baseUrl}/arm`,
+    },
+  });
+}
