@@ -11,4 +11,4 @@ export type { FaultSpec, FaultEndpoint } from './faults';
 export { loadSeed, SeedError } from './seed/load';
 export type { Seed, SeedInput, SeedApp, SeedUser, SeedSubscription } from './seed/schema';
 export { AadError, ArmError, GraphError, PlainError, WireError } from './errors/wire';
-export { msalNetworkClient, EmulatorBrowser, type SignInResult } from './testing';
+export { EmulatorBrowser, type SignInResult } from './testing';

@@ -9,7 +9,8 @@ import {
 import { emulatorAuthorityMetadata } from '@obo/config';
 import type { RunningEmulator } from './emulator';
 import { loadSeed } from './seed/load';
-import { EmulatorBrowser, msalNetworkClient } from './testing';
+import { NetworkClient } from '@obo/http';
+import { EmulatorBrowser } from './testing';
 import {
   ALICE,
   API,
@@ -43,7 +44,7 @@ function msalConfig(
         ? { authorityMetadata: JSON.stringify(emulatorAuthorityMetadata(emu.authority)) }
         : {}),
     },
-    system: { networkClient: msalNetworkClient(emu.caCert) },
+    system: { networkClient: new NetworkClient({ ca: emu.caCert }) },
   };
 }
 
@@ -283,7 +284,7 @@ describe('client certificate (private_key_jwt) through MSAL', () => {
           privateKey: cert.privateKeyPem,
         },
       },
-      system: { networkClient: msalNetworkClient(emu.caCert) },
+      system: { networkClient: new NetworkClient({ ca: emu.caCert }) },
     });
     const result = await app.acquireTokenByClientCredential({
       scopes: [`api://${API.clientId}/.default`],

@@ -1,6 +1,7 @@
 import type { INetworkModule } from '@azure/msal-node';
 import type { WebConfig } from '@obo/config';
-import { NetworkClient, UserTokenClient } from '@obo/token-acquisition';
+import { NetworkClient } from '@obo/http';
+import { UserTokenClient } from '@obo/token-acquisition';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';

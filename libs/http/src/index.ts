@@ -28,3 +28,10 @@ export {
 } from './challenge';
 export { parseRetryAfter } from './retry-after';
 export { fullJitter } from './backoff';
+export {
+  NetworkClient,
+  type NetworkClientOptions,
+  type MsalNetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+} from './network-client';

@@ -26,7 +26,6 @@ export {
   type TokenAcquisitionErrorCode,
   type TokenAcquisitionDetails,
 } from './errors';
-export { NetworkClient, type NetworkClientOptions } from './network-client';
 export { SingleFlight } from './single-flight';
 export {
   MemoryTokenCache,

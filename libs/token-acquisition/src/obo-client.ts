@@ -3,7 +3,7 @@ import type { INetworkModule } from '@azure/msal-node';
 import type { ClientConfig, IdentityProfile } from '@obo/config';
 import { toTokenAcquisitionError, TokenAcquisitionError } from './errors';
 import { createConfidentialClient, type MsalLog } from './msal-client';
-import { NetworkClient } from './network-client';
+import { NetworkClient } from '@obo/http';
 import { SingleFlight } from './single-flight';
 import { MemoryTokenCache, type CachedToken, type TokenCacheLevel } from './token-cache';
 

@@ -2,7 +2,7 @@ import { EMULATOR_DEFAULTS } from '@obo/config';
 import { EmulatorBrowser, type RunningEmulator } from '@obo/entra-emulator';
 import { ALL_BUT_DATE, claimsOf } from '@obo/testing';
 import { TokenAcquisitionError } from './errors';
-import { NetworkClient } from './network-client';
+import { NetworkClient } from '@obo/http';
 import { startTestEmulator, webConfig } from './test/emulator';
 import {
   UserTokenClient,

@@ -1,7 +1,36 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type https from 'node:https';
-import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
-import { httpsAgent, send, type TrustStoreOptions } from '@obo/http';
+import { send } from './transport';
+import { httpsAgent, type TrustStoreOptions } from './trust';
+
+/** What MSAL passes to its network module (`NetworkRequestOptions` in @azure/msal-node). */
+export interface NetworkRequestOptions {
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** What MSAL expects back (`NetworkResponse<T>` in @azure/msal-node). */
+export interface NetworkResponse<T> {
+  headers: Record<string, string>;
+  body: T;
+  status: number;
+}
+
+/**
+ * MSAL Node's `INetworkModule`, written out so this package needs no MSAL: any object of this
+ * shape can be passed as `system.networkClient`.
+ */
+export interface MsalNetworkModule {
+  sendGetRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>>;
+  sendPostRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions,
+  ): Promise<NetworkResponse<T>>;
+}
 
 export interface NetworkClientOptions extends TrustStoreOptions {
   /** Extra trusted CA certificates (PEM), e.g. the emulator's CA, added to Node's roots. */
@@ -18,7 +47,7 @@ export interface NetworkClientOptions extends TrustStoreOptions {
  * which cannot be given a CA per client; this one can, so an app trusts the emulator without
  * NODE_EXTRA_CA_CERTS.
  */
-export class NetworkClient implements INetworkModule {
+export class NetworkClient implements MsalNetworkModule {
   readonly agent: https.Agent;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
