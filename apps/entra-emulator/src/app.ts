@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
+import { requestLog } from '@obo/server';
 import type { EmulatorContext } from './context';
 import { createControls, type EmulatorControls } from './controls';
 import { emptyCounters } from './counters';
@@ -76,7 +76,8 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  if (context.logger) app.use(requestLogger(context.logger));
+  // One line per request (path only: query strings carry codes and hints, headers carry tokens).
+  if (context.logger) app.use(requestLog(context.logger, { skip: ['/healthz'] }));
   // HSTS would make browsers upgrade every http://localhost app (the web app!) to https.
   app.use(
     helmet({
@@ -121,23 +122,4 @@ function home(ctx: EmulatorContext): Record<string, unknown> {
     armEndpoint: `${ctx.baseUrl}/arm`,
     controlPlane: ctx.controlPlane ? `${ctx.baseUrl}/_emulator` : null,
   };
-}
-
-function requestLogger(logger: Logger) {
-  return pinoHttp({
-    logger,
-    quietReqLogger: true,
-    customProps: (_req, res) => ({
-      correlationId: (res as { locals?: { correlationId?: string } }).locals?.correlationId,
-    }),
-    serializers: {
-      // Paths only: query strings carry codes and hints, headers carry tokens and secrets.
-      req: (req: { id?: unknown; method?: string; url?: string }) => ({
-        id: req.id,
-        method: req.method,
-        path: (req.url ?? '').split('?')[0],
-      }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-    },
-  });
 }
