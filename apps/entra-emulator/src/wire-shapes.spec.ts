@@ -83,7 +83,7 @@ describe('wire shapes of errors', () => {
     );
   });
 
-  it('B2C and External ID token endpoints: error and a CRLF description', async () => {
+  it('B2C token endpoint: error and a CRLF description; External ID answers as Entra', async () => {
     const b2c = await call(emu, 'POST', `${B2C}/oauth2/v2.0/token`, {
       form: {
         grant_type: 'authorization_code',
@@ -99,8 +99,9 @@ describe('wire shapes of errors', () => {
     const ciam = await call(emu, 'POST', `${CIAM}/oauth2/v2.0/token`, {
       form: { grant_type: 'password' },
     });
+    // External ID is an Entra tenant: Entra's full body, AADSTS number and all.
     expect(mask(ciam.text)).toBe(
-      `{"error":"unsupported_grant_type","error_description":"AADSTS70003: The app requested an unsupported grant type 'password'.${b2cTail}`,
+      `{"error":"unsupported_grant_type","error_description":"AADSTS70003: The app requested an unsupported grant type 'password'. Trace ID: <id> Correlation ID: <id> Timestamp: 2026-01-02 03:04:05Z","error_codes":[70003],"timestamp":"2026-01-02 03:04:05Z","trace_id":"<id>","correlation_id":"<id>","error_uri":"https://localhost:<port>/error?code=70003"}`,
     );
   });
 

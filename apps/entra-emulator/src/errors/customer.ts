@@ -26,13 +26,12 @@ const unknownClient = (clientId: string, tenant: string) =>
   );
 
 /**
- * The customer tenants' dialect: where Azure AD B2C numbers a failure itself (AADB2C…), its
- * number and wording; everything else as Entra says it. External ID (CIAM) answers its token
- * and sign-in errors like B2C too, except an unsupported grant (see {@link ciamErrors}).
+ * Azure AD B2C's dialect: where B2C numbers a failure itself (AADB2C…), its number and wording;
+ * everything else as Entra says it. (External ID is an Entra tenant and answers like Entra.)
  */
-export const ciamErrors: ErrorCatalogue = {
+export const b2cErrors: ErrorCatalogue = {
   ...aad,
-  missingGrantType: () => ciamErrors.unsupportedGrant(''),
+  missingGrantType: () => b2cErrors.unsupportedGrant(''),
   missingClientId: (tenant) => unknownClient('', tenant),
   missingParameter: (name) =>
     name === 'code' || name === 'refresh_token' ? grantExpired() : aad.missingParameter(name),
@@ -65,12 +64,6 @@ export const ciamErrors: ErrorCatalogue = {
     b2c(90079, 'unsupported_response_type', 'Only response_type=code is emulated.'),
   signInExpired: (detail = 'The sign-in page has expired. Start again from the application.') =>
     b2c(90208, 'invalid_request', detail),
-};
-
-/** Azure AD B2C's dialect: {@link ciamErrors}, and its own answer for an unsupported grant. */
-export const b2cErrors: ErrorCatalogue = {
-  ...ciamErrors,
-  missingGrantType: () => b2cErrors.unsupportedGrant(''),
   unsupportedGrant: (grantType) =>
     b2c(
       90086,

@@ -1,6 +1,8 @@
 import type { EmulatorContext } from '../../context';
 import type { GrantName } from '../../counters';
-import { b2cErrors, ciamErrors } from '../../errors/customer';
+import { b2cErrors } from '../../errors/customer';
+import { aad } from '../../errors/entra';
+import type { OAuthDialect } from '../../errors/render';
 import { PROMPTS } from '../../flows/authorize-request';
 import { CustomerSignIn } from '../../flows/customer';
 import type { GrantRequest } from '../../grants/types';
@@ -33,12 +35,12 @@ const CIAM_GRANTS: ReadonlySet<GrantName> = new Set([...B2C_GRANTS, 'on_behalf_o
 /**
  * An Azure AD B2C tenant (user flows at `/{tenant}.onmicrosoft.com/{policy}/…`, AADB2C errors,
  * no On-Behalf-Of, only prompt=login) or an External ID (CIAM) tenant
- * (`/{tenant}.onmicrosoft.com/…`, On-Behalf-Of to its APIs and to ARM, Entra's prompts). Both
- * answer token errors in B2C's shape, sign users in with user flows (`flows/customer.ts`) and
- * keep a refresh token valid until it expires.
+ * (`/{tenant}.onmicrosoft.com/…`, On-Behalf-Of to its APIs and to ARM, Entra's prompts and
+ * Entra's AADSTS errors). Both sign users in with user flows (`flows/customer.ts`) and keep a
+ * refresh token valid until it expires.
  */
 export class CustomerTenant implements Tenant<CustomerGrant, SeedCustomerApp, SeedCustomerUser> {
-  readonly dialect = 'customer' as const;
+  readonly dialect: OAuthDialect;
   readonly errors;
   readonly grants: ReadonlySet<GrantName>;
   readonly v1 = false;
@@ -64,7 +66,9 @@ export class CustomerTenant implements Tenant<CustomerGrant, SeedCustomerApp, Se
     usersFile?: string,
   ) {
     this.directory = new CustomerDirectory(kind, seed, usersFile);
-    this.errors = kind === 'b2c' ? b2cErrors : ciamErrors;
+    // External ID is an Entra tenant: Entra's AADSTS errors and bodies; B2C numbers its own.
+    this.errors = kind === 'b2c' ? b2cErrors : aad;
+    this.dialect = kind === 'b2c' ? 'customer' : 'entra';
     this.grants = kind === 'b2c' ? B2C_GRANTS : CIAM_GRANTS;
     // External ID is Entra: it honours Entra's prompts. B2C honours only prompt=login.
     this.prompts = kind === 'b2c' ? ['login'] : PROMPTS;
