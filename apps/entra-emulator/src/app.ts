@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { requestLog } from '@obo/server';
@@ -21,6 +21,7 @@ import { logoutRoutes } from './routes/logout';
 import { tokenRoutes } from './routes/token';
 import { loadSeed } from './seed/load';
 import type { SeedInput } from './seed/schema';
+import { localSite, siteByHost, siteOf, Sites, type SiteKind } from './sites/site';
 import { Store } from './store';
 import { Tenants } from './tenants/registry';
 
@@ -42,11 +43,23 @@ export interface EmulatorAppOptions {
   signingKeyPem?: string;
   /** JSON file keeping the B2C tenant's users (sign-ups, changes) across restarts. Default none. */
   b2cUsersFile?: string;
+  /**
+   * Also answer as Microsoft's hosts (`transparentApp`): `login.microsoftonline.com`,
+   * `login.windows.net`, `management.azure.com`, `graph.microsoft.com` and the customer
+   * tenants' `b2clogin.com`/`ciamlogin.com` hosts. Default false.
+   */
+  transparent?: boolean;
 }
 
-/** The emulator as an Express app without a listening port (for supertest). */
+/** The emulator as Express apps without a listening port (for supertest). */
 export interface EmulatorApp {
+  /** The emulator's own origin: every tenant, `/arm`, `/graph`, `/_emulator`. */
   app: Express;
+  /**
+   * Transparent mode (when asked for): Microsoft's hosts, told apart by `Host`, each serving
+   * what the real one does at its root; any other host gets 421.
+   */
+  transparentApp?: Express;
   context: EmulatorContext;
   controls: EmulatorControls;
 }
@@ -72,12 +85,50 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
     logger: options.logger || undefined,
   } as EmulatorContext;
   context.tenants = new Tenants(context, seed, options.b2cUsersFile);
+  context.sites = new Sites(context.baseUrl, context.tenants.all, options.transparent ?? false);
   const controls = createControls(context);
+
+  const identity = Router();
+  identity.use(identityHeaders());
+  identity.use(discoveryRoutes(context));
+  identity.use(tokenRoutes(context));
+  identity.use(authorizeRoutes(context));
+  identity.use(logoutRoutes(context));
+  const arm = armRoutes(context);
+  const graph = graphRoutes(context);
+
+  const app = baseApp(context, localSite(context.sites));
+  app.get('/', (_req, res) => res.json(home(context)));
+  app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
+  app.use(identity);
+  app.use('/arm', arm);
+  app.use('/graph', graph);
+  if (context.controlPlane) app.use('/_emulator', controlRoutes(context, controls));
+  app.use(notFound(context));
+  app.use(errorHandler(context, 'oauth'));
+
+  let transparentApp: Express | undefined;
+  if (context.sites.transparent) {
+    transparentApp = baseApp(context, siteByHost(context.sites));
+    const served: Partial<Record<SiteKind, RequestHandler>> = { identity, arm, graph };
+    transparentApp.use((req, res, next) => {
+      const handler = served[siteOf(res).kind];
+      return handler ? handler(req, res, next) : next();
+    });
+    transparentApp.use(notFound(context));
+    transparentApp.use(errorHandler(context, 'oauth'));
+  }
+  return { app, transparentApp, context, controls };
+}
+
+/** What every listener does first: the request's site, the request log, security headers. */
+function baseApp(ctx: EmulatorContext, site: RequestHandler): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(site);
   // One line per request (path only: query strings carry codes and hints, headers carry tokens).
-  if (context.logger) app.use(requestLog(context.logger, { skip: ['/healthz'] }));
+  if (ctx.logger) app.use(requestLog(ctx.logger, { skip: ['/healthz'] }));
   // HSTS would make browsers upgrade every http://localhost app (the web app!) to https.
   app.use(
     helmet({
@@ -86,29 +137,18 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );
-  app.get('/', (_req, res) => res.json(home(context)));
-  app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
-  app.use(identityHeaders());
-  app.use(discoveryRoutes(context));
-  app.use(tokenRoutes(context));
-  app.use(authorizeRoutes(context));
-  app.use(logoutRoutes(context));
-  app.use('/arm', armRoutes(context));
-  app.use('/graph', graphRoutes(context));
-  if (context.controlPlane) app.use('/_emulator', controlRoutes(context, controls));
-  app.use((req) => {
+  return app;
+}
+
+/** No endpoint here: an unknown tenant on an identity path is AADSTS90002, anything else 404. */
+function notFound(ctx: EmulatorContext): RequestHandler {
+  return (req) => {
     const tenant = req.path.split('/')[1] ?? '';
-    if (
-      tenant &&
-      !context.directory.knowsTenant(tenant) &&
-      /\/oauth2\/|\/discovery\//.test(req.path)
-    ) {
+    if (tenant && !ctx.directory.knowsTenant(tenant) && /\/oauth2\/|\/discovery\//.test(req.path)) {
       throw aad.unknownTenant(tenant);
     }
     throw new PlainError(404, 'not_found', `No emulator endpoint at ${req.method} ${req.path}.`);
-  });
-  app.use(errorHandler(context, 'oauth'));
-  return { app, context, controls };
+  };
 }
 
 function home(ctx: EmulatorContext): Record<string, unknown> {
@@ -121,5 +161,7 @@ function home(ctx: EmulatorContext): Record<string, unknown> {
     openidConfiguration: `${authority}/v2.0/.well-known/openid-configuration`,
     armEndpoint: `${ctx.baseUrl}/arm`,
     controlPlane: ctx.controlPlane ? `${ctx.baseUrl}/_emulator` : null,
+    // The Microsoft host names it also answers as (transparent mode), for name routing.
+    transparentHosts: ctx.sites.hostNames(),
   };
 }

@@ -4,6 +4,7 @@ import type { Directory } from './directory';
 import type { FaultRegistry } from './faults';
 import type { KeyRing } from './keys';
 import type { Seed } from './seed/schema';
+import type { Sites } from './sites/site';
 import type { Store } from './store';
 import type { Tenants } from './tenants/registry';
 
@@ -20,6 +21,8 @@ export interface EmulatorContext {
   counters: EmulatorCounters;
   /** Public origin without a trailing slash, e.g. `https://localhost:8443`. */
   baseUrl: string;
+  /** The names it answers as: its own origin, and Microsoft's hosts in transparent mode. */
+  sites: Sites;
   armPageSize: number;
   controlPlane: boolean;
   /** Clock in epoch milliseconds. */
@@ -27,5 +30,4 @@ export interface EmulatorContext {
   logger?: Logger;
 }
 
-export const v2Issuer = (ctx: EmulatorContext) => `${ctx.baseUrl}/${ctx.seed.tenant.id}/v2.0`;
 export const v1Issuer = (ctx: EmulatorContext) => `https://sts.windows.net/${ctx.seed.tenant.id}/`;

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { v2Issuer, type EmulatorContext } from './context';
+import type { EmulatorContext } from './context';
 import { emptyCounters, type EmulatorCounters } from './counters';
 import type { FaultSpec } from './faults';
 import { signJwt } from './jwt';
@@ -53,7 +53,7 @@ export function createControls(ctx: EmulatorContext): EmulatorControls {
     mintToken(claims, opts = {}) {
       const iat = Math.floor(ctx.now() / 1000);
       const payload = {
-        iss: v2Issuer(ctx),
+        iss: ctx.tenants.workforce.issuer(ctx.sites.local.names),
         tid: ctx.seed.tenant.id,
         iat,
         nbf: iat,

@@ -15,6 +15,7 @@ export interface TlsMaterial {
 const CA_CERT = 'ca.pem';
 const CA_KEY = 'ca-key.pem';
 const SERVER_FILE = 'server.json';
+const HOSTS_FILE = 'transparent-hosts.json';
 
 /**
  * Loads (or creates on first use) the emulator's CA in `dataDir`, then a server certificate
@@ -22,29 +23,78 @@ const SERVER_FILE = 'server.json';
  * a CA the developer trusted once stays valid across starts.
  */
 export function ensureTlsMaterial(dataDir: string, extraHosts: string[] = []): TlsMaterial {
+  const ca = loadCa(dataDir);
+  const hosts = [...new Set(['localhost', '127.0.0.1', '::1', ...extraHosts])].sort();
+  const server = persisted(join(dataDir, SERVER_FILE), ca, hosts, () =>
+    createServerCert(ca.caCert, ca.caKey, hosts),
+  );
+  return { caCertPath: ca.caCertPath, caCert: ca.caCert, cert: server.cert, key: server.key };
+}
+
+/**
+ * A certificate per host name (transparent mode: `login.microsoftonline.com`, …), each for
+ * that name only, signed by the emulator's CA and sharing one key; the server picks one by SNI.
+ * Persisted like the server certificate.
+ */
+export function ensureHostCertificates(
+  dataDir: string,
+  hosts: string[],
+): Record<string, { cert: string; key: string }> {
+  const ca = loadCa(dataDir);
+  const names = [...new Set(hosts.map((h) => h.toLowerCase()))].sort();
+  const saved = persisted(join(dataDir, HOSTS_FILE), ca, names, () => {
+    const keyPair = newKeyPair();
+    const made = names.map((host) => createServerCert(ca.caCert, ca.caKey, [host], keyPair));
+    // Made together: the first expiry stands for all.
+    return { key: keyPair.privatePem, certs: made.map((m) => m.cert), notAfter: made[0].notAfter };
+  });
+  return Object.fromEntries(
+    names.map((host, i) => [host, { cert: saved.certs[i], key: saved.key }]),
+  );
+}
+
+interface Ca {
+  caCertPath: string;
+  caCert: string;
+  caKey: string;
+}
+
+/** The emulator's CA in `dataDir`, created on first use. */
+function loadCa(dataDir: string): Ca {
   mkdirSync(dataDir, { recursive: true });
   const caCertPath = join(dataDir, CA_CERT);
   const caKeyPath = join(dataDir, CA_KEY);
   if (!existsSync(caCertPath) || !existsSync(caKeyPath)) createCa(caCertPath, caKeyPath);
-  const caCert = readFileSync(caCertPath, 'utf8');
-  const caKey = readFileSync(caKeyPath, 'utf8');
-  const hosts = [...new Set(['localhost', '127.0.0.1', '::1', ...extraHosts])].sort();
-  const caId = createHash('sha256').update(caCert).digest('hex');
-  const serverPath = join(dataDir, SERVER_FILE);
-  if (existsSync(serverPath)) {
+  return {
+    caCertPath,
+    caCert: readFileSync(caCertPath, 'utf8'),
+    caKey: readFileSync(caKeyPath, 'utf8'),
+  };
+}
+
+/**
+ * Certificate material kept in `path` while it was signed by this CA for these hosts and is
+ * valid for at least another day; made anew (by `create`) otherwise.
+ */
+function persisted<T extends { notAfter: string }>(
+  path: string,
+  ca: Ca,
+  hosts: string[],
+  create: () => T,
+): T {
+  const caId = createHash('sha256').update(ca.caCert).digest('hex');
+  if (existsSync(path)) {
     try {
-      const saved = JSON.parse(readFileSync(serverPath, 'utf8'));
+      const saved = JSON.parse(readFileSync(path, 'utf8'));
       const fresh = new Date(saved.notAfter).getTime() > Date.now() + 86_400_000;
-      if (saved.caId === caId && saved.hosts.join() === hosts.join() && fresh) {
-        return { caCertPath, caCert, cert: saved.cert, key: saved.key };
-      }
+      if (saved.caId === caId && saved.hosts.join() === hosts.join() && fresh) return saved as T;
     } catch {
       // An unreadable file is replaced below.
     }
   }
-  const server = createServerCert(caCert, caKey, hosts);
-  writeFileSync(serverPath, JSON.stringify({ caId, hosts, ...server }), { mode: 0o600 });
-  return { caCertPath, caCert, cert: server.cert, key: server.key };
+  const made = create();
+  writeFileSync(path, JSON.stringify({ caId, hosts, ...made }), { mode: 0o600 });
+  return made;
 }
 
 /**
@@ -95,16 +145,17 @@ function createServerCert(
   caCertPem: string,
   caKeyPem: string,
   hosts: string[],
+  keyPair = newKeyPair(),
 ): { cert: string; key: string; notAfter: string } {
   const caCert = forge.pki.certificateFromPem(caCertPem);
   const caKey = forge.pki.privateKeyFromPem(caKeyPem);
-  const { privatePem, publicPem } = newKeyPair();
+  const { privatePem, publicPem } = keyPair;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicPem);
   cert.serialNumber = `01${randomBytes(8).toString('hex')}`;
   cert.validity.notBefore = new Date(Date.now() - 3_600_000);
   cert.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
-  cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
+  cert.setSubject([{ name: 'commonName', value: hosts.length === 1 ? hosts[0] : 'localhost' }]);
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { v1Issuer, v2Issuer, type EmulatorContext } from './context';
+import { v1Issuer, type EmulatorContext } from './context';
 import { GRAPH_APP_ID, pairwiseSubject, type ScopeRequest } from './directory';
 import type { SeedApp, SeedUser } from './seed/schema';
 import type { AuthStrength } from './store';
@@ -31,6 +31,8 @@ export interface UserGrant {
   capabilities: string[];
   authTime: number;
   azpacr: ClientAcr;
+  /** The v2 issuer of the tenant as the request addressed it (`realm.issuer`). */
+  issuer: string;
   nonce?: string;
   sid?: string;
   /** Keeps a rotated refresh token in its family. */
@@ -133,7 +135,7 @@ function userAccessClaims(
   if (request.resource.requestedAccessTokenVersion === 2) {
     return {
       aud: request.resource.clientId,
-      iss: v2Issuer(ctx),
+      iss: grant.issuer,
       ...common,
       azp: client.clientId,
       azpacr: grant.azpacr,
@@ -164,7 +166,7 @@ function idTokenClaims(
   const { user, client } = grant;
   return {
     aud: client.clientId,
-    iss: v2Issuer(ctx),
+    iss: grant.issuer,
     ...lifetime(iat),
     ...opaque(),
     auth_time: Math.floor(grant.authTime / 1000),
@@ -189,13 +191,14 @@ function v1Audience(request: ScopeRequest): string {
   return request.identifier;
 }
 
-/** Issues an app-only access token (client credentials). */
+/** Issues an app-only access token (client credentials); `issuer` is the realm's v2 issuer. */
 export function issueAppToken(
   ctx: EmulatorContext,
   client: SeedApp,
   request: ScopeRequest,
   roles: string[],
   azpacr: ClientAcr,
+  issuer: string,
 ): TokenResponse {
   const iat = seconds(ctx);
   const oid = ctx.directory.servicePrincipalId(client);
@@ -213,7 +216,7 @@ export function issueAppToken(
     request.resource.requestedAccessTokenVersion === 2
       ? {
           aud: request.resource.clientId,
-          iss: v2Issuer(ctx),
+          iss: issuer,
           ...common,
           azp: client.clientId,
           azpacr,

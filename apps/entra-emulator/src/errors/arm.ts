@@ -1,24 +1,34 @@
 import type { TokenValidationError } from '@obo/token-validation';
+import type { Response } from 'express';
 import type { EmulatorContext } from '../context';
+import { siteOf } from '../sites/site';
 import { ArmError } from './wire';
+
+/**
+ * The authority ARM's challenges name for this request: `https://login.windows.net/{tid}` on
+ * `management.azure.com` (as ARM writes it), the emulator's own authority locally.
+ */
+export function armChallengeAuthority(ctx: EmulatorContext, res: Response): string {
+  return `${siteOf(res).names.armAuthority}/${ctx.seed.tenant.id}`;
+}
 
 /**
  * ARM's 401: `AuthenticationFailed` for a missing or unreadable header, else a code naming what
  * is wrong with the token; its `WWW-Authenticate` names the authority to get a token from.
  */
 export function armAuthFailed(
-  ctx: EmulatorContext,
+  authorizationUri: string,
   message: string,
   code = 'AuthenticationFailed',
 ): ArmError {
   const error = code === 'AuthenticationFailed' ? '' : ', error="invalid_token"';
   return new ArmError(401, code, message, {
-    'WWW-Authenticate': `Bearer authorization_uri="${ctx.baseUrl}/${ctx.seed.tenant.id}", error_description="${message.replace(/"/g, "'")}"${error}`,
+    'WWW-Authenticate': `Bearer authorization_uri="${authorizationUri}", error_description="${message.replace(/"/g, "'")}"${error}`,
   });
 }
 
-/** A token @obo/token-validation refused, as ARM answers it. */
-export function armTokenError(ctx: EmulatorContext, err: TokenValidationError): ArmError {
+/** A token @obo/token-validation refused, as ARM answers it (challenge naming `authorizationUri`). */
+export function armTokenError(authorizationUri: string, err: TokenValidationError): ArmError {
   const code =
     err.code === 'ERR_TOKEN_EXPIRED'
       ? 'ExpiredAuthenticationToken'
@@ -27,5 +37,5 @@ export function armTokenError(ctx: EmulatorContext, err: TokenValidationError): 
         : err.code.startsWith('ERR_TOKEN_TENANT') || err.code === 'ERR_TOKEN_ISSUER'
           ? 'InvalidAuthenticationTokenTenant'
           : 'InvalidAuthenticationToken';
-  return armAuthFailed(ctx, `The access token is invalid: ${err.message}`, code);
+  return armAuthFailed(authorizationUri, `The access token is invalid: ${err.message}`, code);
 }

@@ -26,6 +26,8 @@ export const aad = {
     aad.malformed(
       `The emulator serves this tenant's v1 document and sign-out, not its v1 ${endpoint} endpoint: use ${base}/oauth2/v2.0/${endpoint}.`,
     ),
+  /** Instance discovery asked about a host that is no Entra instance. */
+  invalidInstance: () => new AadError(50049, 'invalid_instance', 'Unknown or invalid instance.'),
   serverError: () =>
     new AadError(90033, 'server_error', 'An unexpected error occurred.', { status: 500 }),
 

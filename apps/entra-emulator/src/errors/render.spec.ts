@@ -4,6 +4,7 @@ import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { createEmulatorApp } from '../app';
+import { localSite } from '../sites/site';
 import { errorHandler, type Surface } from './render';
 
 /**
@@ -28,6 +29,7 @@ describe('errorHandler', () => {
   /** An app whose route `/{surface}` passes `thrown` to `next`, answered by that surface. */
   const appThrowing = (thrown: unknown) => {
     const app = express();
+    app.use(localSite(context.sites)); // as every emulator app does first
     for (const surface of SURFACES) {
       app.get(`/${surface}`, (_req, _res, next) => next(thrown));
       app.use(`/${surface}`, errorHandler(context, surface));

@@ -4,9 +4,10 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import { requestProblem, type RequestProblem } from '../body';
 import type { EmulatorContext } from '../context';
 import { correlationId, traceId } from '../http';
+import { siteOf } from '../sites/site';
 import { sendHtml } from '../views/html';
 import { errorPage } from '../views/pages';
-import { armTokenError } from './arm';
+import { armChallengeAuthority, armTokenError } from './arm';
 import { aad } from './entra';
 import { graphTokenError } from './graph';
 import { AadError, ArmError, GraphError, PlainError, WireError } from './wire';
@@ -60,7 +61,7 @@ export interface AadErrorBody {
 /** Entra's token-endpoint error body, field for field and in Entra's order. */
 export function aadErrorBody(
   err: AadError,
-  ctx: { correlationId?: string; traceId?: string; now: number; baseUrl: string },
+  ctx: { correlationId?: string; traceId?: string; now: number; loginOrigin: string },
 ): AadErrorBody {
   const traceId = ctx.traceId ?? randomUUID();
   const correlationId = ctx.correlationId ?? randomUUID();
@@ -72,7 +73,7 @@ export function aadErrorBody(
     timestamp,
     trace_id: traceId,
     correlation_id: correlationId,
-    error_uri: `${ctx.baseUrl}/error?code=${err.aadsts}`,
+    error_uri: `${ctx.loginOrigin}/error?code=${err.aadsts}`,
   };
   if (err.suberror) body.suberror = err.suberror;
   if (err.claims) body.claims = err.claims;
@@ -93,7 +94,7 @@ function oauthBody(ctx: EmulatorContext, req: Request, res: Response, err: AadEr
     traceId: traceId(res),
     correlationId: correlationId(req),
     now: ctx.now(),
-    baseUrl: ctx.baseUrl,
+    loginOrigin: siteOf(res).names.login,
   });
 }
 
@@ -111,7 +112,7 @@ export function oauthRedirectFields(
     traceId: traceId(res),
     correlationId: correlationId(req),
     now: ctx.now(),
-    baseUrl: ctx.baseUrl,
+    loginOrigin: siteOf(res).names.login,
   });
   const fields: Record<string, string> = {
     error: body.error,
@@ -208,10 +209,15 @@ function serverError(surface: Surface): WireError {
 }
 
 /** Any thrown value as the wire error the surface answers with. */
-function asWireError(ctx: EmulatorContext, err: unknown, surface: Surface): WireError {
+function asWireError(
+  ctx: EmulatorContext,
+  res: Response,
+  err: unknown,
+  surface: Surface,
+): WireError {
   if (err instanceof WireError) return err;
   if (isTokenValidationError(err)) {
-    if (surface === 'arm') return armTokenError(ctx, err);
+    if (surface === 'arm') return armTokenError(armChallengeAuthority(ctx, res), err);
     if (surface === 'graph') return graphTokenError(err);
   }
   const problem = requestProblem(err);
@@ -227,7 +233,7 @@ function asWireError(ctx: EmulatorContext, err: unknown, surface: Surface): Wire
 export function errorHandler(ctx: EmulatorContext, surface: Surface): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const wire = asWireError(ctx, err, surface);
+    const wire = asWireError(ctx, res, err, surface);
     if (wire instanceof AadError && surface === 'oauth') {
       ctx.logger?.debug({ aadsts: wire.aadsts }, 'token request refused');
     }

@@ -32,6 +32,7 @@ export type OAuthErrorCode =
   | 'unsupported_response_type'
   | 'invalid_scope'
   | 'invalid_resource'
+  | 'invalid_instance'
   | 'interaction_required'
   | 'consent_required'
   | 'login_required'

@@ -144,18 +144,24 @@ function verifyPs256(jwt: DecodedJwt, cert: X509Certificate): boolean {
   }
 }
 
-/** The token endpoint or the tenant's authority, under any of the tenant's names. */
+/**
+ * The token endpoint or the tenant's authority, under any of the tenant's names, on any of the
+ * hosts its endpoints answer at under the names the request came in with.
+ */
 function audienceMatches(g: GrantRequest, aud: unknown): boolean {
-  const { ctx, realm } = g;
+  const { realm } = g;
   const tenants = [realm.name, realm.tenant.id, realm.tenant.domain].map((t) => t.toLowerCase());
+  const origins = new Set([realm.site.origin, ...realm.tenant.origins(realm.site.names)]);
   const accepted = new Set(
-    tenants.flatMap((t) => [
-      `${ctx.baseUrl}/${t}/oauth2/v2.0/token`,
-      `${ctx.baseUrl}/${t}/oauth2/token`,
-      `${ctx.baseUrl}/${t}/v2.0`,
-      `${ctx.baseUrl}/${t}/`,
-      `${ctx.baseUrl}/${t}`,
-    ]),
+    [...origins].flatMap((origin) =>
+      tenants.flatMap((t) => [
+        `${origin}/${t}/oauth2/v2.0/token`,
+        `${origin}/${t}/oauth2/token`,
+        `${origin}/${t}/v2.0`,
+        `${origin}/${t}/`,
+        `${origin}/${t}`,
+      ]),
+    ),
   );
   const auds = Array.isArray(aud) ? aud : [aud];
   return auds.some((a) => typeof a === 'string' && accepted.has(a.toLowerCase()));

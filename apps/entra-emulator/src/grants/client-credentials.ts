@@ -26,5 +26,6 @@ export const clientCredentialsGrant: Grant = async (g) => {
     request,
     ctx.directory.appRoles(client.app, request.resource),
     client.acr,
+    g.realm.issuer,
   );
 };

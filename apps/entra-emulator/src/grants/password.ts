@@ -37,6 +37,7 @@ export const passwordGrant: Grant = async (g) => {
     capabilities: claims.capabilities,
     authTime: ctx.now(),
     azpacr: client.acr,
+    issuer: g.realm.issuer,
     sid: randomUUID(),
   });
 };

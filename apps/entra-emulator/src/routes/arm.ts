@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { TENANT_PLACEHOLDER, type TokenValidator } from '@obo/token-validation';
 import { Router, type Request, type Response } from 'express';
-import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
-import { armAuthFailed } from '../errors/arm';
+import type { EmulatorContext } from '../context';
+import { armAuthFailed, armChallengeAuthority } from '../errors/arm';
 import { errorHandler } from '../errors/render';
 import { ArmError } from '../errors/wire';
 import { applyFault, wrap } from '../http';
 import { resourceTokenValidator } from '../resource-validator';
 import { ARM_AUDIENCES } from '../resources';
 import type { SeedSubscription } from '../seed/schema';
+import { siteOf } from '../sites/site';
 
 /** api-versions of Microsoft.Resources/subscriptions the emulator answers. */
 export const ARM_API_VERSIONS = [
@@ -20,27 +21,34 @@ export const ARM_API_VERSIONS = [
 ];
 const READS_PER_HOUR = 12_000;
 
-/** Azure Resource Manager's `GET /subscriptions` and `GET /subscriptions/{id}` under `/arm`. */
+/**
+ * Azure Resource Manager's `GET /subscriptions` and `GET /subscriptions/{id}`: under `/arm` on
+ * the emulator's own origin, at the root of `management.azure.com` in transparent mode.
+ */
 export function armRoutes(ctx: EmulatorContext): Router {
   const router = Router();
   const validator = createArmValidator(ctx);
   let window = { start: 0, reads: 0 };
 
   /** The caller's token; refusals reach the error handler, which answers them as ARM does. */
-  const authenticate = async (req: Request) => {
+  const authenticate = async (req: Request, res: Response) => {
+    const authority = armChallengeAuthority(ctx, res);
     const header = req.get('authorization');
     if (!header)
-      throw armAuthFailed(ctx, "Authentication failed. The 'Authorization' header is missing.");
+      throw armAuthFailed(
+        authority,
+        "Authentication failed. The 'Authorization' header is missing.",
+      );
     const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(header);
     if (!match)
       throw armAuthFailed(
-        ctx,
+        authority,
         "Authentication failed. The 'Authorization' header is provided in an invalid format.",
       );
     const token = await validator.validate(match[1]);
     if (token.kind === 'delegated' && !token.scopes.includes('user_impersonation')) {
       throw armAuthFailed(
-        ctx,
+        authority,
         "The access token does not grant the 'user_impersonation' permission.",
         'InvalidAuthenticationToken',
       );
@@ -62,7 +70,7 @@ export function armRoutes(ctx: EmulatorContext): Router {
     });
     ctx.counters.arm.total += 1;
     await applyFault(ctx, 'arm');
-    const token = await authenticate(req);
+    const token = await authenticate(req, res);
     const version = req.query['api-version'];
     if (typeof version !== 'string' || version === '') {
       throw new ArmError(
@@ -94,7 +102,7 @@ export function armRoutes(ctx: EmulatorContext): Router {
           value: page.map((s) => armSubscription(ctx, s)),
         };
       if (skip + ctx.armPageSize < ready.subscriptions.length) {
-        const next = new URL(`${ctx.baseUrl}/arm/subscriptions`);
+        const next = new URL(`${siteOf(res).names.arm}/subscriptions`);
         next.searchParams.set('api-version', ready.version);
         next.searchParams.set(
           '$skiptoken',
@@ -173,10 +181,10 @@ function parseSkipToken(value: unknown): number {
 function createArmValidator(ctx: EmulatorContext): TokenValidator {
   return resourceTokenValidator(ctx, {
     audiences: ARM_AUDIENCES,
-    issuers: [
-      v1Issuer(ctx).replace(ctx.seed.tenant.id, TENANT_PLACEHOLDER),
-      v2Issuer(ctx).replace(ctx.seed.tenant.id, TENANT_PLACEHOLDER),
-    ],
+    // The workforce tenant's v1 and v2 issuers (under every name), for any of the tenants below.
+    issuers: ctx.tenants.workforce
+      .assertionIssuers()
+      .map((issuer) => issuer.replace(ctx.seed.tenant.id, TENANT_PLACEHOLDER)),
     allowedTenants: [ctx.seed.tenant.id, ...(ctx.seed.ciam ? [ctx.seed.ciam.tenantId] : [])],
   });
 }

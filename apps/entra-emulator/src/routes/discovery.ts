@@ -4,6 +4,8 @@ import type { FaultEndpoint } from '../faults';
 import { aad } from '../errors/entra';
 import { errorHandler } from '../errors/render';
 import { applyFault, wrap } from '../http';
+import { siteOf } from '../sites/site';
+import { instanceDiscovery } from '../tenants/instance-discovery';
 import { addressed, realmOf } from '../tenants/registry';
 import type { Realm } from '../tenants/tenant';
 
@@ -30,7 +32,8 @@ const CACHED = { 'Cache-Control': 'max-age=86400, private' };
  */
 export function discoveryRoutes(ctx: EmulatorContext): Router {
   const router = Router();
-  const host = new URL(ctx.baseUrl).host;
+  /** Instance and user realm discovery are the workforce login host's (`login.microsoftonline.com`). */
+  const workforceHost = (res: Response) => siteOf(res).serves(ctx.tenants.workforce);
 
   /** Counts, applies a fault, then answers for the addressed tenant (AADSTS90002 for none). */
   const serve = (endpoint: FaultEndpoint, body: (realm: Realm) => unknown) =>
@@ -61,41 +64,35 @@ export function discoveryRoutes(ctx: EmulatorContext): Router {
 
   router.get(
     '/:tenant/discovery/instance',
-    wrap(async (req, res) => {
+    wrap(async (req, res, next) => {
+      if (!workforceHost(res)) return next();
       ctx.counters.instanceDiscovery += 1;
       await applyFault(ctx, 'discovery');
-      let tenant = 'common';
-      const endpoint = req.query.authorization_endpoint;
-      if (typeof endpoint === 'string') {
-        try {
-          tenant = new URL(endpoint).pathname.split('/')[1] || 'common';
-        } catch {
-          // Fall back to common, as Entra does for unparseable endpoints.
-        }
-      }
-      res.json({
-        tenant_discovery_endpoint: `${ctx.baseUrl}/${tenant}/v2.0/.well-known/openid-configuration`,
-        'api-version': '1.1',
-        metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
-      });
+      const answer = instanceDiscovery(siteOf(res), req.query.authorization_endpoint, (host) =>
+        ctx.sites.serves(host),
+      );
+      if (!answer) throw aad.invalidInstance();
+      res.json(answer);
     }),
   );
   // User realm discovery (MSAL Python and the Azure CLI ask it before a username/password
   // sign-in): every account of the tenant's domain is cloud-managed, others are unknown.
-  router.get('/common/userrealm/:username', (req, res) => {
+  router.get('/common/userrealm/:username', (req, res, next) => {
+    if (!workforceHost(res)) return next();
     const username = String(req.params.username);
     const domain = username.includes('@') ? username.slice(username.lastIndexOf('@') + 1) : '';
     const ours = domain.toLowerCase() === ctx.seed.tenant.domain.toLowerCase();
+    const cloud = siteOf(res).names.cloudInstanceName;
     res.json(
       ours
         ? {
             ver: '1.0',
             account_type: 'Managed',
             domain_name: ctx.seed.tenant.domain,
-            cloud_instance_name: host,
+            cloud_instance_name: cloud,
             cloud_audience_urn: 'urn:federation:MicrosoftOnline',
           }
-        : { ver: '1.0', account_type: 'Unknown', cloud_instance_name: host },
+        : { ver: '1.0', account_type: 'Unknown', cloud_instance_name: cloud },
     );
   });
   router.use([...V2_DOCUMENT, ...V1_DOCUMENT, ...KEYS], errorHandler(ctx, 'oauth'));

@@ -1,4 +1,5 @@
-import type { EmulatorContext } from '../context';
+import type { PublicNames } from '../sites/names';
+import type { Realm } from './tenant';
 
 /** The claims both of Entra's discovery documents list first. */
 export const CLAIMS_SUPPORTED = [
@@ -15,12 +16,36 @@ export const CLAIMS_SUPPORTED = [
   'acr',
 ];
 
-/** Entra's v2 discovery document; GUID and domain authorities resolve to the tenant id. */
-export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Record<string, unknown> {
-  const tid = ctx.seed.tenant.id;
-  const multi = ['common', 'organizations'].includes(tenant.toLowerCase());
-  const segment = multi ? tenant.toLowerCase() : tid;
-  const base = `${ctx.baseUrl}/${segment}`;
+/** `common` and `organizations`: documents for any tenant, whose issuers say `{tenantid}`. */
+function multiTenant(realm: Realm): boolean {
+  return ['common', 'organizations'].includes(realm.name.toLowerCase());
+}
+
+/** Where the document's endpoints live: the host asked, the tenant id (or `common`/…). */
+function endpointBase(realm: Realm): string {
+  const segment = multiTenant(realm) ? realm.name.toLowerCase() : realm.tenant.id;
+  return `${realm.site.origin}/${segment}`;
+}
+
+/** The cloud's fields Entra ends both documents with. */
+function cloudFields(names: PublicNames): Record<string, unknown> {
+  return {
+    tenant_region_scope: 'EU',
+    cloud_instance_name: names.cloudInstanceName,
+    cloud_graph_host_name: 'graph.windows.net',
+    msgraph_host: 'graph.microsoft.com',
+    rbac_url: names.rbacUrl,
+  };
+}
+
+/**
+ * Entra's v2 discovery document; GUID and domain authorities resolve to the tenant id. The
+ * endpoints are on the host the client asked (`login.windows.net` stays there); the issuer is
+ * the tenant's (`https://login.microsoftonline.com/{tid}/v2.0` on every alias).
+ */
+export function openIdConfiguration(realm: Realm): Record<string, unknown> {
+  const base = endpointBase(realm);
+  const issuer = realm.tenant.issuer(realm.site.names);
   return {
     token_endpoint: `${base}/oauth2/v2.0/token`,
     token_endpoint_auth_methods_supported: [
@@ -34,7 +59,7 @@ export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Recor
     id_token_signing_alg_values_supported: ['RS256'],
     response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    issuer: multi ? `${ctx.baseUrl}/{tenantid}/v2.0` : `${ctx.baseUrl}/${tid}/v2.0`,
+    issuer: multiTenant(realm) ? issuer.replace(realm.tenant.id, '{tenantid}') : issuer,
     request_uri_parameter_supported: false,
     authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
     http_logout_supported: true,
@@ -52,11 +77,7 @@ export function openIdConfiguration(ctx: EmulatorContext, tenant: string): Recor
       'email',
     ],
     code_challenge_methods_supported: ['plain', 'S256'],
-    tenant_region_scope: 'EU',
-    cloud_instance_name: new URL(ctx.baseUrl).host,
-    cloud_graph_host_name: 'graph.windows.net',
-    msgraph_host: 'graph.microsoft.com',
-    rbac_url: `${ctx.baseUrl}/arm`,
+    ...cloudFields(realm.site.names),
   };
 }
 
@@ -100,23 +121,12 @@ export function v1Document(o: {
 }
 
 /** The workforce tenant's v1 document; `common` and `organizations` keep `{tenantid}` in the issuer. */
-export function v1OpenIdConfiguration(
-  ctx: EmulatorContext,
-  tenant: string,
-): Record<string, unknown> {
-  const tid = ctx.seed.tenant.id;
-  const multi = ['common', 'organizations'].includes(tenant.toLowerCase());
+export function v1OpenIdConfiguration(realm: Realm): Record<string, unknown> {
   return v1Document({
-    base: `${ctx.baseUrl}/${multi ? tenant.toLowerCase() : tid}`,
-    issuer: multi ? 'https://sts.windows.net/{tenantid}/' : `https://sts.windows.net/${tid}/`,
-    jwksUri: `${ctx.baseUrl}/common/discovery/keys`,
+    base: endpointBase(realm),
+    issuer: `https://sts.windows.net/${multiTenant(realm) ? '{tenantid}' : realm.tenant.id}/`,
+    jwksUri: `${realm.site.origin}/common/discovery/keys`,
     claims: [...CLAIMS_SUPPORTED, 'amr', 'nonce', 'email', 'given_name', 'family_name', 'nickname'],
-    cloud: {
-      tenant_region_scope: 'EU',
-      cloud_instance_name: new URL(ctx.baseUrl).host,
-      cloud_graph_host_name: 'graph.windows.net',
-      msgraph_host: 'graph.microsoft.com',
-      rbac_url: `${ctx.baseUrl}/arm`,
-    },
+    cloud: cloudFields(realm.site.names),
   });
 }

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EmulatorContext } from '../context';
 import type { Seed } from '../seed/schema';
+import { siteOf, type Site } from '../sites/site';
 import { CustomerTenant } from './customer/tenant';
 import type { Realm, Tenant } from './tenant';
 import { WorkforceTenant } from './workforce';
@@ -25,18 +26,25 @@ export class Tenants {
     return [this.workforce, ...this.customers];
   }
 
-  /** `/{tenant}/…`: the External ID tenant by domain or id, else the workforce tenant by any name. */
-  byPath(segment: string): Realm | undefined {
+  /**
+   * `/{tenant}/…` at `site`: the External ID tenant by domain or id, else the workforce tenant
+   * by any name — each only where its endpoints answer (a host of its own in transparent mode).
+   */
+  byPath(segment: string, site: Site): Realm | undefined {
     const ciam = this.customer('ciam', segment);
-    if (ciam) return ciam.realm();
-    return this.workforce.knows(segment) ? this.workforce.realm(segment) : undefined;
+    if (ciam) return site.serves(ciam) ? ciam.realm(site) : undefined;
+    return this.workforce.knows(segment) && site.serves(this.workforce)
+      ? this.workforce.realm(segment, site)
+      : undefined;
   }
 
-  /** `/{tenant}/{policy}/…`: one of the B2C tenant's user flows (case-insensitive). */
-  byUserFlow(segment: string, policy: string): Realm | undefined {
+  /** `/{tenant}/{policy}/…` at `site`: one of the B2C tenant's user flows (case-insensitive). */
+  byUserFlow(segment: string, policy: string, site: Site): Realm | undefined {
     const b2c = this.customer('b2c', segment);
     const kind = b2c?.directory.policyKind(policy);
-    return b2c && kind ? b2c.realm(b2c.directory.policies[kind]) : undefined;
+    return b2c && kind && site.serves(b2c)
+      ? b2c.realm(site, b2c.directory.policies[kind])
+      : undefined;
   }
 
   /** Forgets every code and refresh token issued. */
@@ -64,10 +72,11 @@ export function addressed(ctx: EmulatorContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const segment = String(req.params.tenant);
     const policy = req.params.policy;
+    const site = siteOf(res);
     const realm =
       policy === undefined
-        ? ctx.tenants.byPath(segment)
-        : ctx.tenants.byUserFlow(segment, String(policy));
+        ? ctx.tenants.byPath(segment, site)
+        : ctx.tenants.byUserFlow(segment, String(policy), site);
     if (!realm) return next(policy === undefined ? undefined : 'route');
     res.locals.realm = realm;
     res.locals.tenant = realm.tenant;

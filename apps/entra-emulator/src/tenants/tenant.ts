@@ -6,6 +6,8 @@ import type { OAuthDialect } from '../errors/render';
 import type { GrantRequest } from '../grants/types';
 import type { KeyRing } from '../keys';
 import type { SeedFederatedCredential } from '../seed/schema';
+import type { PublicNames } from '../sites/names';
+import type { Site } from '../sites/site';
 import type { TokenResponse } from '../tokens';
 import type { CodeRecord, GrantStore, RefreshRecord } from './grant-store';
 
@@ -88,6 +90,10 @@ export interface Tenant<Grant = unknown, App extends TenantClient = TenantClient
   user(id: unknown): User | undefined;
   /** Issuers of the access tokens it accepts as On-Behalf-Of assertions. */
   assertionIssuers(): string[];
+  /** Where its endpoints answer under a set of names (its login hosts). */
+  origins(names: PublicNames): string[];
+  /** The v2 issuer of its tokens under a set of names. */
+  issuer(names: PublicNames): string;
   /** What an access token for `app` carries as `aud`: its client id or identifier URIs. */
   audiencesOf(app: App): string[];
   /** Its OpenID configuration at `…/v2.0/.well-known/…` (v2) and `…/.well-known/…` (v1). */
@@ -120,7 +126,9 @@ export interface Realm<T extends Tenant = Tenant> {
   name: string;
   /** The B2C user flow (policy) as seeded, e.g. `B2C_1_susi`; undefined elsewhere. */
   policy?: string;
-  /** `{url}/{tenant}[/{policy}]`: where its endpoints live. */
+  /** The host the request addressed, and the names it answers with. */
+  site: Site;
+  /** `{origin}/{tenant}[/{policy}]`: where its endpoints live, as the client addressed them. */
   base: string;
   /** The issuer of the tokens issued here. */
   issuer: string;

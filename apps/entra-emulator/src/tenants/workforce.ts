@@ -1,4 +1,4 @@
-import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
+import { v1Issuer, type EmulatorContext } from '../context';
 import type { GrantName } from '../counters';
 import { aad } from '../errors/entra';
 import { PROMPTS } from '../flows/authorize-request';
@@ -8,6 +8,8 @@ import { required, type GrantRequest } from '../grants/types';
 import { checkUserGrant } from '../grants/user-checks';
 import type { KeyRing } from '../keys';
 import type { SeedApp, SeedUser } from '../seed/schema';
+import { LOGIN_ALIAS, type PublicNames } from '../sites/names';
+import type { Site } from '../sites/site';
 import type { AuthStrength } from '../store';
 import { issueUserTokens, type TokenResponse } from '../tokens';
 import type { LoginLook } from '../views/pages';
@@ -86,14 +88,25 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
     return this.ctx.directory.knowsTenant(segment);
   }
 
-  /** The tenant as `/{segment}/…` addressed it. */
-  realm(segment: string): Realm<WorkforceTenant> {
+  /** The tenant as `/{segment}/…` addressed it at `site`. */
+  realm(segment: string, site: Site): Realm<WorkforceTenant> {
     return {
       tenant: this,
       name: segment,
-      base: `${this.ctx.baseUrl}/${segment}`,
-      issuer: v2Issuer(this.ctx),
+      site,
+      base: `${site.origin}/${segment}`,
+      issuer: this.issuer(site.names),
     };
+  }
+
+  /** Entra's login host, and in Microsoft's names its alias `login.windows.net`. */
+  origins(names: PublicNames): string[] {
+    return names.microsoft ? [names.login, `https://${LOGIN_ALIAS}`] : [names.login];
+  }
+
+  /** `https://login.microsoftonline.com/{tid}/v2.0` — on every alias, as Entra issues it. */
+  issuer(names: PublicNames): string {
+    return `${names.login}/${this.id}/v2.0`;
   }
 
   apps(): readonly SeedApp[] {
@@ -109,7 +122,7 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
   }
 
   assertionIssuers(): string[] {
-    return [v2Issuer(this.ctx), v1Issuer(this.ctx)];
+    return [...this.ctx.sites.allNames.map((n) => this.issuer(n)), v1Issuer(this.ctx)];
   }
 
   audiencesOf(app: SeedApp): string[] {
@@ -118,9 +131,7 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
 
   /** Entra's documents; `common` and `organizations` answer with `{tenantid}` issuers. */
   discovery(realm: Realm, version: 'v1' | 'v2'): Record<string, unknown> {
-    return version === 'v2'
-      ? openIdConfiguration(this.ctx, realm.name)
-      : v1OpenIdConfiguration(this.ctx, realm.name);
+    return version === 'v2' ? openIdConfiguration(realm) : v1OpenIdConfiguration(realm);
   }
 
   tokensForCode(
@@ -153,6 +164,7 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
       capabilities: grant.capabilities,
       authTime: grant.authTime,
       azpacr: client.acr,
+      issuer: g.realm.issuer,
       nonce: grant.nonce,
       sid: grant.sid,
     });
@@ -184,6 +196,7 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
       capabilities: claims.capabilities.length > 0 ? claims.capabilities : grant.capabilities,
       authTime: grant.authTime,
       azpacr: client.acr,
+      issuer: g.realm.issuer,
       sid: grant.sid,
       refreshFamily: refresh.familyId,
     });
@@ -213,6 +226,7 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
       capabilities: requested.capabilities,
       authTime: typeof claims.iat === 'number' ? claims.iat * 1000 : this.ctx.now(),
       azpacr: client.acr,
+      issuer: g.realm.issuer,
       sid: typeof claims.sid === 'string' ? claims.sid : undefined,
     });
   }

@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { v1Issuer, v2Issuer, type EmulatorContext } from '../../context';
+import type { EmulatorContext } from '../../context';
 import { GRAPH_APP_ID } from '../../directory';
 import { insufficientPrivileges } from '../../errors/graph';
 import { GraphError } from '../../errors/wire';
@@ -27,7 +27,7 @@ export type GraphCaller = { kind: 'app' } | { kind: 'user'; user: SeedUser };
 export function authenticateCaller(ctx: EmulatorContext): RequestHandler {
   const validator = resourceTokenValidator(ctx, {
     audiences: GRAPH_AUDIENCES,
-    issuers: [v1Issuer(ctx), v2Issuer(ctx)],
+    issuers: ctx.tenants.workforce.assertionIssuers(),
     allowedTenants: [ctx.seed.tenant.id],
   });
   return wrap(async (req, res, next) => {

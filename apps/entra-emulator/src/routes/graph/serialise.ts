@@ -1,15 +1,17 @@
 import { X509Certificate } from 'node:crypto';
+import type { Response } from 'express';
 import type { EmulatorContext } from '../../context';
 import { derivedGuid } from '../../directory';
 import type { SeedApp, SeedUser } from '../../seed/schema';
+import { siteOf } from '../../sites/site';
 import type { GraphObjects } from './objects';
 
 /** Microsoft's own tenant: the owner of first-party service principals. */
 const MICROSOFT_TENANT_ID = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 
-/** The `@odata.context` of a collection. */
-export const odataContext = (ctx: EmulatorContext, collection: string) =>
-  `${ctx.baseUrl}/graph/v1.0/$metadata#${collection}`;
+/** The `@odata.context` of a collection, on the Graph host the request addressed. */
+export const odataContext = (res: Response, collection: string) =>
+  `${siteOf(res).names.graph}/v1.0/$metadata#${collection}`;
 
 /** An app registration as Graph's `application` resource. */
 export function applicationResource(

@@ -1,4 +1,3 @@
-import type { EmulatorContext } from '../../context';
 import { v1Document } from '../discovery';
 import type { Realm } from '../tenant';
 import type { CustomerTenant } from './tenant';
@@ -33,15 +32,12 @@ export function customerOpenIdConfiguration(realm: Realm<CustomerTenant>): Recor
  * `/v2.0`), shaped like the workforce tenant's: v1 endpoints and the v1 issuer
  * `https://sts.windows.net/{tid}/` (that of the tenant's v1 tokens, e.g. ARM's).
  */
-export function ciamV1OpenIdConfiguration(
-  ctx: EmulatorContext,
-  realm: Realm<CustomerTenant>,
-): Record<string, unknown> {
+export function ciamV1OpenIdConfiguration(realm: Realm<CustomerTenant>): Record<string, unknown> {
   return v1Document({
     base: realm.base,
     issuer: `https://sts.windows.net/${realm.tenant.id}/`,
     jwksUri: `${realm.base}/discovery/keys`,
     claims: CIAM_CLAIMS,
-    cloud: { cloud_instance_name: new URL(ctx.baseUrl).host },
+    cloud: { cloud_instance_name: realm.site.names.cloudInstanceName },
   });
 }

@@ -8,6 +8,8 @@ import { CustomerSignIn } from '../../flows/customer';
 import type { GrantRequest } from '../../grants/types';
 import type { KeyRing } from '../../keys';
 import type { SeedB2c, SeedCiam, SeedCustomerApp, SeedCustomerUser } from '../../seed/schema';
+import type { PublicNames } from '../../sites/names';
+import type { Site } from '../../sites/site';
 import type { TokenResponse } from '../../tokens';
 import type { LoginLook } from '../../views/pages';
 import { GrantStore, type CodeRecord, type RefreshRecord } from '../grant-store';
@@ -94,19 +96,34 @@ export class CustomerTenant implements Tenant<CustomerGrant, SeedCustomerApp, Se
   }
 
   /**
-   * The tenant, or one of its B2C user flows: endpoints under
-   * `{url}/{tenant}.onmicrosoft.com[/{policy}]` (policy lower-case, as B2C publishes it); issuer
-   * `{url}/{tenantId}/v2.0/` in B2C (trailing slash), `{url}/{tenantId}/v2.0` in External ID.
+   * The tenant, or one of its B2C user flows, at `site`: endpoints under
+   * `{origin}/{tenant}.onmicrosoft.com[/{policy}]` (policy lower-case, as B2C publishes it).
    */
-  realm(policy?: string): Realm<CustomerTenant> {
-    const { baseUrl } = this.ctx;
+  realm(site: Site, policy?: string): Realm<CustomerTenant> {
     return {
       tenant: this,
       name: this.domain,
       policy,
-      base: `${baseUrl}/${this.domain}${policy ? `/${policy.toLowerCase()}` : ''}`,
-      issuer: `${baseUrl}/${this.id}/v2.0${this.kind === 'b2c' ? '/' : ''}`,
+      site,
+      base: `${site.origin}/${this.domain}${policy ? `/${policy.toLowerCase()}` : ''}`,
+      issuer: this.issuer(site.names),
     };
+  }
+
+  /** `{name}.b2clogin.com`; External ID answers at `{name}.ciamlogin.com` and `{tid}.ciamlogin.com`. */
+  origins(names: PublicNames): string[] {
+    if (this.kind === 'b2c') return [names.b2c(this.directory.name)];
+    return [...new Set([names.ciam(this.directory.name), names.ciam(this.id)])];
+  }
+
+  /**
+   * B2C: `https://{name}.b2clogin.com/{tid}/v2.0/` (GUID, trailing slash); External ID:
+   * `https://{tid}.ciamlogin.com/{tid}/v2.0` (whichever of its hosts issued the token).
+   */
+  issuer(names: PublicNames): string {
+    return this.kind === 'b2c'
+      ? `${names.b2c(this.directory.name)}/${this.id}/v2.0/`
+      : `${names.ciam(this.id)}/${this.id}/v2.0`;
   }
 
   apps(): readonly SeedCustomerApp[] {
@@ -122,7 +139,7 @@ export class CustomerTenant implements Tenant<CustomerGrant, SeedCustomerApp, Se
   }
 
   assertionIssuers(): string[] {
-    return [this.realm().issuer];
+    return this.ctx.sites.allNames.map((n) => this.issuer(n));
   }
 
   audiencesOf(app: SeedCustomerApp): string[] {
@@ -132,16 +149,16 @@ export class CustomerTenant implements Tenant<CustomerGrant, SeedCustomerApp, Se
   /** B2C serves its v2 document at both paths; External ID has Entra's v1 document too. */
   discovery(realm: Realm<CustomerTenant>, version: 'v1' | 'v2'): Record<string, unknown> {
     return version === 'v1' && this.kind === 'ciam'
-      ? ciamV1OpenIdConfiguration(this.ctx, realm)
+      ? ciamV1OpenIdConfiguration(realm)
       : customerOpenIdConfiguration(realm);
   }
 
   tokensForCode(
-    _g: GrantRequest,
+    g: GrantRequest,
     client: AuthenticatedClient<SeedCustomerApp>,
     code: CodeRecord<CustomerGrant>,
   ): TokenResponse {
-    return this.issue(client.app, code.grant);
+    return this.issue(g.realm.site, client.app, code.grant);
   }
 
   tokensForRefresh(
@@ -151,7 +168,12 @@ export class CustomerTenant implements Tenant<CustomerGrant, SeedCustomerApp, Se
   ): TokenResponse {
     const requested = (g.body.scope ?? '').split(' ').filter(Boolean);
     const scopes = requested.length > 0 ? requested : refresh.grant.scopes;
-    return this.issue(client.app, { ...refresh.grant, scopes, nonce: undefined, newUser: false });
+    return this.issue(g.realm.site, client.app, {
+      ...refresh.grant,
+      scopes,
+      nonce: undefined,
+      newUser: false,
+    });
   }
 
   tokensOnBehalfOf(
@@ -159,11 +181,11 @@ export class CustomerTenant implements Tenant<CustomerGrant, SeedCustomerApp, Se
     client: AuthenticatedClient<SeedCustomerApp>,
     assertion: VerifiedAssertion<SeedCustomerUser>,
   ): TokenResponse {
-    return customerOnBehalfOf(this.ctx, this.realm(), client.app, assertion.user, g);
+    return customerOnBehalfOf(this.ctx, this.realm(g.realm.site), client.app, assertion.user, g);
   }
 
   /** Tokens for a grant; a refresh token (recorded here) when it includes `offline_access`. */
-  private issue(client: SeedCustomerApp, grant: CustomerGrant): TokenResponse {
+  private issue(site: Site, client: SeedCustomerApp, grant: CustomerGrant): TokenResponse {
     const user = this.user(grant.userId);
     if (!user) throw this.errors.userGone();
     const refreshToken = grant.scopes.includes('offline_access')
@@ -174,7 +196,7 @@ export class CustomerTenant implements Tenant<CustomerGrant, SeedCustomerApp, Se
       : undefined;
     return customerTokens(
       this.ctx,
-      { ...grant, realm: this.realm(grant.policy), user, client },
+      { ...grant, realm: this.realm(site, grant.policy), user, client },
       refreshToken,
     );
   }
