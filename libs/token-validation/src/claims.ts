@@ -6,6 +6,8 @@ export interface ClaimRules {
   audiences: ReadonlySet<string>;
   matchIssuer: (iss: string, tid?: string) => boolean;
   clockToleranceSeconds: number;
+  /** Refuse a token with neither `scp` nor `roles`. */
+  requirePermissions: boolean;
 }
 
 /**
@@ -80,7 +82,7 @@ export function checkClaims(
   }
   const scopes = scp ? splitScopes(scp) : [];
   const roles = (rolesClaim as string[] | undefined) ?? [];
-  if (scopes.length === 0 && roles.length === 0) {
+  if (rules.requirePermissions && scopes.length === 0 && roles.length === 0) {
     fail('ERR_TOKEN_NO_PERMISSIONS', 'The token carries neither scopes (scp) nor roles.');
   }
 

@@ -20,6 +20,7 @@ export interface ResolvedOptions {
   jwksTimeoutMs: number;
   ca?: string | Buffer;
   requireTenantId: boolean;
+  requirePermissions: boolean;
   keySource?: KeySource;
   now: () => number;
 }
@@ -96,6 +97,7 @@ export function resolveOptions(options: TokenValidatorOptions): ResolvedOptions 
     staleKeyMaxAgeMs: positive(options.staleKeyMaxAgeMs, 86_400_000, 'staleKeyMaxAgeMs', problems),
     jwksTimeoutMs: positive(options.jwksTimeoutMs, 10_000, 'jwksTimeoutMs', problems),
     requireTenantId: options.requireTenantId ?? true,
+    requirePermissions: options.requirePermissions ?? true,
     now: options.now ?? Date.now,
     ...(options.ca !== undefined && { ca: options.ca }),
     ...(options.keySource !== undefined && { keySource: options.keySource }),

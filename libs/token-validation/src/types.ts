@@ -47,6 +47,12 @@ export interface TokenValidatorOptions {
   ca?: string | Buffer;
   /** Require `tid` claim (default true; B2C tokens have no tid: set false for B2C). */
   requireTenantId?: boolean;
+  /**
+   * Require `scp` or `roles` (default true). A resource that authorizes app-only callers by its
+   * own role assignments instead — Azure Resource Manager's RBAC — accepts an app token without
+   * `roles`: set false there.
+   */
+  requirePermissions?: boolean;
   /** Injection point for tests: where keys come from. Default: jwks-rsa over HTTP(S). */
   keySource?: KeySource;
   /** Injection point for tests: the clock, in epoch milliseconds. Default `Date.now`. */

@@ -401,6 +401,13 @@ describe('createTokenValidator: one rule broken per token', () => {
     );
   });
 
+  it('requirePermissions: false accepts an app token with neither scp nor roles (RBAC resources)', async () => {
+    const claims = goodClaims({ scp: undefined, idtyp: 'app' });
+    const { validator } = setup({ requirePermissions: false });
+    const token = await validator.validate(signToken(claims, key));
+    expect(token).toMatchObject({ kind: 'app', scopes: [], roles: [] });
+  });
+
   it('never throws anything but TokenValidationError for non-string input', async () => {
     const { validator } = setup();
     for (const value of [undefined, null, 42, {}, ['a.b.c']]) {

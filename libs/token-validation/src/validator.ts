@@ -22,6 +22,7 @@ export function createTokenValidator(options: TokenValidatorOptions): SyncTokenV
     audiences: o.audiences,
     matchIssuer: compileIssuerMatcher(o.issuers),
     clockToleranceSeconds: o.clockToleranceSeconds,
+    requirePermissions: o.requirePermissions,
   };
   // One resolver per JWKS URL; with a {tenantid} URL the tenants are allow-listed, so bounded.
   const resolvers = new Map<string, KeyResolver>();
