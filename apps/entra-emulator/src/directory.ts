@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { aad } from './errors/entra';
 import { AadError } from './errors/wire';
-import type { Seed, SeedApp, SeedUser } from './seed/schema';
+import type { Seed, SeedApp, SeedSubscription, SeedUser } from './seed/schema';
 
 /** Scopes that are not permissions on a resource. */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
@@ -108,6 +108,22 @@ export class Directory {
   }
 
   private indexed?: { users: SeedUser[]; length: number; map: Map<string, SeedUser> };
+
+  /**
+   * The subscriptions ARM lists for a caller: a user's own, or those on which an app's service
+   * principal holds a role (`apps[].subscriptions`).
+   */
+  armSubscriptions(caller: { userId?: string; appId?: string }): SeedSubscription[] {
+    if (caller.userId !== undefined) return this.user(caller.userId)?.subscriptions ?? [];
+    const ids = new Set(this.app(caller.appId)?.subscriptions.map((id) => id.toLowerCase()));
+    if (ids.size === 0) return [];
+    const all = this.seed.users.flatMap((u) => u.subscriptions);
+    return all.filter(
+      (s, i) =>
+        ids.has(s.subscriptionId.toLowerCase()) &&
+        all.findIndex((o) => o.subscriptionId === s.subscriptionId) === i,
+    );
+  }
 
   servicePrincipalId(app: SeedApp): string {
     return app.servicePrincipalId ?? derivedGuid(`sp:${app.clientId}`);

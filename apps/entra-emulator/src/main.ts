@@ -1,7 +1,11 @@
 import { loadEmulatorConfig } from '@obo/config';
 import { runService } from '@obo/server';
 import { startEmulator, type RunningEmulator } from './emulator';
+import { join } from 'node:path';
 import { exportCaCertificate } from './tls';
+
+/** The Node preload that routes an app's Microsoft traffic through the proxy (built next to main.js). */
+const PRELOAD = join(__dirname, 'transparent', 'route-to-emulator.js');
 
 void runService({
   name: 'entra-emulator',
@@ -16,6 +20,8 @@ void runService({
       tls: config.tls,
       controlPlane: config.controlPlane,
       armPageSize: config.armPageSize,
+      transparentPort: config.transparentPort,
+      proxyPort: config.proxyPort,
       logger,
     });
     if (config.caExportPath) {
@@ -39,12 +45,30 @@ void runService({
           : '  well-known users (default seed; password Passw0rd! — see apps/entra-emulator/README.md):',
         users,
         ...customerTenantLines(emulator),
+        ...transparentLines(emulator),
         '',
       ].join('\n'),
     );
     return { url: emulator.url, close: () => emulator.stop() };
   },
 });
+
+/** Transparent mode: the Microsoft hosts it answers as, and how clients reach them. */
+function transparentLines(emulator: RunningEmulator): string[] {
+  if (emulator.transparentHosts.length === 0) return [];
+  return [
+    `  transparent mode: answers as ${emulator.transparentHosts.join(', ')}`,
+    ...(emulator.transparentPort !== undefined
+      ? [`    on port ${emulator.transparentPort} (route those names to this machine)`]
+      : []),
+    ...(emulator.proxyUrl
+      ? [
+          `    through the proxy HTTPS_PROXY=${emulator.proxyUrl}` +
+            ` (Node: node --require ${PRELOAD} app.js)`,
+        ]
+      : []),
+  ];
+}
 
 /** The seed's B2C and External ID tenants: where their authorities live and who can sign in. */
 function customerTenantLines(emulator: RunningEmulator): string[] {

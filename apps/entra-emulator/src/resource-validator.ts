@@ -8,7 +8,12 @@ import type { EmulatorContext } from './context';
  */
 export function resourceTokenValidator(
   ctx: EmulatorContext,
-  options: { audiences: string[]; issuers: string[]; allowedTenants: string[] },
+  options: {
+    audiences: string[];
+    issuers: string[];
+    allowedTenants: string[];
+    requirePermissions?: boolean;
+  },
 ): TokenValidator {
   return createTokenValidator({
     jwksUri: `${ctx.baseUrl}/${ctx.seed.tenant.id}/discovery/v2.0/keys`,

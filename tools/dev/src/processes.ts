@@ -1,9 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import http from 'node:http';
 import https from 'node:https';
+import { findWorkspaceRoot } from '@obo/config';
 import { formatLogLine } from './log-format';
+
+/** nx's CLI entry, from its package.json `bin` (the file moved to dist/bin in recent versions). */
+export function nxCli(): string {
+  const manifest = require.resolve('nx/package.json', { paths: [findWorkspaceRoot(__dirname)] });
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> };
+  return join(dirname(manifest), bin.nx);
+}
 
 const COLORS = { emulator: 35, api: 36, web: 32, build: 33 } as const;
 

@@ -10,14 +10,14 @@
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   EMULATOR_DEFAULTS,
   findWorkspaceRoot,
   readEnvironment,
   usesEmulatorProfile,
 } from '@obo/config';
-import { checkPortFree, startProcess, stopAll, waitForReady } from './processes';
+import { checkPortFree, nxCli, startProcess, stopAll, waitForReady } from './processes';
 
 const root = findWorkspaceRoot(__dirname);
 const started = Date.now();
@@ -36,13 +36,6 @@ function fail(message: string): never {
   process.stderr.write(`\nnpm start: ${message}\n`);
   void stopAll(children).then(() => process.exit(1));
   throw new Error(message);
-}
-
-/** nx's CLI entry, from its package.json `bin` (the file moved to dist/bin in recent versions). */
-function nxCli(): string {
-  const manifest = require.resolve('nx/package.json', { paths: [root] });
-  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> };
-  return join(dirname(manifest), bin.nx);
 }
 
 /** True when the app's own `.env` (or the environment) names a real tenant. */

@@ -86,8 +86,12 @@ export function armRoutes(ctx: EmulatorContext): Router {
         `The api-version '${version}' is invalid. The supported versions are '${ARM_API_VERSIONS.join(',')}'.`,
       );
     }
-    const user = token.kind === 'delegated' ? ctx.directory.user(token.objectId) : undefined;
-    return { version, subscriptions: user?.subscriptions ?? [] };
+    const subscriptions = ctx.directory.armSubscriptions(
+      token.kind === 'delegated'
+        ? { userId: token.objectId ?? '' }
+        : { appId: String(token.claims.appid ?? token.claims.azp) },
+    );
+    return { version, subscriptions, tenantId: token.tenantId };
   };
 
   router.get(
@@ -111,6 +115,15 @@ export function armRoutes(ctx: EmulatorContext): Router {
         body.nextLink = next.toString();
       }
       res.json(body);
+    }),
+  );
+
+  // What `az login` reads after signing in: the tenants the caller's token is for.
+  router.get(
+    '/tenants',
+    wrap(async (req, res) => {
+      const ready = await prepare(req, res);
+      res.json({ value: armTenants(ctx, ready.tenantId) });
     }),
   );
 
@@ -166,6 +179,27 @@ export function armSubscription(
   };
 }
 
+/**
+ * `GET /tenants`: the token's tenant (the workforce tenant, or the External ID tenant whose
+ * users OBO reaches ARM from), in ARM's 2022-12-01 shape.
+ */
+function armTenants(ctx: EmulatorContext, tenantId: string | undefined): Record<string, unknown>[] {
+  const tenant = ctx.tenants.all.find((t) => t.id === tenantId?.toLowerCase());
+  if (!tenant) return [];
+  return [
+    {
+      id: `/tenants/${tenant.id}`,
+      tenantId: tenant.id,
+      countryCode: 'US',
+      displayName: tenant.displayName,
+      domains: [tenant.domain],
+      tenantCategory: 'Home',
+      defaultDomain: tenant.domain,
+      tenantType: tenant.kind === 'ciam' ? 'CIAM' : 'AAD',
+    },
+  ];
+}
+
 function parseSkipToken(value: unknown): number {
   if (typeof value !== 'string') return 0;
   const n = Number(Buffer.from(value, 'base64url').toString('utf8'));
@@ -186,5 +220,7 @@ function createArmValidator(ctx: EmulatorContext): TokenValidator {
       .assertionIssuers()
       .map((issuer) => issuer.replace(ctx.seed.tenant.id, TENANT_PLACEHOLDER)),
     allowedTenants: [ctx.seed.tenant.id, ...(ctx.seed.ciam ? [ctx.seed.ciam.tenantId] : [])],
+    // ARM authorizes apps by role assignments (RBAC), not token roles: app tokens carry none.
+    requirePermissions: false,
   });
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import defaultSeedJson from '../../seed/default.json';
+import { withFirstPartyClients } from './first-party';
 import { seedSchema, type Seed, type SeedInput } from './schema';
 
 /** Thrown for a seed that cannot be read or does not validate; the message names each bad field. */
@@ -37,7 +38,7 @@ export function loadSeed(seed?: SeedInput | string): Seed {
   if (problems.length > 0) {
     throw new SeedError(`Invalid ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
-  return parsed.data;
+  return withFirstPartyClients(parsed.data);
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -82,6 +83,15 @@ function crossCheck(seed: Seed): string[] {
     app.owners.forEach((owner, j) => {
       if (!upns.has(owner.toLowerCase()) && !userIds.has(owner.toLowerCase()))
         problems.push(`apps[${i}].owners[${j}]: unknown user ${owner}`);
+    }),
+  );
+  const subscriptionIds = new Set(
+    seed.users.flatMap((u) => u.subscriptions.map((s) => s.subscriptionId.toLowerCase())),
+  );
+  seed.apps.forEach((app, i) =>
+    app.subscriptions.forEach((id, j) => {
+      if (!subscriptionIds.has(id.toLowerCase()))
+        problems.push(`apps[${i}].subscriptions[${j}]: unknown subscription ${id}`);
     }),
   );
   seed.grants.forEach((grant, i) => {

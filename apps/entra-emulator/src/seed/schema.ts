@@ -58,6 +58,11 @@ const appSchema = z.object({
    * owned by their creator.
    */
   owners: z.array(z.string()).default([]),
+  /**
+   * Subscriptions (ids of subscriptions seeded on users) on which the app's service principal
+   * holds an Azure role: what ARM lists for its app-only tokens.
+   */
+  subscriptions: z.array(guid).default([]),
 });
 
 /** Entra directory roles that may manage every app registration (Graph). */

@@ -19,6 +19,39 @@ describe('loadEmulatorConfig', () => {
     });
     expect(config.tls).toBeUndefined();
     expect(config.caExportPath).toBeUndefined();
+    expect(config.transparentPort).toBeUndefined();
+    expect(config.proxyPort).toBeUndefined();
+  });
+
+  it('turns transparent mode on at port 443 unless told another port, and a proxy port', () => {
+    expect(load({ EMULATOR_TRANSPARENT: 'true' }).transparentPort).toBe(443);
+    expect(
+      load({ EMULATOR_TRANSPARENT: 'true', EMULATOR_TRANSPARENT_PORT: '8444' }).transparentPort,
+    ).toBe(8444);
+    expect(load({ EMULATOR_TRANSPARENT: 'false' }).transparentPort).toBeUndefined();
+    expect(load({ EMULATOR_PROXY_PORT: '8480' })).toMatchObject({
+      proxyPort: 8480,
+      transparentPort: undefined,
+    });
+  });
+
+  it('refuses a transparent port without transparent mode, and a bad one', () => {
+    for (const [env, variable] of [
+      [{ EMULATOR_TRANSPARENT_PORT: '8444' }, 'EMULATOR_TRANSPARENT_PORT'],
+      [
+        { EMULATOR_TRANSPARENT: 'true', EMULATOR_TRANSPARENT_PORT: '70000' },
+        'EMULATOR_TRANSPARENT_PORT',
+      ],
+      [{ EMULATOR_TRANSPARENT: 'yes please' }, 'EMULATOR_TRANSPARENT'],
+      [{ EMULATOR_PROXY_PORT: '-1' }, 'EMULATOR_PROXY_PORT'],
+    ] as const) {
+      try {
+        load(env);
+        throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+      } catch (error) {
+        expect((error as ConfigError).issues.map((i) => i.variable)).toEqual([variable]);
+      }
+    }
   });
 
   it('takes a port, public URL, seed, data dir and own TLS files', () => {

@@ -30,6 +30,13 @@ export interface EmulatorConfig {
   controlPlane: boolean;
   /** Subscriptions per ARM page. Default 5. */
   armPageSize: number;
+  /**
+   * Transparent mode (`EMULATOR_TRANSPARENT=true`): the port on which it also answers as
+   * Microsoft's hosts (`EMULATOR_TRANSPARENT_PORT`, default 443). Undefined when off.
+   */
+  transparentPort?: number;
+  /** `EMULATOR_PROXY_PORT`: an HTTPS_PROXY for Microsoft's hosts on this port. Default off. */
+  proxyPort?: number;
 }
 
 const emulatorShape = {
@@ -44,7 +51,13 @@ const emulatorShape = {
   EMULATOR_TLS_KEY: fields.path(),
   EMULATOR_CONTROL_PLANE: fields.boolean(),
   EMULATOR_ARM_PAGE_SIZE: fields.positiveInt(),
+  EMULATOR_TRANSPARENT: fields.boolean(),
+  EMULATOR_TRANSPARENT_PORT: fields.port(),
+  EMULATOR_PROXY_PORT: fields.port(),
 };
+
+/** The port Microsoft's hosts are reached on: what clients with their production settings use. */
+const TRANSPARENT_PORT = 443;
 
 /** Loads and validates the emulator's configuration; throws ConfigError naming every bad variable. */
 export function loadEmulatorConfig(source: EnvSource = {}): EmulatorConfig {
@@ -54,6 +67,13 @@ export function loadEmulatorConfig(source: EnvSource = {}): EmulatorConfig {
       issues.add(
         missing,
         'required together with its pair: set both EMULATOR_TLS_CERT and EMULATOR_TLS_KEY, or neither',
+      );
+      return undefined;
+    }
+    if (v.EMULATOR_TRANSPARENT_PORT !== undefined && !v.EMULATOR_TRANSPARENT) {
+      issues.add(
+        'EMULATOR_TRANSPARENT_PORT',
+        "only with EMULATOR_TRANSPARENT=true (the port on which the emulator answers as Microsoft's hosts)",
       );
       return undefined;
     }
@@ -76,6 +96,10 @@ export function loadEmulatorConfig(source: EnvSource = {}): EmulatorConfig {
           : undefined,
       controlPlane: v.EMULATOR_CONTROL_PLANE ?? true,
       armPageSize: v.EMULATOR_ARM_PAGE_SIZE ?? 5,
+      transparentPort: v.EMULATOR_TRANSPARENT
+        ? (v.EMULATOR_TRANSPARENT_PORT ?? TRANSPARENT_PORT)
+        : undefined,
+      proxyPort: v.EMULATOR_PROXY_PORT,
     };
   });
 }

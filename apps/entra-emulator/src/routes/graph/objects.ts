@@ -2,6 +2,7 @@ import type { EmulatorContext } from '../../context';
 import { derivedGuid, GRAPH_APP_ID } from '../../directory';
 import { resourceNotFound } from '../../errors/graph';
 import { ARM_APP_ID } from '../../resources';
+import { FIRST_PARTY_APP_IDS } from '../../seed/first-party';
 import type { SeedApp } from '../../seed/schema';
 
 /** Permission ids Microsoft publishes, so clients can use the real ones. */
@@ -9,9 +10,6 @@ const WELL_KNOWN_PERMISSION_IDS: Record<string, string> = {
   [`${ARM_APP_ID}/user_impersonation`]: '41094075-9dad-400e-a0bd-54e686782033',
   [`${GRAPH_APP_ID}/User.Read`]: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d',
 };
-
-/** First-party apps: service principals in a tenant, never its application objects. */
-const FIRST_PARTY = new Set([ARM_APP_ID, GRAPH_APP_ID]);
 
 /** A client secret as Graph lists it: never the secret, only its first three characters. */
 export interface PasswordCredential {
@@ -35,7 +33,7 @@ export class GraphObjects {
   constructor(private readonly ctx: EmulatorContext) {}
 
   isFirstParty(app: SeedApp): boolean {
-    return FIRST_PARTY.has(app.clientId);
+    return FIRST_PARTY_APP_IDS.has(app.clientId);
   }
 
   /** The application's object id (stable, derived from its client id). */
