@@ -115,7 +115,7 @@ export class Directory {
    */
   armSubscriptions(caller: { userId?: string; appId?: string }): SeedSubscription[] {
     if (caller.userId !== undefined) return this.user(caller.userId)?.subscriptions ?? [];
-    const ids = new Set(this.app(caller.appId)?.subscriptions.map((id) => id.toLowerCase()));
+    const ids = new Set(this.app(caller.appId)?.subscriptions?.map((id) => id.toLowerCase()));
     if (ids.size === 0) return [];
     const all = this.seed.users.flatMap((u) => u.subscriptions);
     return all.filter(

@@ -9,7 +9,9 @@ Prints one JSON object of observations; the Jest test (msal-python.spec.ts) asse
 What MSAL Python 1.21 needs to talk to a host it does not know: `instance_discovery=False`
 (otherwise it asks https://login.microsoftonline.com/common/discovery/instance first), and
 REQUESTS_CA_BUNDLE so `requests` trusts the emulator's CA. B2C authorities (a path segment
-starting with `b2c_`) skip instance discovery by themselves.
+starting with `b2c_`) skip instance discovery by themselves. Against the emulator in transparent
+mode (authority https://login.microsoftonline.com/...), `msal_options` is `{}`: MSAL's defaults,
+instance discovery included. `client_credentials` adds an app-only token first.
 """
 
 import json
@@ -113,13 +115,28 @@ def sign_out(browser, document_url, post_logout_redirect_uri):
 def run(config):
     origin = config["url"]
     user = config["user"]
+    options = config.get("msal_options", {"instance_discovery": False})
     app = msal.ConfidentialClientApplication(
         config["client_id"],
         client_credential=config["client_secret"],
         authority=config["authority"],
-        instance_discovery=False,
+        **options,
     )
     out = {"msal_version": msal.__version__}
+    if config.get("client_credentials"):
+        cc = config["client_credentials"]
+        daemon = msal.ConfidentialClientApplication(
+            cc["client_id"],
+            client_credential=cc["client_secret"],
+            authority=config["authority"],
+            **options,
+        )
+        token = daemon.acquire_token_for_client(cc["scopes"])
+        out["client_credentials"] = {
+            "error": token.get("error"),
+            "token_type": token.get("token_type"),
+            "access_token": token.get("access_token"),
+        }
     # MSAL's own tenant discovery, pointed at the v1 document (no /v2.0).
     v1 = msal.authority.tenant_discovery(
         config["authority"] + "/.well-known/openid-configuration", app.http_client
@@ -138,6 +155,7 @@ def run(config):
     if "access_token" not in result:
         raise RuntimeError("auth code redemption failed: %s" % result.get("error"))
     out["scope"] = result.get("scope")
+    out["access_token"] = result["access_token"]
     out["id_token_name"] = result.get("id_token_claims", {}).get("name")
 
     accounts = app.get_accounts()
@@ -159,11 +177,12 @@ def run(config):
             config["obo"]["client_id"],
             client_credential=config["obo"]["client_secret"],
             authority=config["authority"],
-            instance_discovery=False,
+            **options,
         )
         obo = api.acquire_token_on_behalf_of(result["access_token"], config["obo"]["scopes"])
         out["obo_scope"] = obo.get("scope")
         out["obo_error"] = obo.get("error")
+        out["obo_access_token"] = obo.get("access_token")
 
     out["cookies_before_sign_out"] = browser.cookie_names()
     out["sign_out"] = sign_out(

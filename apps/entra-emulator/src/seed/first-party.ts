@@ -56,7 +56,6 @@ export function withFirstPartyClients(seed: Seed): Seed {
       requestedAccessTokenVersion: 1,
       allowPublicClient: true,
       owners: [],
-      subscriptions: [],
     });
     for (const a of access) {
       seed.grants.push({ clientId: client.clientId, ...a, principal: 'AllPrincipals' });

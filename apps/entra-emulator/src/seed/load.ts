@@ -89,7 +89,7 @@ function crossCheck(seed: Seed): string[] {
     seed.users.flatMap((u) => u.subscriptions.map((s) => s.subscriptionId.toLowerCase())),
   );
   seed.apps.forEach((app, i) =>
-    app.subscriptions.forEach((id, j) => {
+    app.subscriptions?.forEach((id, j) => {
       if (!subscriptionIds.has(id.toLowerCase()))
         problems.push(`apps[${i}].subscriptions[${j}]: unknown subscription ${id}`);
     }),

@@ -62,7 +62,7 @@ const appSchema = z.object({
    * Subscriptions (ids of subscriptions seeded on users) on which the app's service principal
    * holds an Azure role: what ARM lists for its app-only tokens.
    */
-  subscriptions: z.array(guid).default([]),
+  subscriptions: z.array(guid).optional(),
 });
 
 /** Entra directory roles that may manage every app registration (Graph). */

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EMULATOR_DEFAULTS } from '@obo/config';
 import { startEmulator, type RunningEmulator } from '@obo/entra-emulator';
-import { freePort, spawnNode, waitForOk, type Spawned } from './processes';
-import { defaultSeed, seedFileFor, workspaceRoot, type SeedCustomerJson } from './seed';
+import { startApps, type RunningApps } from './apps';
+import { freePort } from './processes';
+import { defaultSeed, seedFileFor, type SeedCustomerJson } from './seed';
 
 export interface RunningChain {
   emulator: RunningEmulator;
@@ -15,17 +16,11 @@ export interface RunningChain {
   stop(): Promise<void>;
 }
 
-/** Only what the apps need: a developer's AZURE_* or .env must not leak into the test. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const { PATH, HOME, TMPDIR, LANG } = process.env;
-  return { PATH, HOME, TMPDIR, LANG, LOG_LEVEL: 'warn', FORCE_COLOR: '0' };
-}
-
 /** The identity profile the API and the web app run in. */
 export type ChainProfile = 'emulator' | 'b2c' | 'ciam';
 
 /** The customer tenant's web app (it has redirect URIs) and API (it exposes scopes). */
-function customerApps(tenant: SeedCustomerJson | undefined) {
+export function customerApps(tenant: SeedCustomerJson | undefined) {
   const web = tenant?.apps.find((a) => a.redirectUris?.length);
   const api = tenant?.apps.find((a) => a.identifierUri && a.scopes?.length);
   if (!tenant || !web || !api) throw new Error('the default seed lacks a customer tenant');
@@ -97,18 +92,16 @@ export async function startChain(profile: ChainProfile = 'emulator'): Promise<Ru
   const webUrl = `http://localhost:${webPort}`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'obo-e2e-emulator-'));
-  const cwd = mkdtempSync(join(tmpdir(), 'obo-e2e-cwd-'));
   const seedPath = seedFileFor(webUrl, EMULATOR_DEFAULTS.web.clientId);
-  const children: Spawned[] = [];
   let emulator: RunningEmulator | undefined;
+  let apps: RunningApps | undefined;
   let stopped = false;
 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await Promise.all(children.reverse().map((c) => c.stop()));
+    await apps?.stop();
     await emulator?.stop();
-    rmSync(cwd, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(dirname(seedPath), { recursive: true, force: true });
   };
@@ -126,35 +119,23 @@ export async function startChain(profile: ChainProfile = 'emulator'): Promise<Ru
       EXTRA_CA_CERTS: emulator.caCertPath,
     };
     const perApp = profileEnv(profile, emulator.url);
-
-    const api = spawnNode([join(workspaceRoot, 'apps/api/dist/main.js')], {
-      cwd,
-      env: {
-        ...baseEnv(),
-        ...identityEnv,
-        ...perApp.api,
-        PORT: String(apiPort),
-        HOST: '127.0.0.1',
+    apps = await startApps({
+      api: {
+        port: apiPort,
+        env: { ...identityEnv, ...perApp.api, PORT: String(apiPort), HOST: '127.0.0.1' },
+      },
+      web: {
+        port: webPort,
+        env: {
+          ...identityEnv,
+          ...perApp.web,
+          PORT: String(webPort),
+          HOST: '127.0.0.1',
+          PUBLIC_URL: webUrl,
+          API_BASE_URL: apiUrl,
+        },
       },
     });
-    children.push(api);
-    const web = spawnNode([join(workspaceRoot, 'apps/web/dist/main.js')], {
-      cwd,
-      env: {
-        ...baseEnv(),
-        ...identityEnv,
-        ...perApp.web,
-        PORT: String(webPort),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: webUrl,
-        API_BASE_URL: apiUrl,
-      },
-    });
-    children.push(web);
-    await Promise.all([
-      waitForOk(`${apiUrl}/readyz`, api),
-      waitForOk(`http://127.0.0.1:${webPort}/readyz`, web),
-    ]);
     return { emulator, webUrl, apiUrl, stop };
   } catch (error) {
     await stop();

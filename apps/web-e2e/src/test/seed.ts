@@ -8,6 +8,8 @@ export const workspaceRoot = findWorkspaceRoot(__dirname);
 interface SeedAppJson {
   clientId: string;
   secrets?: string[];
+  /** Subscriptions its service principal holds a role on. */
+  subscriptions?: string[];
   redirectUris?: string[];
   postLogoutRedirectUris?: string[];
   identifierUri?: string;
