@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from './emulator';
-import { ensureTlsMaterial, exportCaCertificate } from './tls';
+import { ensureHostCertificates, ensureTlsMaterial, exportCaCertificate } from './tls';
 import { call } from '../test/helpers';
 
 describe('TLS material', () => {
@@ -25,6 +25,23 @@ describe('TLS material', () => {
     const other = ensureTlsMaterial(dir, []);
     expect(other.caCert).toBe(first.caCert);
     expect(other.cert).not.toBe(first.cert);
+  });
+
+  it('makes one certificate per host name (transparent mode), kept while the names stay', () => {
+    const ca = new X509Certificate(ensureTlsMaterial(dir, []).caCert);
+    const first = ensureHostCertificates(dir, ['login.microsoftonline.com', 'graph.microsoft.com']);
+    expect(Object.keys(first).sort()).toEqual(['graph.microsoft.com', 'login.microsoftonline.com']);
+    for (const [host, { cert }] of Object.entries(first)) {
+      const x509 = new X509Certificate(cert);
+      expect(x509.subjectAltName).toBe(`DNS:${host}`);
+      expect(x509.checkIssued(ca)).toBe(true);
+    }
+    const again = ensureHostCertificates(dir, ['graph.microsoft.com', 'login.microsoftonline.com']);
+    expect(again).toEqual(first);
+    const more = ensureHostCertificates(dir, ['login.microsoftonline.com', 'management.azure.com']);
+    expect(more['login.microsoftonline.com'].cert).not.toBe(
+      first['login.microsoftonline.com'].cert,
+    );
   });
 
   it('exports the CA certificate alone, world-readable, to a folder of its own', () => {

@@ -50,6 +50,21 @@ describe('compose plan', () => {
     expect(args.at(-1)).toBe('localhost/obo-api');
   });
 
+  it('gives the emulator Microsoft’s names on the network, and the sysctl for port 443', () => {
+    const emulator = service('entra-emulator');
+    if (!emulator) throw new Error('no entra-emulator service');
+    const args = runArgs(plan, emulator, 1, { image: 'i', network: 'obo_default' });
+    const aliases = args.filter((_a, i) => args[i - 1] === '--network-alias');
+    expect(aliases).toEqual(
+      expect.arrayContaining([
+        'entra-emulator',
+        'login.microsoftonline.com',
+        'management.azure.com',
+      ]),
+    );
+    expect(args[args.indexOf('--sysctl') + 1]).toBe('net.ipv4.ip_unprivileged_port_start=0');
+  });
+
   it('runs a one-off replica in the foreground: removed after, no network, restart or health', () => {
     const web = service('web');
     if (!web) throw new Error('no web service');
@@ -82,6 +97,16 @@ describe('compose plan', () => {
       /resources/,
     ],
     ['a bind mount', withService('    volumes: ["/etc:/host-etc:ro"]\n'), /not a named volume/],
+    [
+      'a network other than the default',
+      withService('    networks:\n      backend:\n        aliases: [x]\n'),
+      /only the default network/,
+    ],
+    [
+      'a default-network setting other than aliases',
+      withService('    networks:\n      default:\n        ipv4_address: 10.0.0.9\n'),
+      /ipv4_address/,
+    ],
     ['a shell-string command', withService('    command: redis-server --x\n'), /exec form/],
     [
       'a dependency on an unknown service',

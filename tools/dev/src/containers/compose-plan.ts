@@ -35,6 +35,10 @@ export interface ServicePlan {
   healthcheck?: HealthCheck;
   restart?: string;
   dependsOn: { service: string; condition: DependsCondition }[];
+  /** More names the service answers to on the project's network (`networks.default.aliases`). */
+  aliases: string[];
+  /** Namespaced kernel parameters (`sysctls`). */
+  sysctls: Record<string, string>;
 }
 
 export interface StackPlan {
@@ -55,6 +59,8 @@ const SERVICE_KEYS = new Set([
   'depends_on',
   'restart',
   'deploy',
+  'networks',
+  'sysctls',
 ]);
 const TOP_KEYS = new Set(['services', 'volumes', 'version']);
 
@@ -94,6 +100,10 @@ function planService(name: string, s: Record<string, unknown>, volumes: string[]
       ? healthcheckOf(name, s.healthcheck as Record<string, unknown>)
       : undefined,
     restart: s.restart as string | undefined,
+    aliases: aliasesOf(name, s.networks),
+    sysctls: Object.fromEntries(
+      Object.entries((s.sysctls ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+    ),
     dependsOn: Object.entries((s.depends_on ?? {}) as Record<string, { condition?: string }>).map(
       ([service, d]) => ({
         service,
@@ -101,6 +111,18 @@ function planService(name: string, s: Record<string, unknown>, volumes: string[]
       }),
     ),
   };
+}
+
+/** The aliases on the default network: the only network the test's stack has. */
+function aliasesOf(service: string, networks: unknown): string[] {
+  if (networks === undefined) return [];
+  const entries = Object.entries(networks as Record<string, unknown>);
+  if (entries.some(([n]) => n !== 'default')) {
+    throw new Error(`service ${service}: only the default network is translated`);
+  }
+  const settings = (entries[0]?.[1] ?? {}) as Record<string, unknown>;
+  refuseUnknown(`service ${service} networks.default`, settings, new Set(['aliases']));
+  return ((settings.aliases ?? []) as unknown[]).map(String);
 }
 
 /** `{published, target}` (normalised) or `'host:container'` → the container port. */
@@ -214,8 +236,11 @@ export function runArgs(
     '--name',
     containerName(plan.project, service.name, replica),
   ];
-  if (options.network) args.push('--network', options.network, '--network-alias', service.name);
-  else args.push('--network', 'none');
+  if (options.network) {
+    args.push('--network', options.network);
+    for (const alias of [service.name, ...service.aliases]) args.push('--network-alias', alias);
+  } else args.push('--network', 'none');
+  for (const [k, v] of Object.entries(service.sysctls)) args.push('--sysctl', `${k}=${v}`);
   for (const [k, v] of Object.entries(options.labels ?? {})) args.push('--label', `${k}=${v}`);
   for (const [k, v] of Object.entries(service.environment)) args.push('--env', `${k}=${v}`);
   for (const v of service.volumes) {

@@ -278,6 +278,21 @@ describe('container images and the emulator stack of docker-compose.yml', () => 
     expect(readdirSync(data)).toEqual(expect.arrayContaining(['ca-key.pem', 'signing-key.pem']));
   });
 
+  it('another container on the network reaches Microsoft’s names at the emulator (aliases, port 443)', async () => {
+    // What any app on this network would do with its production settings and the CA alone.
+    const script = `fetch('https://login.microsoftonline.com/${EMULATOR_DEFAULTS.tenantId}/v2.0/.well-known/openid-configuration').then(r=>r.json()).then(d=>console.log(d.issuer))`;
+    const run = await podmanOk([
+      'exec',
+      '--env',
+      'NODE_EXTRA_CA_CERTS=/emulator-ca/ca.pem',
+      container('web'),
+      'node',
+      '-e',
+      script,
+    ]);
+    expect(run).toBe(`https://login.microsoftonline.com/${EMULATOR_DEFAULTS.tenantId}/v2.0`);
+  });
+
   it('alice, signed in through the web container, sees her subscriptions', async () => {
     const res = await subscriptions('ct-signed-in', 30_000);
     expect(res.status).toBe(200);
