@@ -1,15 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { EMULATOR_DEFAULTS } from '@obo/config';
-import { startApps, type RunningApps } from '../test/apps';
-import {
-  expectText,
-  fillEmulatorLogin,
-  launchChromium,
-  newContext,
-  screenshot,
-} from '../test/browser';
+import { expectText, fillEmulatorLogin, newContext, screenshot } from '../test/browser';
 import { displayNameOf, seededSubscriptions } from '../test/seed';
-import { counters, emulatorAsMicrosoft, type EmulatorAsMicrosoft } from './test/namespace';
+import { counters } from './test/namespace';
+import { startInProduction, type ProductionChain } from './test/production';
 
 const WEB = 'http://localhost:3000';
 const LOGIN = 'https://login.microsoftonline.com';
@@ -23,37 +17,24 @@ const { tenantId, web, api } = EMULATOR_DEFAULTS;
  * host names (it ignores certificate errors: the one allowance).
  */
 describe('the production (entra) profile in Chromium, against Microsoft’s host names', () => {
-  let emulator: EmulatorAsMicrosoft;
-  let apps: RunningApps;
-  let browser: Browser;
+  let chain: ProductionChain;
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    emulator = await emulatorAsMicrosoft();
     const production = (app: { clientId: string; clientSecret: string }) => ({
       AZURE_TENANT_ID: tenantId,
       AZURE_CLIENT_ID: app.clientId,
       AZURE_CLIENT_SECRET: app.clientSecret,
-      NODE_EXTRA_CA_CERTS: emulator.caPath,
     });
-    [apps, browser] = await Promise.all([
-      startApps({
-        api: { port: 4000, env: production(api) },
-        web: {
-          port: 3000,
-          env: { ...production(web), API_SCOPES: `api://${api.clientId}/access_as_user` },
-        },
-      }),
-      launchChromium(),
-    ]);
+    chain = await startInProduction({
+      api: production(api),
+      web: { ...production(web), API_SCOPES: `api://${api.clientId}/access_as_user` },
+    });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await apps?.stop();
-  });
+  afterAll(() => chain?.stop());
   beforeEach(async () => {
-    context = await newContext(browser);
+    context = await newContext(chain.browser);
     page = await context.newPage();
   });
   afterEach(async () => {
@@ -73,7 +54,7 @@ describe('the production (entra) profile in Chromium, against Microsoft’s host
   }
 
   it('alice: signs in at login.microsoftonline.com, sees her subscriptions, signs out there', async () => {
-    const before = await counters(emulator);
+    const before = await counters(chain.emulator);
     await signIn('alice@obodev.onmicrosoft.com', 'entra-alice');
     await page.waitForURL(`${WEB}/`);
     await expectText(
@@ -103,7 +84,7 @@ describe('the production (entra) profile in Chromium, against Microsoft’s host
     await screenshot(page, 'entra-alice-03-signed-out');
 
     // The sign-in was real traffic to the emulator as Microsoft: documents, a code, OBO, ARM.
-    const after = await counters(emulator);
+    const after = await counters(chain.emulator);
     const grew = (path: (c: Record<string, any>) => number) => path(after) - path(before);
     expect(grew((c) => c.token.authorization_code)).toBeGreaterThan(0);
     expect(grew((c) => c.token.on_behalf_of)).toBeGreaterThan(0);

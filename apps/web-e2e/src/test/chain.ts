@@ -20,7 +20,7 @@ export interface RunningChain {
 export type ChainProfile = 'emulator' | 'b2c' | 'ciam';
 
 /** The customer tenant's web app (it has redirect URIs) and API (it exposes scopes). */
-export function customerApps(tenant: SeedCustomerJson | undefined) {
+function customerApps(tenant: SeedCustomerJson | undefined) {
   const web = tenant?.apps.find((a) => a.redirectUris?.length);
   const api = tenant?.apps.find((a) => a.identifierUri && a.scopes?.length);
   if (!tenant || !web || !api) throw new Error('the default seed lacks a customer tenant');
@@ -37,14 +37,19 @@ export function customerApps(tenant: SeedCustomerJson | undefined) {
   };
 }
 
-/** What each app needs besides the emulator's host and CA, per profile. */
-function profileEnv(profile: ChainProfile, emulatorUrl: string) {
+/**
+ * What each app needs besides the CA, per profile: against the emulator's own origin
+ * (`emulatorUrl`: B2C_HOST, the authority and ARM there), or without it, as production sets
+ * them — the tenants' real hosts (`{name}.b2clogin.com`, `{name}.ciamlogin.com/{tenant id}`)
+ * and ARM's default, which transparent mode answers.
+ */
+export function profileEnv(profile: ChainProfile, emulatorUrl?: string) {
   const seed = defaultSeed();
   if (profile === 'b2c') {
     const c = customerApps(seed.b2c);
     const common = {
       B2C_TENANT_NAME: c.tenant.tenantName,
-      B2C_HOST: emulatorUrl,
+      ...(emulatorUrl ? { B2C_HOST: emulatorUrl } : {}),
       SIGNUPSIGNIN_USER_FLOW: 'B2C_1_susi',
     };
     return {
@@ -65,13 +70,17 @@ function profileEnv(profile: ChainProfile, emulatorUrl: string) {
   }
   if (profile === 'ciam') {
     const c = customerApps(seed.ciam);
-    const AUTHORITY = `${emulatorUrl}/${c.tenant.tenantName}.onmicrosoft.com`;
+    // On the real host the tenant is named by its id: External ID's issuer names the id
+    // (https://{tid}.ciamlogin.com/{tid}/v2.0), which MSAL Node accepts only for such an authority.
+    const AUTHORITY = emulatorUrl
+      ? `${emulatorUrl}/${c.tenant.tenantName}.onmicrosoft.com`
+      : `https://${c.tenant.tenantName}.ciamlogin.com/${c.tenant.tenantId}`;
     return {
       api: {
         AUTHORITY,
         ...c.api,
         ALLOWED_TENANTS: c.tenant.tenantId,
-        ARM_ENDPOINT: `${emulatorUrl}/arm`,
+        ...(emulatorUrl ? { ARM_ENDPOINT: `${emulatorUrl}/arm` } : {}),
       },
       web: { AUTHORITY, ...c.web, API_SCOPES: c.scope },
     };
