@@ -28,4 +28,6 @@ export interface EmulatorContext {
 }
 
 export const v2Issuer = (ctx: EmulatorContext) => `${ctx.baseUrl}/${ctx.seed.tenant.id}/v2.0`;
-export const v1Issuer = (ctx: EmulatorContext) => `https://sts.windows.net/${ctx.seed.tenant.id}/`;
+/** Entra's v1 issuer of a tenant (ARM and Graph tokens are v1): `https://sts.windows.net/{tid}/`. */
+export const stsIssuer = (tenantId: string) => `https://sts.windows.net/${tenantId}/`;
+export const v1Issuer = (ctx: EmulatorContext) => stsIssuer(ctx.seed.tenant.id);

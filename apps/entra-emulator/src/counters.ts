@@ -19,6 +19,8 @@ export interface EmulatorCounters {
   instanceDiscovery: number;
   logout: number;
   arm: { subscriptions: number; subscription: number; total: number };
+  /** Microsoft Graph: `/me`, `/users/{id}`, and every Graph request (app registration included). */
+  graph: { me: number; user: number; total: number };
 }
 
 export function emptyCounters(): EmulatorCounters {
@@ -34,6 +36,7 @@ export function emptyCounters(): EmulatorCounters {
     instanceDiscovery: 0,
     logout: 0,
     arm: { subscriptions: 0, subscription: 0, total: 0 },
+    graph: { me: 0, user: 0, total: 0 },
   };
 }
 

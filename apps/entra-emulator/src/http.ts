@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EmulatorContext } from './context';
+import { graphFaultError } from './errors/graph';
 import { ArmError } from './errors/wire';
 import { faultAadError, type FaultEndpoint, type FaultSpec } from './faults';
 
@@ -72,7 +73,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Applies an injected fault, if one matches: waits `delayMs`, then throws the fault's error
- * (Entra-shaped, or ARM-shaped for `arm`) or lets the request through.
+ * (Entra-shaped, ARM-shaped for `arm`, Graph-shaped for `graph`) or lets the request through.
  */
 export async function applyFault(
   ctx: EmulatorContext,
@@ -82,9 +83,16 @@ export async function applyFault(
   const fault = ctx.faults.take(endpoint, grantType);
   if (!fault) return;
   if (fault.delayMs) await sleep(fault.delayMs);
-  if (fault.status === undefined && fault.aadsts === undefined && fault.armError === undefined)
+  if (
+    fault.status === undefined &&
+    fault.aadsts === undefined &&
+    fault.armError === undefined &&
+    fault.graphError === undefined
+  )
     return;
-  throw endpoint === 'arm' ? armFaultError(fault) : faultAadError(fault);
+  if (endpoint === 'arm') throw armFaultError(fault);
+  if (endpoint === 'graph') throw graphFaultError(ctx, fault);
+  throw faultAadError(fault);
 }
 
 function armFaultError(fault: FaultSpec): ArmError {

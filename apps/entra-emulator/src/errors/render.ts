@@ -212,7 +212,7 @@ function asWireError(ctx: EmulatorContext, err: unknown, surface: Surface): Wire
   if (err instanceof WireError) return err;
   if (isTokenValidationError(err)) {
     if (surface === 'arm') return armTokenError(ctx, err);
-    if (surface === 'graph') return graphTokenError(err);
+    if (surface === 'graph') return graphTokenError(ctx, err);
   }
   const problem = requestProblem(err);
   if (problem) return problemError(problem, surface);

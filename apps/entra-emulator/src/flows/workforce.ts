@@ -240,15 +240,24 @@ export class WorkforceSignIn implements SignInJourney {
       return sendHtml(res, loginPage(login));
     }
     if (view === 'mfa') return sendHtml(res, mfaPage({ tenantName, action, tx: tx.id, user }));
+    // Entra asks only for what the user has not consented to yet (incremental consent); with
+    // prompt=consent, for everything the request names.
+    const everything = tx.params.prompt === 'consent';
     const permissions = ctx.directory
       .parseScopeSet(tx.params.scope)
       .filter((request) => !request.implicit)
-      .flatMap((request) =>
-        (request.isDefault
-          ? ctx.directory.requiredScopes(app, request.resource)
-          : request.permissions
-        ).map((s) => `${request.resource.displayName}: ${s}`),
-      );
+      .flatMap((request) => {
+        const consented = everything
+          ? new Set<string>()
+          : ctx.directory.consentedScopes(user, app, request.resource);
+        return (
+          request.isDefault
+            ? ctx.directory.requiredScopes(app, request.resource)
+            : request.permissions
+        )
+          .filter((s) => !consented.has(s))
+          .map((s) => `${request.resource.displayName}: ${s}`);
+      });
     const clientName = app.displayName;
     return sendHtml(
       res,

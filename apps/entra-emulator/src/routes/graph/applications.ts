@@ -43,7 +43,7 @@ export function applicationRoutes(ctx: EmulatorContext, objects: GraphObjects): 
           return a.clientId.toLowerCase() === filter.value.toLowerCase();
         return a.identifierUris.includes(filter.value);
       });
-      res.json({ '@odata.context': odataContext(ctx, 'applications'), value: value.map(resource) });
+      res.json({ '@odata.context': odataContext(req, 'applications'), value: value.map(resource) });
     }),
   );
 

@@ -25,7 +25,7 @@ export function ownerRoutes(ctx: EmulatorContext, objects: GraphObjects): Router
     wrap(async (req, res) => {
       const app = objects.byObjectId(String(req.params.id));
       res.json({
-        '@odata.context': odataContext(ctx, 'directoryObjects'),
+        '@odata.context': odataContext(req, 'directoryObjects'),
         value: owners(app).map(ownerResource),
       });
     }),

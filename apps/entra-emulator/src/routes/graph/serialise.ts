@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import type { Request } from 'express';
 import type { EmulatorContext } from '../../context';
 import { derivedGuid } from '../../directory';
 import type { SeedApp, SeedUser } from '../../seed/schema';
@@ -7,9 +8,13 @@ import type { GraphObjects } from './objects';
 /** Microsoft's own tenant: the owner of first-party service principals. */
 const MICROSOFT_TENANT_ID = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 
-/** The `@odata.context` of a collection. */
-export const odataContext = (ctx: EmulatorContext, collection: string) =>
-  `${ctx.baseUrl}/graph/v1.0/$metadata#${collection}`;
+/**
+ * The `@odata.context` of a response (`applications`, `users/$entity`…), on the service root
+ * the request came to: `https://graph.microsoft.com/v1.0/$metadata#…` when Graph is served at a
+ * host's root, `https://localhost:8443/graph/v1.0/$metadata#…` under the emulator's `/graph`.
+ */
+export const odataContext = (req: Request, fragment: string) =>
+  `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}/v1.0/$metadata#${fragment}`;
 
 /** An app registration as Graph's `application` resource. */
 export function applicationResource(

@@ -30,7 +30,7 @@ export function servicePrincipalRoutes(ctx: EmulatorContext, objects: GraphObjec
         .filter((a) => objects.hasServicePrincipal(a))
         .filter((a) => !filter || a.clientId.toLowerCase() === filter.value.toLowerCase());
       res.json({
-        '@odata.context': odataContext(ctx, 'servicePrincipals'),
+        '@odata.context': odataContext(req, 'servicePrincipals'),
         value: value.map((app) => servicePrincipalResource(ctx, objects, app)),
       });
     }),
