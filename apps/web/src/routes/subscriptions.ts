@@ -47,23 +47,35 @@ export function subscriptionRoutes(ctx: WebContext): Router {
   return router;
 }
 
+/** The page a failure is shown on, and the downstream service it names. */
+export interface ErrorPage {
+  view: 'subscriptions' | 'journey' | 'graph';
+  title: string;
+  /** The service in messages. Default `the API`. */
+  service?: string;
+}
+
+const SUBSCRIPTIONS_PAGE: ErrorPage = { view: 'subscriptions', title: 'Azure subscriptions' };
+
 /**
- * A token for the API from the user's cache, or undefined once the response is taken care of:
- * a lost account signs in again (fresh session), interaction (expired refresh token, MFA)
- * steps up, any other failure renders `page` with a 502 error panel.
+ * A token for `scopes` (default the API's) from the user's cache, or undefined once the response
+ * is taken care of: a lost account signs in again (fresh session), interaction (expired refresh
+ * token, MFA, consent to scopes not asked for at sign-in: incremental consent) steps up, any other
+ * failure renders `page` with a 502 error panel.
  */
 export async function apiTokenOrRespond(
   ctx: WebContext,
   req: Request,
   res: Response,
   returnTo: string,
-  page: { view: 'subscriptions' | 'journey'; title: string },
+  page: ErrorPage,
+  scopes: string[] = ctx.config.api.scopes,
 ): Promise<AuthenticationResult | undefined> {
   const correlationId = res.locals.correlationId as string;
   try {
     return await ctx.tokens.acquireTokenSilent(
       sessionCachePartition(req.session),
-      ctx.config.api.scopes,
+      scopes,
       correlationId,
     );
   } catch (error) {
@@ -75,7 +87,14 @@ export async function apiTokenOrRespond(
     }
     if (error.needsInteraction) {
       const claims = error.details.claims || undefined;
-      await stepUp(ctx, req, res, { kind: 'interaction', claims }, returnTo);
+      // Scopes the sign-in does not ask for are consented to now (incremental consent).
+      const incremental = scopes.filter((s) => !ctx.config.api.scopes.includes(s));
+      const challenge: ApiChallenge = {
+        kind: 'interaction',
+        claims,
+        scopes: incremental.length ? incremental : undefined,
+      };
+      await stepUp(ctx, req, res, challenge, returnTo, page);
       return undefined;
     }
     ctx.logger.warn(
@@ -85,7 +104,7 @@ export async function apiTokenOrRespond(
     ctx.views.send(req, res, 502, page.view, page.title, {
       error: {
         code: error.details.error ?? error.code,
-        message: 'A token for the API could not be acquired. Try signing in again.',
+        message: `A token for ${page.service ?? 'the API'} could not be acquired. Try signing in again.`,
       },
     });
     return undefined;
@@ -102,18 +121,19 @@ export async function stepUp(
   res: Response,
   challenge: ApiChallenge,
   returnTo: string,
+  page: ErrorPage = SUBSCRIPTIONS_PAGE,
 ): Promise<void> {
   const steppedUpAt = req.session.steppedUpAt;
   if (steppedUpAt !== undefined && ctx.now() - steppedUpAt < STEP_UP_LOOP_WINDOW_MS) {
-    // The sign-in that answered the last challenge did not satisfy the API: stop the loop.
+    // The sign-in that answered the last challenge did not satisfy the service: stop the loop.
     ctx.logger.warn(
       { correlationId: res.locals.correlationId, kind: challenge.kind },
       'repeated API challenge',
     );
-    return ctx.views.send(req, res, 403, 'subscriptions', 'Azure subscriptions', {
+    return ctx.views.send(req, res, 403, page.view, page.title, {
       error: {
         code: challenge.kind === 'consent' ? 'consent_required' : 'insufficient_claims',
-        message: 'The API still requires additional sign-in or consent after you signed in again.',
+        message: `Additional sign-in or consent is still required by ${page.service ?? 'the API'} after you signed in again.`,
       },
     });
   }
