@@ -1,10 +1,5 @@
-import {
-  createDownstreamClient,
-  DownstreamError,
-  type DownstreamClient,
-  type DownstreamResponse,
-} from '@obo/http';
-import { challengeFromApiResponse, type ApiChallenge } from '../auth/challenge';
+import { createDownstreamClient, type DownstreamClient, type DownstreamResponse } from '@obo/http';
+import { callFailure, type CallFailure, type ServiceErrors } from '../downstream/failure';
 
 /** One row of the profile table: Graph's property, its label, its value as shown. */
 export interface ProfileRow {
@@ -13,10 +8,7 @@ export interface ProfileRow {
   value: string;
 }
 
-export type GraphMeResult =
-  | { kind: 'ok'; profile: ProfileRow[] }
-  | { kind: 'challenge'; challenge: ApiChallenge }
-  | { kind: 'error'; status?: number; code?: string; message: string };
+export type GraphMeResult = { kind: 'ok'; profile: ProfileRow[] } | CallFailure;
 
 export interface GraphClientOptions {
   /** Graph's service root, without a version: `https://graph.microsoft.com`. */
@@ -69,7 +61,7 @@ export class GraphClient {
     try {
       response = await this.downstream.get('/v1.0/me', { accessToken, correlationId });
     } catch (error) {
-      return failure(error);
+      return callFailure(error, GRAPH_ERRORS);
     }
     const profile = toRows(response.data);
     return profile
@@ -88,39 +80,26 @@ export class GraphClient {
 }
 
 /**
- * Graph's refusal as the page shows it: a claims challenge (Continuous Access Evaluation,
- * `401 insufficient_claims`) to answer by signing in again, Graph's own error
- * (`{error: {code, message}}`), or no answer at all.
+ * Graph's answers: `{error: {code, message, innerError}}`; a 429 says how long Graph asks to
+ * wait. (Its claims challenge — Continuous Access Evaluation, `401 insufficient_claims` — is a
+ * challenge, answered by signing in again.)
  */
-function failure(error: unknown): GraphMeResult {
-  const response = error instanceof DownstreamError ? error.response : undefined;
-  if (!response) {
-    const timedOut = error instanceof DownstreamError && error.code === 'downstream_timeout';
+const GRAPH_ERRORS: ServiceErrors = {
+  name: 'Microsoft Graph',
+  prefix: 'graph',
+  describe: ({ response: { status, data }, retryAfterSeconds }) => {
+    const error = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
     return {
-      kind: 'error',
-      code: timedOut ? 'graph_timeout' : 'graph_unreachable',
-      message: timedOut
-        ? 'Microsoft Graph did not answer in time.'
-        : 'Microsoft Graph could not be reached.',
+      code: typeof error?.code === 'string' ? error.code : undefined,
+      message:
+        status === 429
+          ? `Microsoft Graph is throttling requests${retryAfterSeconds ? `: try again in ${retryAfterSeconds} s` : ''}.`
+          : typeof error?.message === 'string' && error.message
+            ? error.message
+            : `Microsoft Graph answered with status ${status}.`,
     };
-  }
-  const { status, headers, data } = response;
-  const challenge = challengeFromApiResponse(status, headers, data);
-  if (challenge) return { kind: 'challenge', challenge };
-  const graphError = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  const retryAfter = (error as DownstreamError).retryAfterSeconds;
-  return {
-    kind: 'error',
-    status,
-    code: typeof graphError?.code === 'string' ? graphError.code.slice(0, 100) : undefined,
-    message:
-      status === 429
-        ? `Microsoft Graph is throttling requests${retryAfter ? `: try again in ${retryAfter} s` : ''}.`
-        : typeof graphError?.message === 'string' && graphError.message
-          ? graphError.message.slice(0, 500)
-          : `Microsoft Graph answered with status ${status}.`,
-  };
-}
+  },
+};
 
 /** Graph's `user` as table rows; undefined when the body is not a user. */
 function toRows(data: unknown): ProfileRow[] | undefined {
