@@ -25,12 +25,15 @@ export { ALL_BUT_DATE } from './clock';
 export {
   freePort,
   get,
+  portIsFree,
+  spawnNode,
   startNodeProcess,
   staleSources,
   stopAllNodeProcesses,
   waitFor200,
   type Exit,
   type NodeProcess,
+  type SpawnNodeOptions,
 } from './processes';
 export {
   closedPortUrl,

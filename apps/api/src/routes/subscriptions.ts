@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ServiceError, type ServiceErrorOptions } from '@obo/errors';
-import type { ValidatedToken } from '@obo/token-validation';
+import { decodeForDisplay, type DisplayedToken, type ValidatedToken } from '@obo/token-validation';
 import {
   TokenAcquisitionError,
   type OboClient,
@@ -11,7 +11,6 @@ import { ArmClaimsChallenge, type ArmClient } from '../arm/arm-client';
 import { apiChallenge } from '../errors';
 import type { Metrics } from '../metrics';
 import { timingsOf } from '../middleware/timings';
-import { decodeForDisplay, type DecodedToken } from '../journey/decode';
 
 export interface SubscriptionRouteOptions {
   obo: OboClient;
@@ -26,7 +25,7 @@ export interface SubscriptionRouteOptions {
 
 /** What `?journey=1` adds (development only): decoded claims and timings, never a token. */
 export interface Journey {
-  obo: { source: OboResult['source']; ms: number } & DecodedToken;
+  obo: { source: OboResult['source']; ms: number } & DisplayedToken;
   arm: { ms: number; pages: number };
   validateMs?: number;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EMULATOR_DEFAULTS } from '@obo/config';
 import { startEmulator, type RunningEmulator } from '@obo/entra-emulator';
-import { freePort, spawnNode, waitForOk, type Spawned } from './processes';
+import { freePort, startNodeProcess, waitFor200, type NodeProcess } from '@obo/testing';
 import { defaultSeed, seedFileFor, workspaceRoot, type SeedCustomerJson } from './seed';
 
 export interface RunningChain {
@@ -16,9 +16,9 @@ export interface RunningChain {
 }
 
 /** Only what the apps need: a developer's AZURE_* or .env must not leak into the test. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const { PATH, HOME, TMPDIR, LANG } = process.env;
-  return { PATH, HOME, TMPDIR, LANG, LOG_LEVEL: 'warn', FORCE_COLOR: '0' };
+function baseEnv(): Record<string, string> {
+  const { HOME = '', TMPDIR = '/tmp', LANG = 'C.UTF-8' } = process.env;
+  return { HOME, TMPDIR, LANG, LOG_LEVEL: 'warn', FORCE_COLOR: '0' };
 }
 
 /** The identity profile the API and the web app run in. */
@@ -99,7 +99,7 @@ export async function startChain(profile: ChainProfile = 'emulator'): Promise<Ru
   const dataDir = mkdtempSync(join(tmpdir(), 'obo-e2e-emulator-'));
   const cwd = mkdtempSync(join(tmpdir(), 'obo-e2e-cwd-'));
   const seedPath = seedFileFor(webUrl, EMULATOR_DEFAULTS.web.clientId);
-  const children: Spawned[] = [];
+  const children: NodeProcess[] = [];
   let emulator: RunningEmulator | undefined;
   let stopped = false;
 
@@ -127,20 +127,17 @@ export async function startChain(profile: ChainProfile = 'emulator'): Promise<Ru
     };
     const perApp = profileEnv(profile, emulator.url);
 
-    const api = spawnNode([join(workspaceRoot, 'apps/api/dist/main.js')], {
+    const api = startNodeProcess(
+      'api',
+      join(workspaceRoot, 'apps/api/dist/main.js'),
+      { ...baseEnv(), ...identityEnv, ...perApp.api, PORT: String(apiPort), HOST: '127.0.0.1' },
       cwd,
-      env: {
-        ...baseEnv(),
-        ...identityEnv,
-        ...perApp.api,
-        PORT: String(apiPort),
-        HOST: '127.0.0.1',
-      },
-    });
+    );
     children.push(api);
-    const web = spawnNode([join(workspaceRoot, 'apps/web/dist/main.js')], {
-      cwd,
-      env: {
+    const web = startNodeProcess(
+      'web',
+      join(workspaceRoot, 'apps/web/dist/main.js'),
+      {
         ...baseEnv(),
         ...identityEnv,
         ...perApp.web,
@@ -149,11 +146,12 @@ export async function startChain(profile: ChainProfile = 'emulator'): Promise<Ru
         PUBLIC_URL: webUrl,
         API_BASE_URL: apiUrl,
       },
-    });
+      cwd,
+    );
     children.push(web);
     await Promise.all([
-      waitForOk(`${apiUrl}/readyz`, api),
-      waitForOk(`http://127.0.0.1:${webPort}/readyz`, web),
+      waitFor200(`${apiUrl}/readyz`, api, { timeoutMs: 30_000 }),
+      waitFor200(`http://127.0.0.1:${webPort}/readyz`, web, { timeoutMs: 30_000 }),
     ]);
     return { emulator, webUrl, apiUrl, stop };
   } catch (error) {

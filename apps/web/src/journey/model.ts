@@ -4,17 +4,14 @@
  * a signature.
  */
 
-/** Header fields worth showing; everything else in a JOSE header is dropped. */
-export interface TokenHeader {
-  alg?: string;
-  kid?: string;
-  typ?: string;
-}
+import {
+  displayedHeader,
+  type DisplayedHeader as TokenHeader,
+  type DisplayedToken as DecodedToken,
+} from '@obo/token-validation';
 
-export interface DecodedToken {
-  header: TokenHeader;
-  claims: Record<string, unknown>;
-}
+export { decodeForDisplay } from '@obo/token-validation';
+export type { TokenHeader, DecodedToken };
 
 /** One column of the page: a hop, its token and how it was obtained. */
 export interface JourneyHop {
@@ -53,23 +50,6 @@ export const COMPARED_CLAIMS: { claim: string; meaning: string }[] = [
 const TOKEN_SHAPED = /[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp', 'auth_time']);
 
-/** Decodes (never verifies) a JWT for display; undefined if it is not one. */
-export function decodeForDisplay(token: string | undefined): DecodedToken | undefined {
-  const [header, payload] = (token ?? '').split('.');
-  if (!header || !payload) return undefined;
-  try {
-    const h = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as Record<
-      string,
-      unknown
-    >;
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
-    if (!isRecord(claims)) return undefined;
-    return { header: pickHeader(h), claims };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Checks the API's `journey` field; anything unexpected is dropped rather than shown. */
 export function parseApiJourney(value: unknown):
   | {
@@ -86,7 +66,7 @@ export function parseApiJourney(value: unknown):
     obo: {
       source: obo.source,
       ms: num(obo.ms),
-      header: pickHeader(obo.header),
+      header: displayedHeader(obo.header),
       claims: obo.claims,
     },
     arm: { ms: num(arm.ms), pages: num(arm.pages) },
@@ -123,11 +103,6 @@ function formatValue(name: string, value: unknown): string {
     text = String(value);
   }
   return TOKEN_SHAPED.test(text) ? '(withheld: looks like a token)' : text;
-}
-
-function pickHeader(h: Record<string, unknown>): TokenHeader {
-  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return { alg: text(h.alg), kid: text(h.kid), typ: text(h.typ) };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
