@@ -129,6 +129,8 @@ describe('web app: Continuous Access Evaluation', () => {
       `${emu.authority}/oauth2/v2.0/authorize`,
     );
     expect(emu.counters().arm.caeChallenges).toBe(1);
+    // Signing in again needs no consent to ARM (the web app never calls it).
+    expect(authorize.searchParams.get('scope')).not.toContain('management.azure.com');
     expect(await completeSignIn(agent, authorize.toString(), DAVE)).toBe('/subscriptions');
     const page = await agent.get('/subscriptions').expect(200);
     expect(page.text).toContain('You have no Azure subscriptions');

@@ -128,7 +128,9 @@ export async function stepUp(
     returnTo,
     claims: challenge.claims,
     prompt: challenge.kind === 'consent' ? 'consent' : summary.kind === 'cae' ? 'login' : undefined,
-    extraScopesToConsent: challenge.scopes,
+    // Only consent asks for the downstream scopes; signing in again (MFA, CAE) needs none, and
+    // asking would show the user a consent page for a resource the web app never calls.
+    extraScopesToConsent: challenge.kind === 'consent' ? challenge.scopes : undefined,
     loginHint: req.session.user?.username,
     reason: 'challenge',
   });
