@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import type { RunningEmulator } from '@obo/entra-emulator';
-import { createRedisClient, type RedisClient } from '@obo/server';
 import { OboClient } from '@obo/token-acquisition';
 import {
   claimsOf,
   redisAvailable,
   requireRedisInCi,
   startTestRedis,
+  waitUntil,
   type TestRedis,
 } from '@obo/testing';
 import pino from 'pino';
@@ -15,8 +15,10 @@ import {
   apiConfigFor,
   seededSubscriptionIds,
   startApi,
+  startReplicas,
   startTestEmulator,
   userToken,
+  type Replicas,
   type RunningApi,
 } from './test/harness';
 
@@ -227,28 +229,23 @@ describe('CAE with two API instances sharing a real redis-server', () => {
 
   let emu: RunningEmulator;
   let redis: TestRedis;
-  const clients: RedisClient[] = [];
-  const apis: RunningApi[] = [];
+  let replicas: Replicas | undefined;
+  let apis: RunningApi[] = [];
 
   beforeAll(async () => {
     if (!redisAvailable()) return;
     [emu, redis] = await Promise.all([startTestEmulator(), startTestRedis()]);
-    const config = apiConfigFor(emu, { REDIS_URL: redis.url });
-    for (let i = 0; i < 3; i++) {
-      const client = createRedisClient(redis.url, pino({ level: 'silent' }));
-      clients.push(client);
-      if (i < 2) apis.push(await startApi(config, { redis: client }));
-    }
-    await waitFor(async () => clients.every((c) => c.isReady));
-    // Both instances listen on the invalidation channel (the third client only watches).
-    await waitFor(
+    replicas = await startReplicas(apiConfigFor(emu, { REDIS_URL: redis.url }), redis.url);
+    apis = replicas.apis;
+    // Both instances listen on the invalidation channel before the test starts.
+    const [watcher] = replicas.clients;
+    await waitUntil(
       async () =>
-        (await clients[2].pubSubNumSub('obo:token:invalidate'))['obo:token:invalidate'] === 2,
+        (await watcher.pubSubNumSub('obo:token:invalidate'))['obo:token:invalidate'] === 2,
     );
   });
   afterAll(async () => {
-    await Promise.all(apis.map((a) => a.stop()));
-    for (const client of clients) if (client.isOpen) client.destroy();
+    await replicas?.stop();
     await redis?.stop();
     await emu?.stop();
   });
@@ -365,12 +362,4 @@ async function armTokenOf(
   });
   expect(token.source).toBe('l1');
   return token.accessToken;
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

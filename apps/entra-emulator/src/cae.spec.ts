@@ -4,6 +4,7 @@ import { EmulatorBrowser } from './testing';
 import {
   ALICE,
   API_SCOPE,
+  authorizeUrl,
   BOB,
   call,
   claimsOf,
@@ -19,7 +20,6 @@ const claims = (accessToken: Record<string, unknown>) =>
   JSON.stringify({ access_token: accessToken });
 const nbfClaims = (seconds: number, more: Record<string, unknown> = {}) =>
   claims({ ...more, nbf: { essential: true, value: String(seconds) } });
-const REDIRECT = 'http://localhost:3000/auth/redirect';
 
 /**
  * Continuous Access Evaluation: long-lived ARM tokens for `cp1` clients, critical events
@@ -382,17 +382,3 @@ describe('Continuous Access Evaluation', () => {
     });
   });
 });
-
-function authorizeUrl(emu: RunningEmulator, params: Record<string, string> = {}): string {
-  const url = new URL(`${emu.authority}/oauth2/v2.0/authorize`);
-  const all = {
-    client_id: WEB.clientId,
-    response_type: 'code',
-    redirect_uri: REDIRECT,
-    scope: `${API_SCOPE} openid profile offline_access`,
-    state: 'cae',
-    ...params,
-  };
-  Object.entries(all).forEach(([k, v]) => url.searchParams.set(k, v));
-  return url.toString();
-}

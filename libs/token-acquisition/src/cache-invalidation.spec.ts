@@ -1,5 +1,11 @@
 import { createClient } from 'redis';
-import { redisAvailable, requireRedisInCi, startTestRedis, type TestRedis } from '@obo/testing';
+import {
+  redisAvailable,
+  requireRedisInCi,
+  startTestRedis,
+  waitUntil,
+  type TestRedis,
+} from '@obo/testing';
 import { RedisCacheInvalidation } from './cache-invalidation';
 
 /** The invalidation channel between instances on a real redis-server. */
@@ -30,12 +36,12 @@ describe('RedisCacheInvalidation', () => {
     a.subscribe((key) => seen.a.push(key));
     b.subscribe((key) => seen.b.push(key));
     try {
-      await waitFor(
+      await waitUntil(
         async () => (await one.pubSubNumSub('obo:token:invalidate'))['obo:token:invalidate'] === 2,
       );
       await a.publish('partition:1');
       await b.publish('partition:2');
-      await waitFor(async () => seen.a.length + seen.b.length === 2);
+      await waitUntil(async () => seen.a.length + seen.b.length === 2);
       expect(seen).toEqual({ a: ['partition:2'], b: ['partition:1'] });
     } finally {
       a.close();
@@ -55,11 +61,3 @@ describe('RedisCacheInvalidation', () => {
     expect(errors).toEqual(['publish']);
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -53,7 +53,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function fillEmulatorLogin(
   page: Page,
   username: string,
-  password = EMULATOR_DEFAULTS.devPassword,
+  password: string = EMULATOR_DEFAULTS.devPassword,
 ): Promise<void> {
   await page.locator('input[name="login"]').fill(username);
   await page.locator('input[name="passwd"]').fill(password);
