@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EmulatorCounters } from './counters';
+import type { CriticalEvents } from './critical-events';
 import type { Directory } from './directory';
 import type { FaultRegistry } from './faults';
 import type { KeyRing } from './keys';
@@ -17,10 +18,14 @@ export interface EmulatorContext {
   /** The tenants served, each with its codes and refresh tokens. */
   tenants: Tenants;
   faults: FaultRegistry;
+  /** Continuous Access Evaluation: each user's critical events, sign-ins, disabled flag. */
+  criticalEvents: CriticalEvents;
   counters: EmulatorCounters;
   /** Public origin without a trailing slash, e.g. `https://localhost:8443`. */
   baseUrl: string;
   armPageSize: number;
+  /** Lifetime of ARM tokens for clients that declared `cp1` (CAE tokens), in seconds. */
+  caeTokenLifetimeSeconds: number;
   controlPlane: boolean;
   /** Clock in epoch milliseconds. */
   now: () => number;

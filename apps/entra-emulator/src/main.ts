@@ -16,6 +16,7 @@ void runService({
       tls: config.tls,
       controlPlane: config.controlPlane,
       armPageSize: config.armPageSize,
+      caeTokenLifetimeSeconds: config.caeTokenLifetimeSeconds,
       logger,
     });
     if (config.caExportPath) {

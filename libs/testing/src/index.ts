@@ -22,6 +22,7 @@ export {
   type ThrowawayTls,
 } from './certificates';
 export { ALL_BUT_DATE } from './clock';
+export { waitUntil } from './wait';
 export {
   freePort,
   get,

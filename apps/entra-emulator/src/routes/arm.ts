@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { TENANT_PLACEHOLDER, type TokenValidator } from '@obo/token-validation';
 import { Router, type Request, type Response } from 'express';
 import { v1Issuer, v2Issuer, type EmulatorContext } from '../context';
-import { armAuthFailed } from '../errors/arm';
+import { armAuthFailed, armCaeChallenge } from '../errors/arm';
 import { errorHandler } from '../errors/render';
 import { ArmError } from '../errors/wire';
 import { applyFault, wrap } from '../http';
 import { resourceTokenValidator } from '../resource-validator';
 import { ARM_AUDIENCES } from '../resources';
 import type { SeedSubscription } from '../seed/schema';
+import { declaresCp1, issuedAtMs } from '../tokens';
 
 /** api-versions of Microsoft.Resources/subscriptions the emulator answers. */
 export const ARM_API_VERSIONS = [
@@ -44,6 +45,16 @@ export function armRoutes(ctx: EmulatorContext): Router {
         "The access token does not grant the 'user_impersonation' permission.",
         'InvalidAuthenticationToken',
       );
+    }
+    // Continuous Access Evaluation: a CAE token (its client handles challenges) dies with its
+    // user's next critical event; any other token lives until it expires.
+    const revokedAt =
+      token.kind === 'delegated' && token.objectId && declaresCp1(token.claims.xms_cc)
+        ? ctx.criticalEvents.revokedAt(token.objectId)
+        : undefined;
+    if (revokedAt !== undefined && (issuedAtMs(token.claims) ?? 0) < revokedAt) {
+      ctx.counters.arm.caeChallenges += 1;
+      throw armCaeChallenge(ctx, revokedAt);
     }
     return token;
   };

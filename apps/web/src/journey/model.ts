@@ -56,6 +56,8 @@ export function parseApiJourney(value: unknown):
       obo: DecodedToken & { source: string; ms: number };
       arm: { ms: number; pages: number };
       validateMs?: number;
+      /** A claims challenge the API answered (unchecked here: see challenges.ts). */
+      challenge?: unknown;
     }
   | undefined {
   if (!isRecord(value) || !isRecord(value.obo) || !isRecord(value.arm)) return undefined;
@@ -71,6 +73,7 @@ export function parseApiJourney(value: unknown):
     },
     arm: { ms: num(arm.ms), pages: num(arm.pages) },
     validateMs: typeof value.validateMs === 'number' ? value.validateMs : undefined,
+    challenge: value.challenge,
   };
 }
 

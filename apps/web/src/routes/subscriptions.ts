@@ -1,7 +1,7 @@
 import type { AuthenticationResult } from '@azure/msal-node';
 import { TokenAcquisitionError } from '@obo/token-acquisition';
 import { Router, type Request, type Response } from 'express';
-import type { ApiChallenge } from '../auth/challenge';
+import { summarizeClaims, type ApiChallenge } from '../auth/challenge';
 import { sessionCachePartition } from '../auth/session-cache';
 import type { WebContext } from '../context';
 import { regenerateSession } from './session-helpers';
@@ -113,7 +113,11 @@ export async function apiTokenOrRespond(
 
 /**
  * Sends the user through sign-in again with the challenge's claims (or consent prompt), then
- * back to `returnTo`.
+ * back to `returnTo`. A CAE challenge (its claims ask for a token not before a critical event:
+ * revoked sessions, a disabled account, a changed password) asks for the credentials again
+ * (`prompt=login`): a session from before the event does not do. A challenge right after a
+ * step-up is shown as an error instead of answered again — unless it names a critical event
+ * later than that sign-in, which is news.
  */
 export async function stepUp(
   ctx: WebContext,
@@ -124,7 +128,10 @@ export async function stepUp(
   page: ErrorPage = SUBSCRIPTIONS_PAGE,
 ): Promise<void> {
   const steppedUpAt = req.session.steppedUpAt;
-  if (steppedUpAt !== undefined && ctx.now() - steppedUpAt < STEP_UP_LOOP_WINDOW_MS) {
+  const summary = summarizeClaims(challenge.claims);
+  const newEvent =
+    steppedUpAt !== undefined && summary.nbf !== undefined && summary.nbf * 1000 > steppedUpAt;
+  if (steppedUpAt !== undefined && !newEvent && ctx.now() - steppedUpAt < STEP_UP_LOOP_WINDOW_MS) {
     // The sign-in that answered the last challenge did not satisfy the service: stop the loop.
     ctx.logger.warn(
       { correlationId: res.locals.correlationId, kind: challenge.kind },
@@ -140,8 +147,10 @@ export async function stepUp(
   const url = await ctx.signIn.start(req, res, {
     returnTo,
     claims: challenge.claims,
-    prompt: challenge.kind === 'consent' ? 'consent' : undefined,
-    extraScopesToConsent: challenge.scopes,
+    prompt: challenge.kind === 'consent' ? 'consent' : summary.kind === 'cae' ? 'login' : undefined,
+    // Only consent asks for the downstream scopes; signing in again (MFA, CAE) needs none, and
+    // asking would show the user a consent page for a resource the web app never calls.
+    extraScopesToConsent: challenge.kind === 'consent' ? challenge.scopes : undefined,
     loginHint: req.session.user?.username,
     reason: 'challenge',
   });

@@ -143,6 +143,14 @@ only the header's <code>alg</code>, <code>kid</code> and <code>typ</code>, and t
 <% if (it.error) { %>
 ${errorPanel('The journey could not be traced')}
 <% } else { %>
+<% for (const c of it.challenges) { %>
+<section class="panel" data-challenge="<%= c.id %>" aria-labelledby="challenge-<%= c.id %>">
+  <h2 id="challenge-<%= c.id %>"><%= c.title %></h2>
+  <dl>
+<% for (const r of c.rows) { %>    <dt><%= r.label %></dt><dd><% if (r.datetime) { %><time datetime="<%= r.datetime %>"><%= r.value %></time><% } else { %><%= r.value %><% } %></dd>
+<% } %>  </dl>
+</section>
+<% } %>
 <h2>What changed between the tokens</h2>
 <div class="table-wrap">
 <table class="journey-diff">

@@ -30,6 +30,11 @@ export interface EmulatorConfig {
   controlPlane: boolean;
   /** Subscriptions per ARM page. Default 5. */
   armPageSize: number;
+  /**
+   * Lifetime of CAE tokens (ARM tokens for clients that declared `cp1`), in seconds. Default
+   * undefined: the emulator's own (24 hours).
+   */
+  caeTokenLifetimeSeconds?: number;
 }
 
 const emulatorShape = {
@@ -44,6 +49,8 @@ const emulatorShape = {
   EMULATOR_TLS_KEY: fields.path(),
   EMULATOR_CONTROL_PLANE: fields.boolean(),
   EMULATOR_ARM_PAGE_SIZE: fields.positiveInt(),
+  /** Seconds: 300 (MSAL's refresh margin) to 100 800 (Entra's longest CAE lifetime, 28 h). */
+  EMULATOR_CAE_TOKEN_LIFETIME: fields.intBetween(300, 100_800),
 };
 
 /** Loads and validates the emulator's configuration; throws ConfigError naming every bad variable. */
@@ -76,6 +83,7 @@ export function loadEmulatorConfig(source: EnvSource = {}): EmulatorConfig {
           : undefined,
       controlPlane: v.EMULATOR_CONTROL_PLANE ?? true,
       armPageSize: v.EMULATOR_ARM_PAGE_SIZE ?? 5,
+      caeTokenLifetimeSeconds: v.EMULATOR_CAE_TOKEN_LIFETIME,
     };
   });
 }
