@@ -28,14 +28,7 @@ export function graphRoutes(ctx: WebContext, graph: GraphConfig, client: GraphCl
         return ctx.views.send(req, res, 200, PAGE.view, PAGE.title, { profile: outcome.profile });
       case 'challenge':
         // The new sign-in asks for Graph's scopes too, so its token can be had afterwards.
-        return stepUp(
-          ctx,
-          req,
-          res,
-          { ...outcome.challenge, scopes: graph.scopes },
-          RETURN_TO,
-          PAGE,
-        );
+        return stepUp(ctx, req, res, outcome.challenge, RETURN_TO, PAGE, graph.scopes);
       case 'error':
         ctx.logger.warn(
           { correlationId, status: outcome.status, code: outcome.code },

@@ -89,12 +89,8 @@ export async function apiTokenOrRespond(
       const claims = error.details.claims || undefined;
       // Scopes the sign-in does not ask for are consented to now (incremental consent).
       const incremental = scopes.filter((s) => !ctx.config.api.scopes.includes(s));
-      const challenge: ApiChallenge = {
-        kind: 'interaction',
-        claims,
-        scopes: incremental.length ? incremental : undefined,
-      };
-      await stepUp(ctx, req, res, challenge, returnTo, page);
+      const challenge: ApiChallenge = { kind: 'interaction', claims };
+      await stepUp(ctx, req, res, challenge, returnTo, page, incremental);
       return undefined;
     }
     ctx.logger.warn(
@@ -117,7 +113,8 @@ export async function apiTokenOrRespond(
  * revoked sessions, a disabled account, a changed password) asks for the credentials again
  * (`prompt=login`): a session from before the event does not do. A challenge right after a
  * step-up is shown as an error instead of answered again — unless it names a critical event
- * later than that sign-in, which is news.
+ * later than that sign-in, which is news. `ownScopes`: the web app's own scopes the sign-in must
+ * add (incremental consent).
  */
 export async function stepUp(
   ctx: WebContext,
@@ -126,6 +123,7 @@ export async function stepUp(
   challenge: ApiChallenge,
   returnTo: string,
   page: ErrorPage = SUBSCRIPTIONS_PAGE,
+  ownScopes: string[] = [],
 ): Promise<void> {
   const steppedUpAt = req.session.steppedUpAt;
   const summary = summarizeClaims(challenge.claims);
@@ -148,9 +146,12 @@ export async function stepUp(
     returnTo,
     claims: challenge.claims,
     prompt: challenge.kind === 'consent' ? 'consent' : summary.kind === 'cae' ? 'login' : undefined,
-    // Only consent asks for the downstream scopes; signing in again (MFA, CAE) needs none, and
-    // asking would show the user a consent page for a resource the web app never calls.
-    extraScopesToConsent: challenge.kind === 'consent' ? challenge.scopes : undefined,
+    // A consent challenge names the downstream scopes to consent to; otherwise only the web
+    // app's own scopes not asked for at sign-in (incremental consent, e.g. Graph's User.Read).
+    // Signing in again for MFA or CAE asks for nothing more: a consent page for a resource the
+    // web app never calls would only confuse.
+    extraScopesToConsent:
+      challenge.kind === 'consent' ? challenge.scopes : ownScopes.length ? ownScopes : undefined,
     loginHint: req.session.user?.username,
     reason: 'challenge',
   });
