@@ -22,6 +22,8 @@ const depConstraints = [
   { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
   { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'] },
   { sourceTag: 'scope:emulator', onlyDependOnLibsWithTags: ['scope:emulator', 'scope:shared'] },
+  // The bench drives the whole chain, the emulator's scripted browser included.
+  { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared', 'scope:emulator'] },
 ];
 
 /**

@@ -6,6 +6,9 @@ const esmOnly = ['jose', 'jwks-rsa', 'eta', 'lru-cache'];
 
 module.exports = {
   testEnvironment: 'node',
+  // Integration tests start the emulator, Redis and app bundles in their hooks: Jest's 5 s
+  // default fails them on a loaded 2-core machine, not on a defect. A hang still fails.
+  testTimeout: 30_000,
   transform: {
     '^.+\\.(t|j|mj)s$': [
       '@swc/jest',

@@ -23,8 +23,10 @@ import {
 import {
   MemoryTokenCache,
   OboClient,
+  RedisCacheInvalidation,
   RedisTokenCache,
   type RedisLike,
+  type RedisPubSubLike,
 } from '@obo/token-acquisition';
 import { ArmClient } from './arm/arm-client';
 import { API_REALM, renderApiError } from './errors';
@@ -34,8 +36,11 @@ import { meRoutes } from './routes/me';
 import { openApiRoutes } from './routes/openapi';
 import { subscriptionRoutes } from './routes/subscriptions';
 
-/** A Redis client as the API uses it: the L2 cache commands plus a health ping. */
-export interface RedisClientLike extends RedisLike {
+/**
+ * A Redis client as the API uses it: the L2 cache commands, the invalidation channel between
+ * instances (publish, and a duplicate connection to subscribe on) and a health ping.
+ */
+export interface RedisClientLike extends RedisLike, RedisPubSubLike {
   ping(): Promise<string>;
   readonly isReady: boolean;
 }
@@ -69,6 +74,17 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
   const validator =
     deps.validator ?? createTokenValidator(config.identity.tokenValidation(config.tokenValidation));
   const redis = deps.redis ?? null;
+  // The instances sharing L2 tell each other which L1 copies a claims challenge made stale.
+  const invalidation =
+    redis && !deps.obo
+      ? new RedisCacheInvalidation(redis, {
+          onError: (error, operation) =>
+            logger.warn(
+              { err: { message: error.message }, operation },
+              'redis token cache invalidation unavailable',
+            ),
+        })
+      : undefined;
   const obo =
     deps.obo ??
     new OboClient({
@@ -87,6 +103,7 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
               ),
           })
         : undefined,
+      invalidation,
       onTokenRequest: (outcome) => metrics.tokenEndpoint.inc({ outcome }),
       log: (level, message) => logger[level]({ msal: message }, 'msal'),
     });
@@ -175,6 +192,7 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
       arm,
       armScope: config.arm.scope,
       metrics,
+      logger,
       guard,
       tokenJourney: config.tokenJourney,
     }),
@@ -201,6 +219,7 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
     obo,
     close: () => {
       arm.close();
+      invalidation?.close();
       if (!deps.obo) obo.close();
     },
   };

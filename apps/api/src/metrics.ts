@@ -28,6 +28,12 @@ export class Metrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly armClaimsChallenges = new Counter({
+    name: 'arm_claims_challenges_total',
+    help: 'Claims challenges from Azure Resource Manager (kind: cae, claims) by outcome (recovered, interaction_required, refused, challenged_again, failed).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
   readonly armDuration = new Histogram({
     name: 'arm_request_duration_seconds',
     help: 'Azure Resource Manager call latency by status (0 = no response).',

@@ -1,13 +1,19 @@
 import type { RunningEmulator } from '@obo/entra-emulator';
-import { requireRedisInCi, redisAvailable, startTestRedis, type TestRedis } from '@obo/testing';
-import pino from 'pino';
+import {
+  requireRedisInCi,
+  redisAvailable,
+  startTestRedis,
+  waitUntil,
+  type TestRedis,
+} from '@obo/testing';
 import request from 'supertest';
-import { createRedisClient, type RedisClient } from '@obo/server';
+import type { RedisClient } from '@obo/server';
 import {
   apiConfigFor,
-  startApi,
+  startReplicas,
   startTestEmulator,
   userToken,
+  type Replicas,
   type RunningApi,
 } from './test/harness';
 
@@ -20,23 +26,18 @@ describe('shared L2 token cache on a real redis-server', () => {
 
   let emu: RunningEmulator;
   let redis: TestRedis;
-  const clients: RedisClient[] = [];
-  const apis: RunningApi[] = [];
+  let replicas: Replicas | undefined;
+  let apis: RunningApi[] = [];
+  let clients: RedisClient[] = [];
 
   beforeAll(async () => {
     if (!redisAvailable()) return;
     [emu, redis] = await Promise.all([startTestEmulator(), startTestRedis()]);
-    const config = apiConfigFor(emu, { REDIS_URL: redis.url });
-    for (let i = 0; i < 2; i++) {
-      const client = createRedisClient(redis.url, pino({ level: 'silent' }));
-      clients.push(client);
-      apis.push(await startApi(config, { redis: client }));
-    }
-    await Promise.all(clients.map((c) => waitFor(() => c.isReady)));
+    replicas = await startReplicas(apiConfigFor(emu, { REDIS_URL: redis.url }), redis.url);
+    ({ apis, clients } = replicas);
   });
   afterAll(async () => {
-    await Promise.all(apis.map((a) => a.stop()));
-    for (const client of clients) if (client.isOpen) client.destroy();
+    await replicas?.stop();
     await redis?.stop();
     await emu?.stop();
   });
@@ -64,7 +65,7 @@ describe('shared L2 token cache on a real redis-server', () => {
     const before = await userToken(emu, 'bob');
     expect((await get(apis[0], before)).status).toBe(200);
     await redis.stop();
-    await waitFor(() => !clients[0].isReady);
+    await waitUntil(() => !clients[0].isReady);
 
     expect((await get(apis[0], before)).status).toBe(200); // L1
     const fresh = await userToken(emu, 'dave');
@@ -75,11 +76,3 @@ describe('shared L2 token cache on a real redis-server', () => {
     expect(ready.body.checks.redis).toBe('failing');
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

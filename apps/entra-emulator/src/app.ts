@@ -5,6 +5,7 @@ import { requestLog } from '@obo/server';
 import type { EmulatorContext } from './context';
 import { createControls, type EmulatorControls } from './controls';
 import { emptyCounters } from './counters';
+import { CriticalEvents } from './critical-events';
 import { Directory } from './directory';
 import { aad } from './errors/entra';
 import { errorHandler } from './errors/render';
@@ -24,6 +25,7 @@ import type { SeedInput } from './seed/schema';
 import { localSite, siteByHost, siteOf, Sites, type SiteKind } from './sites/site';
 import { Store } from './store';
 import { Tenants } from './tenants/registry';
+import { CAE_TOKEN_LIFETIME_S } from './tokens';
 
 /** Options of {@link createEmulatorApp}. */
 export interface EmulatorAppOptions {
@@ -35,6 +37,11 @@ export interface EmulatorAppOptions {
   controlPlane?: boolean;
   /** Subscriptions per ARM page. Default 5. */
   armPageSize?: number;
+  /**
+   * Lifetime of CAE tokens (ARM tokens for clients that declared `cp1`), in seconds, 300 to
+   * 100 800 (28 hours). Default 86 400 (24 hours; Entra issues them for 20 to 28 hours).
+   */
+  caeTokenLifetimeSeconds?: number;
   /** Request logger; one line per request, no query strings, bodies or headers. Default none. */
   logger?: Logger | false;
   /** Clock in epoch ms. Default `Date.now`. */
@@ -70,6 +77,14 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   const armPageSize = options.armPageSize ?? 5;
   if (!Number.isInteger(armPageSize) || armPageSize < 1)
     throw new TypeError('armPageSize: expected a positive integer');
+  const caeTokenLifetimeSeconds = options.caeTokenLifetimeSeconds ?? CAE_TOKEN_LIFETIME_S;
+  if (
+    !Number.isInteger(caeTokenLifetimeSeconds) ||
+    caeTokenLifetimeSeconds < 300 ||
+    caeTokenLifetimeSeconds > 100_800
+  ) {
+    throw new TypeError('caeTokenLifetimeSeconds: expected an integer from 300 to 100800');
+  }
   // The tenants need the context they are part of: it is complete once they are added.
   const context = {
     seed,
@@ -77,9 +92,11 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
     keys: new KeyRing(now, options.signingKeyPem),
     store: new Store(now),
     faults: new FaultRegistry(),
+    criticalEvents: new CriticalEvents(),
     counters: emptyCounters(),
     baseUrl: (options.publicUrl ?? 'https://localhost:8443').replace(/\/+$/, ''),
     armPageSize,
+    caeTokenLifetimeSeconds,
     controlPlane: options.controlPlane ?? true,
     now,
     logger: options.logger || undefined,

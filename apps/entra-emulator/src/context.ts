@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EmulatorCounters } from './counters';
+import type { CriticalEvents } from './critical-events';
 import type { Directory } from './directory';
 import type { FaultRegistry } from './faults';
 import type { KeyRing } from './keys';
@@ -18,16 +19,22 @@ export interface EmulatorContext {
   /** The tenants served, each with its codes and refresh tokens. */
   tenants: Tenants;
   faults: FaultRegistry;
+  /** Continuous Access Evaluation: each user's critical events, sign-ins, disabled flag. */
+  criticalEvents: CriticalEvents;
   counters: EmulatorCounters;
   /** Public origin without a trailing slash, e.g. `https://localhost:8443`. */
   baseUrl: string;
   /** The names it answers as: its own origin, and Microsoft's hosts in transparent mode. */
   sites: Sites;
   armPageSize: number;
+  /** Lifetime of ARM tokens for clients that declared `cp1` (CAE tokens), in seconds. */
+  caeTokenLifetimeSeconds: number;
   controlPlane: boolean;
   /** Clock in epoch milliseconds. */
   now: () => number;
   logger?: Logger;
 }
 
-export const v1Issuer = (ctx: EmulatorContext) => `https://sts.windows.net/${ctx.seed.tenant.id}/`;
+/** Entra's v1 issuer of a tenant (ARM and Graph tokens are v1): `https://sts.windows.net/{tid}/`. */
+export const stsIssuer = (tenantId: string) => `https://sts.windows.net/${tenantId}/`;
+export const v1Issuer = (ctx: EmulatorContext) => stsIssuer(ctx.seed.tenant.id);

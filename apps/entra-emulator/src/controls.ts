@@ -1,9 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { EmulatorContext } from './context';
 import { emptyCounters, type EmulatorCounters } from './counters';
+import type { CriticalEvent, CriticalEventKind } from './critical-events';
 import type { FaultSpec } from './faults';
 import { signJwt } from './jwt';
-import type { Seed } from './seed/schema';
+import type { Seed, SeedUser } from './seed/schema';
 import { uti } from './tokens';
 
 /** Options of {@link EmulatorControls.mintToken}. */
@@ -32,16 +33,60 @@ export interface EmulatorControls {
   mintToken(claims: Record<string, unknown>, opts?: MintOptions): string;
   /** Rotates the signing key; the old one stays published for `overlapSeconds` (default 3600). */
   rotateKeys(opts?: { overlapSeconds?: number }): { kid: string; previousKid: string };
-  /** Ends the user's browser sessions and revokes their refresh tokens. */
+  /**
+   * Critical event `sessions_revoked`: ends the user's browser sessions and revokes their
+   * refresh tokens (Graph's `revokeSignInSessions`). False for an unknown user.
+   */
   revokeUser(userIdOrUpn: string): boolean;
-  /** Forgets codes, refresh tokens, sessions, consents given at run time, faults and counters. */
+  /** Critical event `user_disabled`: no sign-in, no token (AADSTS50057) until enabled. */
+  disableUser(userIdOrUpn: string): boolean;
+  /** `user_enabled`: the user may sign in again (revoked grants stay revoked). */
+  enableUser(userIdOrUpn: string): boolean;
+  /** Critical event `password_changed`: the new password works, the old one no longer does. */
+  changePassword(userIdOrUpn: string, password: string): boolean;
+  /** The user's access as CAE sees it, or undefined for an unknown user. */
+  userAccess(userIdOrUpn: string): UserAccessView | undefined;
+  /**
+   * Forgets codes, refresh tokens, sessions, consents given at run time, faults, counters and
+   * critical events (disabled users are enabled, changed passwords restored).
+   */
   reset(): void;
   /** The seed without passwords and secrets. */
   publicSeed(): unknown;
 }
 
+/** A user's critical events (`GET /_emulator/users/{user}/events`). */
+export interface UserAccessView {
+  userId: string;
+  disabled: boolean;
+  /** ISO time before which the user's grants and CAE tokens are refused, if any. */
+  tokensValidFrom?: string;
+  lastSignIn?: string;
+  events: { event: CriticalEventKind; at: string }[];
+}
+
 export function createControls(ctx: EmulatorContext): EmulatorControls {
   let untrusted: ReturnType<typeof generateKeyPairSync> | undefined;
+  const seededPasswords = new Map<SeedUser, string>();
+  const iso = (ms: number | undefined) =>
+    ms === undefined ? undefined : new Date(ms).toISOString();
+  /**
+   * Records a critical event for a known user; a revoking one also ends the user's browser
+   * sessions. Refresh tokens need nothing more: the token endpoint refuses every grant whose
+   * sign-in predates the user's latest revoking event (AADSTS50173, as Entra answers).
+   */
+  const critical = (
+    userIdOrUpn: string,
+    kind: CriticalEventKind,
+    change?: (user: SeedUser) => void,
+  ) => {
+    const user = ctx.directory.user(userIdOrUpn);
+    if (!user) return false;
+    change?.(user);
+    const event: CriticalEvent = ctx.criticalEvents.record(user.id, kind, ctx.now());
+    if (event.kind !== 'user_enabled') ctx.store.signOutEverywhere(user.id);
+    return true;
+  };
   return {
     counters: () => structuredClone(ctx.counters),
     resetCounters: () => Object.assign(ctx.counters, emptyCounters()),
@@ -77,14 +122,30 @@ export function createControls(ctx: EmulatorContext): EmulatorControls {
       const key = ctx.keys.rotate((opts.overlapSeconds ?? 3600) * 1000);
       return { kid: key.kid, previousKid };
     },
-    revokeUser(userIdOrUpn) {
+    revokeUser: (user) => critical(user, 'sessions_revoked'),
+    disableUser: (user) => critical(user, 'user_disabled'),
+    enableUser: (user) => critical(user, 'user_enabled'),
+    changePassword: (userIdOrUpn, password) =>
+      critical(userIdOrUpn, 'password_changed', (user) => {
+        if (!seededPasswords.has(user)) seededPasswords.set(user, user.password);
+        user.password = password;
+      }),
+    userAccess(userIdOrUpn) {
       const user = ctx.directory.user(userIdOrUpn);
-      if (!user) return false;
-      ctx.store.signOutEverywhere(user.id);
-      ctx.tenants.workforce.store.revokeWhere((grant) => grant.userId === user.id);
-      return true;
+      if (!user) return undefined;
+      const events = ctx.criticalEvents;
+      return {
+        userId: user.id,
+        disabled: events.disabled(user.id),
+        tokensValidFrom: iso(events.revokedAt(user.id)),
+        lastSignIn: iso(events.lastSignIn(user.id)),
+        events: events.events(user.id).map((e) => ({ event: e.kind, at: iso(e.at) as string })),
+      };
     },
     reset() {
+      for (const [user, password] of seededPasswords) user.password = password;
+      seededPasswords.clear();
+      ctx.criticalEvents.reset();
       ctx.store.reset();
       ctx.tenants.reset();
       ctx.faults.clear();

@@ -18,7 +18,10 @@ export interface EmulatorCounters {
   discovery: number;
   instanceDiscovery: number;
   logout: number;
-  arm: { subscriptions: number; subscription: number; total: number };
+  /** ARM requests, and the CAE challenges it answered (`caeChallenges`: a revoked CAE token). */
+  arm: { subscriptions: number; subscription: number; total: number; caeChallenges: number };
+  /** Microsoft Graph: `/me`, `/users/{id}`, and every Graph request (app registration included). */
+  graph: { me: number; user: number; total: number };
 }
 
 export function emptyCounters(): EmulatorCounters {
@@ -33,7 +36,8 @@ export function emptyCounters(): EmulatorCounters {
     discovery: 0,
     instanceDiscovery: 0,
     logout: 0,
-    arm: { subscriptions: 0, subscription: 0, total: 0 },
+    arm: { subscriptions: 0, subscription: 0, total: 0, caeChallenges: 0 },
+    graph: { me: 0, user: 0, total: 0 },
   };
 }
 

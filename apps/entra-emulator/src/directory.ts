@@ -12,6 +12,8 @@ export const isOidcScope = (scope: string) =>
 
 /** Microsoft Graph: the resource of a request that names only OIDC scopes. */
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+/** Microsoft Graph's identifier URI (the `aud` of tokens asked for with it). */
+export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
 
 /** A `scope` parameter resolved against the directory. */
 export interface ScopeRequest {
@@ -173,7 +175,7 @@ export class Directory {
         oidc,
         resource: graph,
         identifier: graph.identifierUris[0] ?? GRAPH_APP_ID,
-        prefix: 'https://graph.microsoft.com',
+        prefix: GRAPH_RESOURCE,
         permissions: ['User.Read'],
         isDefault: false,
         implicit: true,
@@ -205,7 +207,7 @@ export class Directory {
         return {
           resource: graph,
           identifier: graph.identifierUris[0] ?? GRAPH_APP_ID,
-          prefix: 'https://graph.microsoft.com',
+          prefix: GRAPH_RESOURCE,
           permission: token,
         };
       }
@@ -323,7 +325,7 @@ const GRAPH_FALLBACK: SeedApp = {
   federatedCredentials: [],
   redirectUris: [],
   postLogoutRedirectUris: [],
-  identifierUris: ['https://graph.microsoft.com'],
+  identifierUris: [GRAPH_RESOURCE],
   scopes: ['User.Read'],
   appRoles: [],
   requiredResourceAccess: [],

@@ -36,6 +36,8 @@ export interface StartEmulatorOptions {
   controlPlane?: boolean;
   /** Subscriptions per ARM page. Default 5. */
   armPageSize?: number;
+  /** Lifetime of CAE tokens (ARM, `cp1` clients) in seconds, 300–100 800. Default 86 400. */
+  caeTokenLifetimeSeconds?: number;
   /** Request logger. Default none (silent). */
   logger?: false | Logger;
   /** Clock in epoch ms. Default `Date.now`. */
@@ -82,6 +84,10 @@ export interface RunningEmulator {
   mintToken: EmulatorControls['mintToken'];
   rotateKeys: EmulatorControls['rotateKeys'];
   revokeUser: EmulatorControls['revokeUser'];
+  disableUser: EmulatorControls['disableUser'];
+  enableUser: EmulatorControls['enableUser'];
+  changePassword: EmulatorControls['changePassword'];
+  userAccess: EmulatorControls['userAccess'];
   reset(): void;
   /** Internals, for tests that need to look deeper. */
   context: EmulatorContext;
@@ -119,6 +125,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       publicUrl: url,
       controlPlane: options.controlPlane,
       armPageSize: options.armPageSize,
+      caeTokenLifetimeSeconds: options.caeTokenLifetimeSeconds,
       logger: options.logger,
       now: options.now,
       signingKeyPem: signingKey(dataDir),
@@ -173,6 +180,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     mintToken: controls.mintToken,
     rotateKeys: controls.rotateKeys,
     revokeUser: controls.revokeUser,
+    disableUser: controls.disableUser,
+    enableUser: controls.enableUser,
+    changePassword: controls.changePassword,
+    userAccess: controls.userAccess,
     reset: controls.reset,
     context,
     stop: async () => {

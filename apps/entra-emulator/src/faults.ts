@@ -1,12 +1,13 @@
 import { AadError, type OAuthErrorCode } from './errors/wire';
 
 /** Endpoints a fault can be injected into. */
-export type FaultEndpoint = 'token' | 'authorize' | 'jwks' | 'arm' | 'discovery';
+export type FaultEndpoint = 'token' | 'authorize' | 'jwks' | 'arm' | 'graph' | 'discovery';
 export const FAULT_ENDPOINTS: readonly FaultEndpoint[] = [
   'token',
   'authorize',
   'jwks',
   'arm',
+  'graph',
   'discovery',
 ];
 
@@ -23,6 +24,17 @@ export interface FaultSpec {
   aadsts?: number;
   /** ARM only: the ARM error to answer with. */
   armError?: { status: number; code: string; message?: string; retryAfter?: number };
+  /**
+   * Graph only: the Graph error to answer with (`code` defaults to Graph's for the status). A 401
+   * with `claims` (JSON) carries Graph's Continuous Access Evaluation challenge.
+   */
+  graphError?: {
+    status: number;
+    code?: string;
+    message?: string;
+    retryAfter?: number;
+    claims?: string;
+  };
   /** Apply to the next N matching requests, then disappear. Default: every request. */
   count?: number;
   /** Apply to this fraction (0..1) of matching requests. Default 1. */
@@ -96,6 +108,34 @@ export function validateFault(spec: FaultSpec): void {
     const e = spec.armError;
     if (typeof e !== 'object' || !int(e.status) || typeof e.code !== 'string') {
       throw new TypeError('armError: expected {status, code, retryAfter?}');
+    }
+  }
+  if (spec.graphError !== undefined) validateGraphError(spec.graphError);
+}
+
+function validateGraphError(e: NonNullable<FaultSpec['graphError']>): void {
+  const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+  if (
+    typeof e !== 'object' ||
+    e === null ||
+    !(Number.isInteger(e.status) && e.status >= 400 && e.status <= 599) ||
+    !optionalString(e.code) ||
+    !optionalString(e.message) ||
+    !(e.retryAfter === undefined || (Number.isInteger(e.retryAfter) && e.retryAfter >= 0))
+  ) {
+    throw new TypeError(
+      'graphError: expected {status (400-599), code?, message?, retryAfter?, claims?}',
+    );
+  }
+  if (e.claims !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = typeof e.claims === 'string' ? JSON.parse(e.claims) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new TypeError('graphError.claims: expected a JSON object (a claims request)');
     }
   }
 }

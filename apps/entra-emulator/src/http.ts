@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EmulatorContext } from './context';
+import { graphChallengeAuthority, graphFaultError } from './errors/graph';
+import { siteOf } from './sites/site';
 import { ArmError } from './errors/wire';
 import { faultAadError, type FaultEndpoint, type FaultSpec } from './faults';
 
@@ -72,19 +74,34 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Applies an injected fault, if one matches: waits `delayMs`, then throws the fault's error
- * (Entra-shaped, or ARM-shaped for `arm`) or lets the request through.
+ * (Entra-shaped, ARM-shaped for `arm`, Graph-shaped for `graph`) or lets the request through.
  */
 export async function applyFault(
   ctx: EmulatorContext,
   endpoint: FaultEndpoint,
-  grantType?: string,
+  request: {
+    /** The token request's grant (faults may target one). */
+    grantType?: string;
+    /** The response: a Graph 401's challenge names the authority of its site. */
+    res?: Response;
+  } = {},
 ): Promise<void> {
-  const fault = ctx.faults.take(endpoint, grantType);
+  const fault = ctx.faults.take(endpoint, request.grantType);
   if (!fault) return;
   if (fault.delayMs) await sleep(fault.delayMs);
-  if (fault.status === undefined && fault.aadsts === undefined && fault.armError === undefined)
+  if (
+    fault.status === undefined &&
+    fault.aadsts === undefined &&
+    fault.armError === undefined &&
+    fault.graphError === undefined
+  )
     return;
-  throw endpoint === 'arm' ? armFaultError(fault) : faultAadError(fault);
+  if (endpoint === 'arm') throw armFaultError(fault);
+  if (endpoint === 'graph') {
+    const site = request.res ? siteOf(request.res) : ctx.sites.local;
+    throw graphFaultError(graphChallengeAuthority(site), fault);
+  }
+  throw faultAadError(fault);
 }
 
 function armFaultError(fault: FaultSpec): ArmError {

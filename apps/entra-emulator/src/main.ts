@@ -22,6 +22,7 @@ void runService({
       armPageSize: config.armPageSize,
       transparentPort: config.transparentPort,
       proxyPort: config.proxyPort,
+      caeTokenLifetimeSeconds: config.caeTokenLifetimeSeconds,
       logger,
     });
     if (config.caExportPath) {

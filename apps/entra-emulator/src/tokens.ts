@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { v1Issuer, type EmulatorContext } from './context';
 import { GRAPH_APP_ID, pairwiseSubject, type ScopeRequest } from './directory';
+import { ARM_APP_ID } from './resources';
 import type { SeedApp, SeedUser } from './seed/schema';
 import type { AuthStrength } from './store';
 import type { ClientAcr } from './tenants/tenant';
 
 /** Access and ID token lifetime in seconds (Entra's default is 60–90 minutes). */
 export const TOKEN_LIFETIME_S = 3600;
+/**
+ * Default lifetime of a CAE token — an ARM token for a client that declared `cp1` — in seconds:
+ * 24 hours (Entra issues them for 20 to 28 hours, since the resource can revoke them).
+ */
+export const CAE_TOKEN_LIFETIME_S = 24 * 3600;
 
 /** The token endpoint's success body. */
 export interface TokenResponse {
@@ -42,29 +48,69 @@ export interface UserGrant {
 /** A token's `uti`: its unique id. */
 export const uti = () => randomBytes(16).toString('base64url').slice(0, 22);
 
-/** A token's times, in epoch seconds: issued and valid from `iat`, for {@link TOKEN_LIFETIME_S}. */
-export const lifetime = (iat: number) => ({ iat, nbf: iat, exp: iat + TOKEN_LIFETIME_S });
+/**
+ * A token's times, in epoch seconds: issued and valid from `iat`, for `seconds` (default
+ * {@link TOKEN_LIFETIME_S}).
+ */
+export const lifetime = (iat: number, seconds = TOKEN_LIFETIME_S) => ({
+  iat,
+  nbf: iat,
+  exp: iat + seconds,
+});
 
 /**
  * The start of every token response: `Bearer` (MSAL caches nothing else), the scope granted,
  * and lifetimes one second under the token's (a missing `expires_in` means expired to MSAL).
  */
-export function tokenResponse(scope: string | undefined, accessToken: string): TokenResponse {
+export function tokenResponse(
+  scope: string | undefined,
+  accessToken: string,
+  seconds = TOKEN_LIFETIME_S,
+): TokenResponse {
   return {
     token_type: 'Bearer',
     ...(scope !== undefined ? { scope } : {}),
-    expires_in: TOKEN_LIFETIME_S - 1,
-    ext_expires_in: TOKEN_LIFETIME_S - 1,
+    expires_in: seconds - 1,
+    ext_expires_in: seconds - 1,
     access_token: accessToken,
   };
 }
 
-/** Entra's opaque internal claims (`aio`, `rh`): present, meaningless, never to be relied on. */
-const opaque = () => ({
-  aio: randomBytes(24).toString('base64'),
-  rh: `0.${randomBytes(30).toString('base64url')}.`,
-});
-const seconds = (ctx: EmulatorContext) => Math.floor(ctx.now() / 1000);
+/**
+ * Entra's opaque internal claims (`aio`, `rh`): meaningless to everyone else. As Entra records
+ * data for its own use in `aio`, the emulator records there when, to the millisecond, it issued
+ * the token (`iat` has whole seconds), so its ARM tells a token issued just before a critical
+ * event from one issued just after it: six bytes of epoch milliseconds, then 18 random bytes.
+ */
+const opaque = (issuedMs: number) => {
+  const aio = randomBytes(24);
+  aio.writeUIntBE(issuedMs, 0, 6);
+  return {
+    aio: aio.toString('base64'),
+    rh: `0.${randomBytes(30).toString('base64url')}.`,
+  };
+};
+
+/**
+ * When the emulator issued a token, in epoch ms: from its `aio` when that agrees with `iat`,
+ * else the start of the `iat` second (minted or foreign tokens); undefined without `iat`.
+ */
+export function issuedAtMs(claims: Record<string, unknown>): number | undefined {
+  if (typeof claims.iat !== 'number') return undefined;
+  const second = claims.iat * 1000;
+  if (typeof claims.aio !== 'string') return second;
+  const bytes = Buffer.from(claims.aio, 'base64');
+  if (bytes.length !== 24) return second;
+  const ms = bytes.readUIntBE(0, 6);
+  return ms >= second && ms < second + 1000 ? ms : second;
+}
+
+/** True when a token's or request's capabilities declare `cp1` (clients write `cp1` or `CP1`). */
+export const declaresCp1 = (capabilities: unknown): boolean =>
+  Array.isArray(capabilities) &&
+  capabilities.some((c) => typeof c === 'string' && c.toLowerCase() === 'cp1');
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** `client_info`: MSAL keys accounts by it (`uid.utid`), so every user grant returns it. */
 export function clientInfo(userId: string, tenantId: string): string {
@@ -74,8 +120,14 @@ export function clientInfo(userId: string, tenantId: string): string {
 /** Issues access (+ ID, + refresh) tokens for a user grant. */
 export function issueUserTokens(ctx: EmulatorContext, grant: UserGrant): TokenResponse {
   const { user, client, request } = grant;
-  const iat = seconds(ctx);
-  const access = ctx.keys.sign(userAccessClaims(ctx, grant, iat));
+  const issued = ctx.now();
+  // A CAE-enabled resource (ARM) revokes its tokens itself: a client that can handle its
+  // challenges (`cp1`) gets a long-lived one.
+  const accessLifetime =
+    request.resource.clientId === ARM_APP_ID && declaresCp1(grant.capabilities)
+      ? ctx.caeTokenLifetimeSeconds
+      : TOKEN_LIFETIME_S;
+  const access = ctx.keys.sign(userAccessClaims(ctx, grant, issued, accessLifetime));
   // Entra lists the granted permissions, then the `.default` that was asked for (as it answers
   // `az`: "https://management.core.windows.net//user_impersonation …//.default"); MSAL caches the
   // token under these scopes, so without `.default` every later `.default` lookup would miss.
@@ -89,7 +141,7 @@ export function issueUserTokens(ctx: EmulatorContext, grant: UserGrant): TokenRe
     ...(request.isDefault ? [`${request.prefix}/.default`] : []),
   ];
   const response: TokenResponse = {
-    ...tokenResponse(scope.join(' '), access),
+    ...tokenResponse(scope.join(' '), access, accessLifetime),
     client_info: clientInfo(user.id, ctx.seed.tenant.id),
   };
   if (request.oidc.includes('offline_access')) {
@@ -106,7 +158,7 @@ export function issueUserTokens(ctx: EmulatorContext, grant: UserGrant): TokenRe
     );
   }
   if (request.oidc.includes('openid')) {
-    response.id_token = ctx.keys.sign(idTokenClaims(ctx, grant, iat));
+    response.id_token = ctx.keys.sign(idTokenClaims(ctx, grant, issued));
   }
   return response;
 }
@@ -114,13 +166,14 @@ export function issueUserTokens(ctx: EmulatorContext, grant: UserGrant): TokenRe
 function userAccessClaims(
   ctx: EmulatorContext,
   grant: UserGrant,
-  iat: number,
+  issued: number,
+  lifetimeSeconds: number,
 ): Record<string, unknown> {
   const { user, client, request, strength } = grant;
   const tid = ctx.seed.tenant.id;
   const common = {
-    ...lifetime(iat),
-    ...opaque(),
+    ...lifetime(seconds(issued), lifetimeSeconds),
+    ...opaque(issued),
     amr: strength.amr,
     ...(strength.acrs.length > 0 ? { acrs: strength.acrs } : {}),
     name: user.displayName,
@@ -161,14 +214,14 @@ function userAccessClaims(
 function idTokenClaims(
   ctx: EmulatorContext,
   grant: UserGrant,
-  iat: number,
+  issued: number,
 ): Record<string, unknown> {
   const { user, client } = grant;
   return {
     aud: client.clientId,
     iss: grant.issuer,
-    ...lifetime(iat),
-    ...opaque(),
+    ...lifetime(seconds(issued)),
+    ...opaque(issued),
     auth_time: Math.floor(grant.authTime / 1000),
     ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
     name: user.displayName,
@@ -200,11 +253,11 @@ export function issueAppToken(
   azpacr: ClientAcr,
   issuer: string,
 ): TokenResponse {
-  const iat = seconds(ctx);
+  const issued = ctx.now();
   const oid = ctx.directory.servicePrincipalId(client);
   const common = {
-    ...lifetime(iat),
-    ...opaque(),
+    ...lifetime(seconds(issued)),
+    ...opaque(issued),
     idtyp: 'app',
     oid,
     ...(roles.length > 0 ? { roles } : {}),

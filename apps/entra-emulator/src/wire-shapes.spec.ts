@@ -160,7 +160,7 @@ describe('wire shapes of errors', () => {
     const bad = await call(emu, 'POST', '/_emulator/faults', { json: { endpoint: 'nope' } });
     expect([bad.status, bad.text]).toEqual([
       400,
-      '{"error":"invalid_request","error_description":"endpoint: expected one of token, authorize, jwks, arm, discovery"}',
+      '{"error":"invalid_request","error_description":"endpoint: expected one of token, authorize, jwks, arm, graph, discovery"}',
     ]);
     const unknown = await call(emu, 'GET', '/nothing/here');
     expect([unknown.status, unknown.text]).toEqual([

@@ -109,6 +109,21 @@ export function claimsOf(token: string): any {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
 
+/** The web app's authorize URL at the workforce tenant (API scope + OIDC), with `params`. */
+export function authorizeUrl(emu: RunningEmulator, params: Record<string, string> = {}): string {
+  const url = new URL(`${emu.authority}/oauth2/v2.0/authorize`);
+  const all = {
+    client_id: WEB.clientId,
+    response_type: 'code',
+    redirect_uri: REDIRECT,
+    scope: `${API_SCOPE} openid profile offline_access`,
+    state: 'st-1',
+    ...params,
+  };
+  Object.entries(all).forEach(([k, v]) => url.searchParams.set(k, v));
+  return url.toString();
+}
+
 /** A password (ROPC) token request by the web app for `username` (default alice). */
 export function passwordGrant(emu: RunningEmulator, scope: string, username = ALICE) {
   return call(emu, 'POST', tokenPath(), {

@@ -8,11 +8,12 @@ import {
   screenshot,
 } from './test/browser';
 import { startChain, type RunningChain } from './test/chain';
-import { displayNameOf, seededSubscriptions } from './test/seed';
+import { displayNameOf, seededSubscriptions, seededUser } from './test/seed';
 
 const ALICE = 'alice@obodev.onmicrosoft.com';
 const BOB = 'bob@obodev.onmicrosoft.com';
 const CAROL = 'carol@obodev.onmicrosoft.com';
+const DAVE = 'dave@obodev.onmicrosoft.com';
 
 /**
  * The whole chain in Chromium: the in-process emulator, the API and the web app from their
@@ -128,6 +129,39 @@ describe('web → API → ARM in a browser', () => {
     await screenshot(page, 'carol-05-subscriptions-after-mfa');
   });
 
+  it('alice: Microsoft Graph shows her profile, read with her own token', async () => {
+    await signIn(ALICE, 'alice-graph');
+    await page.waitForURL(`${chain.webUrl}/`);
+    await page.locator('nav a', { hasText: 'Microsoft Graph' }).click();
+    // alice consented to User.Read earlier (the seed): no page of the emulator's on the way.
+    await page.waitForURL(`${chain.webUrl}/graph`);
+    const alice = seededUser(ALICE);
+    await expectText(profileRow(page, 'displayName'), alice.displayName);
+    await expectText(profileRow(page, 'userPrincipalName'), ALICE);
+    await expectText(profileRow(page, 'jobTitle'), alice.jobTitle ?? '');
+    await expectText(profileRow(page, 'id'), alice.id);
+    expect(await page.content()).not.toMatch(
+      /[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/,
+    );
+    await screenshot(page, 'alice-graph-03-profile');
+  });
+
+  it('dave: the first visit to Microsoft Graph asks his consent for User.Read, then shows his profile', async () => {
+    await signIn(DAVE, 'dave-graph');
+    await page.waitForURL(`${chain.webUrl}/`);
+    await page.locator('nav a', { hasText: 'Microsoft Graph' }).click();
+    await page.waitForURL(`${chain.emulator.url}/**`);
+    await expectText(page.locator('body'), 'Microsoft Graph: User.Read');
+    expect(await page.content()).not.toContain('access_as_user');
+    await screenshot(page, 'dave-graph-03-consent');
+    await Promise.all([
+      page.waitForURL(`${chain.webUrl}/graph`),
+      page.locator('#idBtn_Accept').click(),
+    ]);
+    await expectText(profileRow(page, 'displayName'), displayNameOf(DAVE));
+    await screenshot(page, 'dave-graph-04-profile');
+  });
+
   it('bob: every page of his subscriptions is listed', async () => {
     await signIn(BOB, 'bob');
     await page.waitForURL(`${chain.webUrl}/`);
@@ -143,4 +177,8 @@ describe('web → API → ARM in a browser', () => {
 
 function claimRow(page: Page, claim: string) {
   return page.locator('main table tbody tr', { has: page.locator(`th code:text-is("${claim}")`) });
+}
+
+function profileRow(page: Page, property: string) {
+  return page.locator(`main tr[data-property="${property}"] td`);
 }

@@ -84,6 +84,8 @@ describe('Azure AD B2C in a browser', () => {
     const alert = page.locator('main [role="alert"]');
     await expectText(alert, 'obo_not_supported');
     await expectText(alert, 'AADB2C90086');
+    // B2C user-flow tokens are not Graph tokens: no Microsoft Graph page is offered.
+    expect(await page.locator('nav a', { hasText: 'Microsoft Graph' }).count()).toBe(0);
     await screenshot(page, 'b2c-05-obo-not-supported');
     await signOut();
   });
@@ -168,5 +170,14 @@ describe('External ID (CIAM) in a browser', () => {
     await expectText(page.locator('header .account'), frank.displayName);
     await expectText(page.locator('main'), 'You have no Azure subscriptions');
     await screenshot(page, 'ciam-02-subscriptions');
+
+    // External ID: Microsoft Graph with the customer's own token (admin-consented User.Read).
+    await Promise.all([
+      page.waitForURL(`${chain.webUrl}/graph`),
+      page.locator('nav a', { hasText: 'Microsoft Graph' }).click(),
+    ]);
+    await expectText(page.locator('main tr[data-property="mail"] td'), frank.email);
+    await expectText(page.locator('main tr[data-property="displayName"] td'), frank.displayName);
+    await screenshot(page, 'ciam-03-graph-profile');
   });
 });

@@ -12,7 +12,7 @@ import {
   newContext,
   screenshot,
 } from './test/browser';
-import { freePort, portIsFree, spawnNode, stopProcess, type Spawned } from './test/processes';
+import { freePort, portIsFree, spawnNode, type NodeProcess } from '@obo/testing';
 import { seedFileFor, seededSubscriptions, workspaceRoot } from './test/seed';
 
 /**
@@ -22,7 +22,7 @@ import { seedFileFor, seededSubscriptions, workspaceRoot } from './test/seed';
  * so a developer's own `npm start` on 3000/4000/8443 is never disturbed.
  */
 describe('npm start', () => {
-  let runner: Spawned | undefined;
+  let runner: NodeProcess | undefined;
   let descendants: number[] = [];
   let browser: Browser | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'obo-e2e-start-'));
@@ -30,7 +30,7 @@ describe('npm start', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (runner) await stopProcess(runner.child, 'SIGKILL', 0);
+    if (runner) await runner.stop('SIGKILL', 0);
     for (const pid of descendants) if (alive(pid)) process.kill(pid, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
     if (seedPath) rmSync(dirname(seedPath), { recursive: true, force: true });
@@ -41,19 +41,23 @@ describe('npm start', () => {
     const webOrigin = `http://localhost:${ports.web}`;
     const { PATH, HOME, LANG } = process.env;
     seedPath = seedFileFor(webOrigin, EMULATOR_DEFAULTS.web.clientId);
-    runner = spawnNode(['-r', '@swc-node/register', 'tools/dev/src/start.ts', '--no-build'], {
-      cwd: workspaceRoot,
-      env: {
-        PATH,
-        HOME,
-        LANG,
-        EMULATOR_PORT: String(ports.emulator),
-        API_PORT: String(ports.api),
-        WEB_PORT: String(ports.web),
-        EMULATOR_DATA_DIR: dataDir,
-        EMULATOR_SEED: seedPath,
+    runner = spawnNode(
+      'npm start',
+      ['-r', '@swc-node/register', 'tools/dev/src/start.ts', '--no-build'],
+      {
+        cwd: workspaceRoot,
+        env: {
+          PATH,
+          HOME,
+          LANG,
+          EMULATOR_PORT: String(ports.emulator),
+          API_PORT: String(ports.api),
+          WEB_PORT: String(ports.web),
+          EMULATOR_DATA_DIR: dataDir,
+          EMULATOR_SEED: seedPath,
+        },
       },
-    });
+    );
 
     const banner = await waitForBanner(runner, 60_000);
     expect(banner.url).toBe(webOrigin);
@@ -95,7 +99,7 @@ describe('npm start', () => {
   });
 });
 
-async function waitForBanner(runner: Spawned, timeoutMs: number): Promise<StartBanner> {
+async function waitForBanner(runner: NodeProcess, timeoutMs: number): Promise<StartBanner> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const banner = parseStartBanner(runner.output());

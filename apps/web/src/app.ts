@@ -10,6 +10,7 @@ import { correlation, createLogger, errorHandler, healthRoutes, requestLog } fro
 import { ApiClient } from './api/subscriptions-client';
 import { SignInFlow } from './auth/sign-in';
 import type { WebContext } from './context';
+import { GraphClient } from './graph/graph-client';
 import { notFound, renderWebError } from './middleware/errors';
 import {
   absoluteLifetime,
@@ -20,6 +21,7 @@ import {
 } from './middleware/session';
 import { authRoutes } from './routes/auth';
 import { b2cRoutes } from './routes/b2c';
+import { graphRoutes } from './routes/graph';
 import { homeRoutes } from './routes/home';
 import { journeyRoutes } from './routes/journey';
 import { profileRoutes } from './routes/profile';
@@ -39,6 +41,8 @@ export interface WebDeps {
   sessionStoreTimeoutMs?: number;
   /** Clock (epoch ms) for session lifetimes and pending sign-ins. */
   now?: () => number;
+  /** Longest wait for Microsoft Graph's answer on `/graph`. Default 10 000 ms. */
+  graphTimeoutMs?: number;
 }
 
 export interface WebApp {
@@ -74,9 +78,16 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
     logger,
     now,
     tokens,
-    views: new Views({ journey: config.tokenJourney }),
+    views: new Views({ journey: config.tokenJourney, graph: config.graph !== undefined }),
     signIn: new SignInFlow(config, tokens, now),
     api: new ApiClient({ baseUrl: config.api.baseUrl, ca: config.identity.extraCa?.pem }),
+    graph: config.graph
+      ? new GraphClient({
+          endpoint: config.graph.endpoint,
+          ca: config.identity.extraCa?.pem,
+          timeoutMs: deps.graphTimeoutMs,
+        })
+      : undefined,
     sessions: createSessionStore(config, {
       redis: deps.redis,
       maxMemorySessions: deps.maxMemorySessions,
@@ -102,6 +113,7 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
   app.use(profileRoutes(ctx));
   app.use(b2cRoutes(ctx));
   app.use(subscriptionRoutes(ctx));
+  if (config.graph && ctx.graph) app.use(graphRoutes(ctx, config.graph, ctx.graph));
   if (config.tokenJourney) app.use(journeyRoutes(ctx));
   app.use(notFound());
   app.use(errorHandler(logger, renderWebError(ctx.views)));
@@ -112,6 +124,7 @@ export function createApp(config: WebConfig, deps: WebDeps = {}): WebApp {
     sessions: ctx.sessions,
     close: async () => {
       ctx.api.close();
+      ctx.graph?.close();
       ownNetworkClient?.close();
       await ctx.sessions.close();
     },

@@ -3,6 +3,7 @@ import type { UserTokenClient } from '@obo/token-acquisition';
 import type { Logger } from 'pino';
 import type { ApiClient } from './api/subscriptions-client';
 import type { SignInFlow } from './auth/sign-in';
+import type { GraphClient } from './graph/graph-client';
 import type { SessionStoreHandle } from './middleware/session';
 import type { Views } from './views/render';
 
@@ -15,6 +16,8 @@ export interface WebContext {
   tokens: UserTokenClient;
   signIn: SignInFlow;
   api: ApiClient;
+  /** Microsoft Graph with the user's token; undefined where the provider has none (B2C). */
+  graph?: GraphClient;
   sessions: SessionStoreHandle;
   now: () => number;
 }

@@ -18,6 +18,14 @@ describe('clouds', () => {
     expect(cloud?.armEndpoint).toBe(arm);
   });
 
+  it.each([
+    ['AzureCloud', 'https://graph.microsoft.com'],
+    ['AzureUSGovernment', 'https://graph.microsoft.us'],
+    ['AzureChinaCloud', 'https://microsoftgraph.chinacloudapi.cn'],
+  ])('%s has its Microsoft Graph deployment', (name, graph) => {
+    expect(cloudByName(name)?.graphEndpoint).toBe(graph);
+  });
+
   it('rejects an unknown cloud name', () => {
     expect(cloudByName('AzureGermanCloud')).toBeUndefined();
   });

@@ -8,6 +8,12 @@ export interface Cloud {
   armEndpoint: string;
   /** ARM's resource identifier: the audience of ARM tokens (with the trailing slash). */
   armResource: string;
+  /**
+   * Microsoft Graph's service root in this cloud (also its resource identifier), e.g.
+   * `https://graph.microsoft.com`. US Government L5 (DoD) tenants use
+   * `https://dod-graph.microsoft.us` instead: set `GRAPH_ENDPOINT`.
+   */
+  graphEndpoint: string;
 }
 
 export type CloudName = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
@@ -18,18 +24,21 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = Object.freeze({
     authorityHost: 'https://login.microsoftonline.com',
     armEndpoint: 'https://management.azure.com',
     armResource: 'https://management.azure.com/',
+    graphEndpoint: 'https://graph.microsoft.com',
   },
   AzureUSGovernment: {
     name: 'AzureUSGovernment',
     authorityHost: 'https://login.microsoftonline.us',
     armEndpoint: 'https://management.usgovcloudapi.net',
     armResource: 'https://management.usgovcloudapi.net/',
+    graphEndpoint: 'https://graph.microsoft.us',
   },
   AzureChinaCloud: {
     name: 'AzureChinaCloud',
     authorityHost: 'https://login.chinacloudapi.cn',
     armEndpoint: 'https://management.chinacloudapi.cn',
     armResource: 'https://management.chinacloudapi.cn/',
+    graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn',
   },
 });
 
@@ -59,6 +68,17 @@ export function cloudByAuthorityHost(host: string): Cloud | undefined {
   const origin = new URL(host).origin;
   return Object.values(CLOUDS).find((cloud) => cloud.authorityHost === origin);
 }
+
+/**
+ * Microsoft Graph's national deployments (Microsoft's "national cloud deployments" list): a
+ * token for one of them names its own host in the scope (`https://graph.microsoft.us/User.Read`).
+ */
+export const GRAPH_HOSTS: readonly string[] = [
+  'https://graph.microsoft.com',
+  'https://graph.microsoft.us',
+  'https://dod-graph.microsoft.us',
+  'https://microsoftgraph.chinacloudapi.cn',
+];
 
 /** The ARM scope for client credentials and OBO: `{resource}.default`. */
 export function armScope(armResource: string): string {

@@ -62,6 +62,15 @@ export const fields = {
     ),
   port: () => opt(z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535)),
   positiveInt: () => opt(z.coerce.number({ message: 'expected a whole number' }).int().positive()),
+  /** A whole number from `min` to `max`. */
+  intBetween: (min: number, max: number) =>
+    opt(
+      z.coerce
+        .number({ message: 'expected a whole number' })
+        .int({ message: 'expected a whole number' })
+        .min(min, { message: `expected a whole number from ${min} to ${max}` })
+        .max(max, { message: `expected a whole number from ${min} to ${max}` }),
+    ),
   boolean: () =>
     opt(
       z

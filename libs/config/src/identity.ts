@@ -8,12 +8,20 @@ import {
   ciamAuthority,
   entraAuthority,
 } from './authority';
-import { armScope, cloudByAuthorityHost, cloudByName, CLOUD_NAMES, CLOUDS } from './clouds';
+import {
+  armScope,
+  cloudByAuthorityHost,
+  cloudByName,
+  CLOUD_NAMES,
+  CLOUDS,
+  GRAPH_HOSTS,
+} from './clouds';
 import { resolveCredential } from './credentials';
 import { EMULATOR_DEFAULTS } from './emulator-defaults';
 import { findWorkspaceRoot } from './env';
 import { fields } from './fields';
 import type { IssueList } from './issues';
+import { isLoopbackAuthority } from './msal';
 import { B2cProfile, CiamProfile } from './profile/customer';
 import type {
   B2cConfig,
@@ -66,6 +74,14 @@ export interface ArmConfig {
   resource: string;
   /** Scope for OBO: `{resource}.default`. */
   scope: string;
+}
+
+/** Microsoft Graph as the web app calls it with the user's own token. */
+export interface GraphConfig {
+  /** Service root, without a version (emulator: `https://localhost:8443/graph`). */
+  endpoint: string;
+  /** Scopes of the token for it: `{Graph resource}/User.Read` (consented incrementally). */
+  scopes: string[];
 }
 
 /** Which registration the app uses when the emulator profile fills in the defaults. */
@@ -256,6 +272,45 @@ export function resolveArm(vars: IdentityVariables, identity: IdentityProfile): 
     resource: identity.cloud.armResource,
     scope: armScope(identity.cloud.armResource),
   };
+}
+
+/**
+ * Microsoft Graph for the user's own token: `GRAPH_ENDPOINT`, else the emulator's `/graph` (the
+ * emulator profile, or a loopback authority: the emulator's External ID tenant), else the cloud's
+ * Graph. The scope names the national Graph host `GRAPH_ENDPOINT` points at (its tokens are for
+ * that host), else the cloud's. Undefined, and `GRAPH_ENDPOINT` refused, when the provider
+ * issues no delegated Graph tokens (Azure AD B2C).
+ */
+export function resolveGraph(
+  endpoint: string | undefined,
+  identity: IdentityProfile,
+  issues: IssueList,
+): GraphConfig | undefined {
+  if (!identity.supportsDelegatedGraph) {
+    if (endpoint !== undefined) {
+      issues.add(
+        'GRAPH_ENDPOINT',
+        `the ${identity.kind} profile cannot call Microsoft Graph with the user's token (Azure AD B2C user-flow tokens are not Graph tokens): remove it`,
+      );
+    }
+    return undefined;
+  }
+  if (endpoint !== undefined && /\/(v1\.0|beta)$/i.test(endpoint)) {
+    issues.add(
+      'GRAPH_ENDPOINT',
+      'expected the service root without a version, e.g. https://graph.microsoft.com',
+    );
+    return undefined;
+  }
+  const local = identity.isEmulator || isLoopbackAuthority(identity.authorityHost);
+  const root =
+    endpoint ??
+    (local
+      ? `${identity.authorityHost}${EMULATOR_DEFAULTS.graphPath}`
+      : identity.cloud.graphEndpoint);
+  const origin = new URL(root).origin;
+  const resource = GRAPH_HOSTS.includes(origin) ? origin : identity.cloud.graphEndpoint;
+  return { endpoint: root, scopes: [`${resource}/User.Read`] };
 }
 
 /** The emulator's data folder: `EMULATOR_DATA_DIR`, else `.emulator` at the workspace root. */

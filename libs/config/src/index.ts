@@ -7,6 +7,7 @@ export {
   cloudByName,
   cloudByAuthorityHost,
   armScope,
+  GRAPH_HOSTS,
   type Cloud,
   type CloudName,
 } from './clouds';
@@ -19,7 +20,7 @@ export {
 } from './authority';
 export { EMULATOR_DEFAULTS } from './emulator-defaults';
 export { readFederatedAssertion, type ClientCredential } from './credentials';
-export { usesEmulatorProfile, type ArmConfig } from './identity';
+export { usesEmulatorProfile, type ArmConfig, type GraphConfig } from './identity';
 export {
   IdentityProfile,
   type ProfileKind,

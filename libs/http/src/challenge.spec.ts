@@ -84,8 +84,17 @@ describe('claimsChallenge', () => {
     ).toBe(CLAIMS);
   });
 
+  it('reads ARM’s revoked-session form: error="invalid_token" with claims', () => {
+    expect(
+      claimsChallenge(
+        `Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token", error_description="User session has been revoked", claims="${B64}"`,
+      ),
+    ).toBe(CLAIMS);
+  });
+
   it('answers undefined for another error, missing or undecodable claims', () => {
-    expect(claimsChallenge(`Bearer error="invalid_token", claims="${B64}"`)).toBeUndefined();
+    expect(claimsChallenge(`Bearer error="insufficient_scope", claims="${B64}"`)).toBeUndefined();
+    expect(claimsChallenge('Bearer error="invalid_token"')).toBeUndefined();
     expect(claimsChallenge('Bearer error="insufficient_claims"')).toBeUndefined();
     expect(claimsChallenge('Bearer error="insufficient_claims", claims="!!"')).toBeUndefined();
     expect(claimsChallenge(`Basic error="insufficient_claims", claims="${B64}"`)).toBeUndefined();

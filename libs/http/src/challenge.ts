@@ -110,14 +110,21 @@ export function decodeClaims(value: unknown): string | undefined {
   }
 }
 
+/** The `error` values under which a resource hands out a claims challenge. */
+const CLAIMS_CHALLENGE_ERRORS = new Set(['insufficient_claims', 'invalid_token']);
+
 /**
- * The claims (JSON text) of a Bearer `error="insufficient_claims"` challenge — what ARM, Graph
- * and this workspace's API send when a token needs more (MFA, Conditional Access, CAE) — or
- * undefined when the header holds no usable one.
+ * The claims (JSON text) of a Bearer claims challenge — what ARM, Graph and this workspace's API
+ * send when a token needs more (MFA, Conditional Access, CAE) — or undefined when the header holds
+ * no usable one. Entra's documentation shows `error="insufficient_claims"`; Azure Resource Manager
+ * also answers a revoked session with `error="invalid_token"` and a `claims` directive (the Azure
+ * SDK's ARM challenge policy reads the claims whatever the error), so both count.
  */
 export function claimsChallenge(
   header: string | readonly string[] | undefined,
 ): string | undefined {
   const params = parseBearerChallenge(header);
-  return params?.error === 'insufficient_claims' ? decodeClaims(params.claims) : undefined;
+  return params?.error !== undefined && CLAIMS_CHALLENGE_ERRORS.has(params.error)
+    ? decodeClaims(params.claims)
+    : undefined;
 }

@@ -1,16 +1,14 @@
-import { freePort, redisAvailable, requireRedisInCi, startTestRedis } from '@obo/testing';
+import {
+  freePort,
+  redisAvailable,
+  requireRedisInCi,
+  startTestRedis,
+  waitUntil,
+} from '@obo/testing';
 import pino from 'pino';
 import { closeRedisClient, createRedisClient, redisBackoff } from './index';
 
 const silent = pino({ level: 'silent' });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('redisBackoff', () => {
   it('waits 100 ms, then 200 ms more per attempt, at most 2 s', () => {
@@ -28,7 +26,7 @@ describe('createRedisClient', () => {
     const redis = await startTestRedis();
     const client = createRedisClient(redis.url, silent);
     try {
-      await waitFor(() => client.isReady);
+      await waitUntil(() => client.isReady);
       expect(await client.ping()).toBe('PONG');
     } finally {
       await closeRedisClient(client);
@@ -46,7 +44,7 @@ describe('createRedisClient', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     await closeRedisClient(client);
     expect(client.isOpen).toBe(false);
-    await waitFor(() => warnings.length > 0);
+    await waitUntil(() => warnings.length > 0);
     expect(warnings.join('')).not.toContain('pw-SECRET');
   });
 

@@ -22,15 +22,19 @@ export {
   type ThrowawayTls,
 } from './certificates';
 export { ALL_BUT_DATE } from './clock';
+export { waitUntil } from './wait';
 export {
   freePort,
   get,
+  portIsFree,
+  spawnNode,
   startNodeProcess,
   staleSources,
   stopAllNodeProcesses,
   waitFor200,
   type Exit,
   type NodeProcess,
+  type SpawnNodeOptions,
 } from './processes';
 export {
   closedPortUrl,

@@ -13,18 +13,72 @@ export interface Exit {
   ms: number;
 }
 
-/** A script (an app's bundle) running under plain `node`, as its container runs it. */
+/** A `node` child process: an app's bundle, a tool, a proxy written for a benchmark. */
 export interface NodeProcess {
   /** A name for messages (e.g. `api`). */
   app: string;
   child: ChildProcess;
-  /** Everything the process wrote (for failure messages; never contains secrets). */
+  /** The last 64 KiB the process wrote (for failure messages; never contains secrets). */
   output: () => string;
   /** Sends `signal` and resolves when the process has exited (SIGKILL after `graceMs`). */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<Exit>;
 }
 
+export interface SpawnNodeOptions {
+  /** Working folder. Default this process's. */
+  cwd?: string;
+  /** Environment of the child: exactly this plus PATH, or added to ours with `inheritEnv`. */
+  env: NodeJS.ProcessEnv;
+  /** Start from this process's environment. Default false (nothing leaks in by accident). */
+  inheritEnv?: boolean;
+}
+
+const OUTPUT_TAIL = 64 * 1024;
 const running = new Set<NodeProcess>();
+// A test or a bench that dies without its clean-up takes its children with it.
+process.once('exit', () => {
+  for (const { child } of running) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+/**
+ * Starts `node args…` (the one process spawner of the tests, the e2e suite and the bench):
+ * output kept (its last 64 KiB), stopped by `stop()`, by {@link stopAllNodeProcesses}, or
+ * killed when this process exits.
+ */
+export function spawnNode(app: string, args: string[], options: SpawnNodeOptions): NodeProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: options.inheritEnv
+      ? { ...process.env, ...options.env }
+      : { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const spawned: NodeProcess = {
+    app,
+    child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM', graceMs = 10_000) => {
+      const started = Date.now();
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      running.delete(spawned);
+      return { ...result, ms: Date.now() - started };
+    },
+  };
+  running.add(spawned);
+  return spawned;
+}
 
 /**
  * The workspace sources of an esbuild bundle (listed in its source map, `<script>.map`) that
@@ -69,38 +123,21 @@ export function startNodeProcess(
       `${script} is older than ${stale.length} of its sources (${names.join(', ')}${stale.length > 5 ? ', …' : ''}): rebuild it (${build})`,
     );
   }
-  const child = spawn(process.execPath, [script], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const bundle: NodeProcess = {
-    app,
-    child,
-    output: () => output,
-    stop: async (signal = 'SIGTERM', graceMs = 10_000) => {
-      const started = Date.now();
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const result = await exited;
-      clearTimeout(timer);
-      running.delete(bundle);
-      return { ...result, ms: Date.now() - started };
-    },
-  };
-  running.add(bundle);
-  return bundle;
+  return spawnNode(app, [script], { cwd, env });
 }
 
 /** Kills whatever a test left running (afterAll safety net). */
 export async function stopAllNodeProcesses(): Promise<void> {
   await Promise.all([...running].map((b) => b.stop('SIGKILL', 1000)));
+}
+
+/** True when nothing accepts connections on 127.0.0.1:port. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** A free loopback TCP port. */

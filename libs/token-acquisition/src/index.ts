@@ -35,3 +35,10 @@ export {
   type MemoryTokenCacheOptions,
 } from './token-cache';
 export { RedisTokenCache, type RedisLike, type RedisTokenCacheOptions } from './redis-token-cache';
+export {
+  RedisCacheInvalidation,
+  type CacheInvalidation,
+  type RedisCacheInvalidationOptions,
+  type RedisPubSubLike,
+  type RedisSubscriberLike,
+} from './cache-invalidation';

@@ -1,10 +1,36 @@
 import type { RunningEmulator } from '@obo/entra-emulator';
 import { claimsOf, devUserToken } from '@obo/testing';
+import type { CacheInvalidation } from './cache-invalidation';
 import { TokenAcquisitionError } from './errors';
 import { OboClient } from './obo-client';
 import { apiConfig, openSockets, startTestEmulator } from './test/emulator';
+import { MemoryTokenCache } from './token-cache';
 
 const ARM = 'https://management.azure.com/.default';
+
+/** Instances of one process sharing an invalidation channel (what Redis pub/sub is between them). */
+function localChannel(): () => CacheInvalidation & { published: string[] } {
+  const listeners = new Set<(key: string) => void>();
+  return () => {
+    let own: ((key: string) => void) | undefined;
+    const published: string[] = [];
+    return {
+      published,
+      publish: async (key) => {
+        published.push(key);
+        for (const listener of listeners) if (listener !== own) listener(key);
+      },
+      subscribe: (onKey) => {
+        own = onKey;
+        listeners.add(onKey);
+      },
+    };
+  };
+}
+
+/** A CAE challenge's claims: a token not before `seconds`. */
+const nbfClaims = (seconds: number) =>
+  JSON.stringify({ access_token: { nbf: { essential: true, value: String(seconds) } } });
 
 describe('OboClient against the emulator', () => {
   let emu: RunningEmulator;
@@ -57,6 +83,87 @@ describe('OboClient against the emulator', () => {
     } finally {
       obo.close();
     }
+  });
+
+  describe('a claims challenge (CAE)', () => {
+    /** Two instances with their own L1, one shared L2 and one invalidation channel. */
+    const pair = () => {
+      const { identity, client: registration } = apiConfig(emu);
+      const l2 = new MemoryTokenCache();
+      const channel = localChannel();
+      const make = () => {
+        const invalidation = channel();
+        const obo = new OboClient({ identity, client: registration, l2, invalidation });
+        return { obo, invalidation };
+      };
+      return { a: make(), b: make(), l2 };
+    };
+
+    it('bypasses and then replaces the token in L1 and L2; the other instance drops its L1 copy', async () => {
+      const { a, b } = pair();
+      try {
+        const request = {
+          assertion: await devUserToken(emu, 'alice', { cp1: true }),
+          tenantId: emu.tenantId,
+          scopes: [ARM],
+        };
+        const revoked = await a.obo.acquire(request);
+        expect((await b.obo.acquire(request)).source).toBe('l2');
+        expect((await b.obo.acquire(request)).source).toBe('l1');
+        emu.revokeUser('alice@obodev.onmicrosoft.com');
+        await devUserToken(emu, 'alice'); // alice signs in again
+        const nbf = Math.floor(Date.now() / 1000) - 1;
+
+        const fresh = await a.obo.acquire({ ...request, claims: nbfClaims(nbf) });
+        expect(fresh.source).toBe('network');
+        expect(fresh.accessToken).not.toBe(revoked.accessToken);
+        expect(a.invalidation.published).toHaveLength(1);
+        const onA = await a.obo.acquire(request);
+        const onB = await b.obo.acquire(request);
+        expect([onA.source, onA.accessToken]).toEqual(['l1', fresh.accessToken]);
+        expect([onB.source, onB.accessToken]).toEqual(['l2', fresh.accessToken]);
+        expect(emu.counters().token.on_behalf_of).toBe(2);
+      } finally {
+        a.obo.close();
+        b.obo.close();
+        emu.reset();
+      }
+    });
+
+    it('drops the challenged token everywhere when the exchange is refused', async () => {
+      const { a, b, l2 } = pair();
+      try {
+        const request = {
+          assertion: await devUserToken(emu, 'bob', { cp1: true }),
+          tenantId: emu.tenantId,
+          scopes: [ARM],
+        };
+        await a.obo.acquire(request);
+        expect((await b.obo.acquire(request)).source).toBe('l2');
+        emu.revokeUser('bob@obodev.onmicrosoft.com');
+        const nbf = Math.floor(Date.now() / 1000);
+
+        const refused = await a.obo
+          .acquire({ ...request, claims: nbfClaims(nbf) })
+          .catch((e: unknown) => e);
+        expect(refused).toMatchObject({
+          code: 'interaction_required',
+          details: { aadsts: [50173], suberror: 'bad_token' },
+        });
+        expect(l2.size).toBe(0);
+        // Neither instance serves the revoked token again: both ask the token endpoint.
+        for (const instance of [a, b]) {
+          await expect(instance.obo.acquire(request)).rejects.toMatchObject({
+            code: 'interaction_required',
+          });
+        }
+        expect(emu.counters().token.on_behalf_of).toBe(4);
+      } finally {
+        a.obo.close();
+        b.obo.close();
+        emu.reset();
+      }
+    });
   });
 
   it('refuses a workforce token without tid before any request (invalid_assertion)', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { INetworkModule } from '@azure/msal-node';
 import type { ClientConfig, IdentityProfile } from '@obo/config';
+import type { CacheInvalidation } from './cache-invalidation';
 import { toTokenAcquisitionError, TokenAcquisitionError } from './errors';
 import { createConfidentialClient, type MsalLog } from './msal-client';
 import { NetworkClient } from '@obo/http';
@@ -19,6 +20,11 @@ export interface OboClientOptions {
   l1?: TokenCacheLevel;
   /** Shared cache (Redis), if any. */
   l2?: TokenCacheLevel;
+  /**
+   * How the instances sharing `l2` tell each other that a partition's token was replaced or
+   * dropped after a claims challenge, so none keeps serving its L1 copy. Default none.
+   */
+  invalidation?: CacheInvalidation;
   /** Capabilities announced to Entra (`cp1` = can handle claims challenges). Default ['cp1']. */
   clientCapabilities?: readonly string[];
   /** Tokens this close to expiry count as expired, as in MSAL. Default 300 s. */
@@ -41,7 +47,11 @@ export interface OboRequest {
    */
   tenantId?: string;
   scopes: string[];
-  /** A claims challenge to satisfy (skips the cache, as MSAL does). */
+  /**
+   * A claims challenge to satisfy, e.g. a resource's CAE challenge: the cached token is
+   * bypassed (as in MSAL) and then replaced in L1 and L2 — or, when the exchange fails, dropped
+   * from both — and the other instances are told to forget their L1 copy.
+   */
   claims?: string;
   correlationId?: string;
 }
@@ -69,6 +79,7 @@ export class OboClient {
   private readonly ownNetworkClient?: NetworkClient;
   private readonly l1: TokenCacheLevel;
   private readonly l2?: TokenCacheLevel;
+  private readonly invalidation?: CacheInvalidation;
   private readonly bufferMs: number;
   private readonly now: () => number;
   private readonly flights = new SingleFlight<OboResult>();
@@ -85,6 +96,8 @@ export class OboClient {
     this.now = options.now ?? Date.now;
     this.l1 = options.l1 ?? new MemoryTokenCache({ now: this.now });
     this.l2 = options.l2;
+    this.invalidation = options.invalidation;
+    this.invalidation?.subscribe((key) => void this.l1.delete(key));
     this.bufferMs = (options.refreshBufferSeconds ?? 300) * 1000;
   }
 
@@ -105,12 +118,27 @@ export class OboClient {
           return { ...shared, source: 'l2' };
         }
       }
-      const token = await this.exchange(request);
+      let token: CachedToken;
+      try {
+        token = await this.exchange(request);
+      } catch (error) {
+        // The challenged token must not be served again, here or by another instance.
+        if (request.claims) await this.forget(key);
+        throw error;
+      }
       const ttl = token.expiresOn - this.now() - this.bufferMs;
       await this.l1.set(key, token, ttl);
       await this.l2?.set(key, token, ttl);
+      if (request.claims) await this.invalidation?.publish(key);
       return { ...token, source: 'network' };
     });
+  }
+
+  /** Drops a partition's token from L1 and L2 and tells the other instances. */
+  private async forget(key: string): Promise<void> {
+    await this.l1.delete(key);
+    await this.l2?.delete(key);
+    await this.invalidation?.publish(key);
   }
 
   /** What the in-process cache holds now (for metrics): entries and approximate bytes. */

@@ -4,6 +4,7 @@ import type { CachedToken, TokenCacheLevel } from './token-cache';
 export interface RedisLike {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, options: { PX: number }): Promise<unknown>;
+  del(key: string): Promise<unknown>;
 }
 
 export interface RedisTokenCacheOptions {
@@ -12,7 +13,7 @@ export interface RedisTokenCacheOptions {
   /** Redis calls slower than this are abandoned (the request falls back). Default 250 ms. */
   timeoutMs?: number;
   /** Told about every Redis failure; the cache itself then acts as a miss. */
-  onError?: (error: Error, operation: 'get' | 'set') => void;
+  onError?: (error: Error, operation: 'get' | 'set' | 'delete') => void;
 }
 
 /**
@@ -59,9 +60,18 @@ export class RedisTokenCache implements TokenCacheLevel {
       this.onError(error as Error, 'set');
     }
   }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await withTimeout(this.redis.del(this.prefix + key), this.timeoutMs);
+    } catch (error) {
+      this.onError(error as Error, 'delete');
+    }
+  }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** `promise`, or a rejection once `ms` have passed. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);

@@ -51,6 +51,7 @@ describe('RedisTokenCache', () => {
     const broken: RedisLike = {
       get: () => Promise.reject(new Error('ECONNREFUSED')),
       set: () => new Promise(() => undefined),
+      del: () => Promise.reject(new Error('READONLY')),
     };
     const cache = new RedisTokenCache(broken, {
       timeoutMs: 20,
@@ -58,11 +59,20 @@ describe('RedisTokenCache', () => {
     });
     await expect(cache.get('k')).resolves.toBeUndefined();
     await expect(cache.set('k', token(1), 1000)).resolves.toBeUndefined();
-    expect(errors).toEqual(['get:ECONNREFUSED', 'set:redis did not answer within 20 ms']);
+    await expect(cache.delete('k')).resolves.toBeUndefined();
+    expect(errors).toEqual([
+      'get:ECONNREFUSED',
+      'set:redis did not answer within 20 ms',
+      'delete:READONLY',
+    ]);
   });
 
   it('ignores a value that is not a cached token', async () => {
-    const junk: RedisLike = { get: async () => '{"nope":1}', set: async () => 'OK' };
+    const junk: RedisLike = {
+      get: async () => '{"nope":1}',
+      set: async () => 'OK',
+      del: async () => 0,
+    };
     await expect(new RedisTokenCache(junk).get('k')).resolves.toBeUndefined();
   });
 });

@@ -16,6 +16,8 @@ export interface TokenCacheLevel {
   get(key: string): Promise<CachedToken | undefined> | CachedToken | undefined;
   /** Stores `token` until `ttlMs` from now. */
   set(key: string, token: CachedToken, ttlMs: number): Promise<void> | void;
+  /** Forgets the token of `key` (a resource refused it: it must not be served again). */
+  delete(key: string): Promise<void> | void;
   /** Entries held, when the level can tell cheaply (an in-process cache). */
   readonly size?: number;
   /** Approximate bytes held, when the level can tell cheaply. */
@@ -62,6 +64,10 @@ export class MemoryTokenCache implements TokenCacheLevel {
   set(key: string, token: CachedToken, ttlMs: number): void {
     if (ttlMs <= 0) return;
     this.lru.set(key, token, { ttl: ttlMs });
+  }
+
+  delete(key: string): void {
+    this.lru.delete(key);
   }
 
   get size(): number {

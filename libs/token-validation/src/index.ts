@@ -30,3 +30,9 @@ export { authenticateBearer } from './http/authenticate';
 export { requireScopes, requireRoles, requireScopesOrRoles } from './http/guards';
 export { bearerChallenge, bearerErrorBody, formatBearerChallenge } from './http/challenge';
 export { getValidatedToken, type BearerOptions, type BearerErrorBody } from './http/context';
+export {
+  decodeForDisplay,
+  displayedHeader,
+  type DisplayedHeader,
+  type DisplayedToken,
+} from './jwt/display';

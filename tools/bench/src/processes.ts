@@ -1,23 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnNode } from '@obo/testing';
 
-const children = new Set<ChildProcess>();
-
-function killAll(): void {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  children.clear();
-}
-
-// Children must not outlive the bench, whatever way it ends.
-process.once('exit', killAll);
+// Children must not outlive the bench: @obo/testing kills its children when this process exits,
+// and a signal is turned into that exit.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killAll();
-    process.exit(130);
-  });
+  process.once(signal, () => process.exit(130));
 }
 
 export { freePort } from '@obo/testing';
@@ -32,32 +21,16 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `node args…` with `env` added to ours; output is kept (last 4 KB), not printed. */
+/** Starts `node args…` with `env` added to ours (@obo/testing's spawner); output kept, not printed. */
 export function startChild(name: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString('utf8')).slice(-4096);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const spawned = spawnNode(name, args, { env, inheritEnv: true });
   return {
     name,
-    process: child,
-    pid: child.pid ?? 0,
-    output: () => tail,
+    process: spawned.child,
+    pid: spawned.child.pid ?? 0,
+    output: spawned.output,
     stop: async (graceMs = 3000) => {
-      children.delete(child);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
+      await spawned.stop('SIGTERM', graceMs);
     },
   };
 }

@@ -1,23 +1,19 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { ServiceError, type ServiceErrorOptions } from '@obo/errors';
-import type { ValidatedToken } from '@obo/token-validation';
-import {
-  TokenAcquisitionError,
-  type OboClient,
-  type OboResult,
-  type TokenAcquisitionErrorCode,
-} from '@obo/token-acquisition';
+import type { Logger } from 'pino';
+import { decodeForDisplay, type DisplayedToken, type ValidatedToken } from '@obo/token-validation';
+import type { OboClient, OboResult } from '@obo/token-acquisition';
 import { ArmClaimsChallenge, type ArmClient } from '../arm/arm-client';
-import { apiChallenge } from '../errors';
 import type { Metrics } from '../metrics';
 import { timingsOf } from '../middleware/timings';
-import { decodeForDisplay, type DecodedToken } from '../journey/decode';
+import { answerArmChallenge, type ArmChallengeReport } from './arm-challenge';
+import { oboFailureAnswer } from './obo-answers';
 
 export interface SubscriptionRouteOptions {
   obo: OboClient;
   arm: ArmClient;
   armScope: string;
   metrics: Metrics;
+  logger: Logger;
   /** Middleware that validates the bearer token and requires the scope. */
   guard: RequestHandler[];
   /** Development only: `?journey=1` adds the OBO token's decoded claims and timings. */
@@ -26,9 +22,11 @@ export interface SubscriptionRouteOptions {
 
 /** What `?journey=1` adds (development only): decoded claims and timings, never a token. */
 export interface Journey {
-  obo: { source: OboResult['source']; ms: number } & DecodedToken;
+  obo: { source: OboResult['source']; ms: number } & DisplayedToken;
   arm: { ms: number; pages: number };
   validateMs?: number;
+  /** A claims challenge from ARM answered during this request (CAE). */
+  challenge?: ArmChallengeReport;
 }
 
 /** `GET /api/subscriptions`: OBO for ARM, then every page of ARM's subscription list. */
@@ -56,7 +54,7 @@ export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
         timings.obo = result.source;
         return result;
       } catch (error) {
-        throw challengeFor(error, caller, options.armScope);
+        throw oboFailureAnswer(error, caller, options.armScope, claims);
       } finally {
         timings.oboMs = round(performance.now() - started);
       }
@@ -65,14 +63,29 @@ export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
     let token = await exchange();
     const armStarted = performance.now();
     const stats = { pages: 0 };
+    const list = (obo: OboResult) =>
+      options.arm.listSubscriptions(obo.accessToken, correlationId, stats);
     let value: unknown[];
+    let challenge: ArmChallengeReport | undefined;
     try {
-      value = await options.arm.listSubscriptions(token.accessToken, correlationId, stats);
+      value = await list(token);
     } catch (error) {
       if (!(error instanceof ArmClaimsChallenge)) throw error;
-      // ARM wants more (e.g. a fresh MFA): redo OBO with its claims and try once more.
-      token = await exchange(error.claims);
-      value = await options.arm.listSubscriptions(token.accessToken, correlationId, stats);
+      // ARM refused the token (CAE: the user's sessions were revoked since): OBO again with
+      // its claims, replacing the cached token, and call ARM once more.
+      const answered = await answerArmChallenge(
+        error,
+        { exchange, call: list },
+        {
+          caller,
+          armScope: options.armScope,
+          correlationId,
+          metrics: options.metrics,
+          logger: options.logger,
+          rejected: token.source,
+        },
+      );
+      ({ token, value, report: challenge } = answered);
     } finally {
       timings.armMs = round(performance.now() - armStarted);
     }
@@ -82,6 +95,7 @@ export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
         obo: { source: token.source, ms: timings.oboMs ?? 0, ...decoded },
         arm: { ms: timings.armMs, pages: stats.pages },
         validateMs: timings.validateMs,
+        ...(challenge ? { challenge } : {}),
       };
       res.json({ value, ...(journey ? { journey } : {}) });
       return;
@@ -89,88 +103,6 @@ export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
     res.json({ value });
   });
   return router;
-}
-
-type Answer = (
-  error: TokenAcquisitionError,
-  caller: ValidatedToken,
-  armScope: string,
-) => ServiceError;
-
-/** An answer of the API's own, whose text is safe to show whatever its status. */
-function answer(code: string, message: string, options: ServiceErrorOptions): ServiceError {
-  return new ServiceError(code, message, { expose: true, ...options });
-}
-
-/**
- * What the caller must do when OBO fails, by TokenAcquisitionError code. Codes not listed keep
- * the status and code that say whose problem it is: 403 user_access_denied (the assertion's
- * user: unknown, disabled, locked, blocked), 501 obo_not_supported (Azure AD B2C,
- * AADB2C90086), 502 client_misconfigured (ours) and token_acquisition_failed.
- */
-const ANSWERS: Partial<Record<TokenAcquisitionErrorCode, Answer>> = {
-  interaction_required: userMustSignIn,
-  consent_required: userMustSignIn,
-  invalid_assertion: (error) =>
-    answer('invalid_token', error.message, {
-      status: 401,
-      headers: {
-        'www-authenticate': apiChallenge({
-          error: 'invalid_token',
-          error_description: 'the token cannot be exchanged',
-        }),
-      },
-      cause: error,
-    }),
-  token_endpoint_unavailable: (error) =>
-    answer('temporarily_unavailable', error.message, {
-      status: 503,
-      headers: { 'retry-after': String(error.details.retryAfterSeconds ?? 30) },
-      cause: error,
-    }),
-};
-
-function challengeFor(error: unknown, caller: ValidatedToken, armScope: string): unknown {
-  if (!(error instanceof TokenAcquisitionError)) return error;
-  const mapped = ANSWERS[error.code];
-  if (mapped) return mapped(error, caller, armScope);
-  return answer(error.code, error.message, { status: error.status, cause: error });
-}
-
-/**
- * The user must sign in again (or consent): clients that declared `cp1` get an RFC 6750 claims
- * challenge (401); others get 403 with the error, the scopes and any claims to pass at sign-in.
- */
-function userMustSignIn(
-  error: TokenAcquisitionError,
-  caller: ValidatedToken,
-  armScope: string,
-): ServiceError {
-  const { claims } = error.details;
-  const capable = Array.isArray(caller.claims.xms_cc) && caller.claims.xms_cc.includes('cp1');
-  if (capable && claims) {
-    return answer(
-      'insufficient_claims',
-      'Additional claims are required; sign in again with the claims given.',
-      {
-        status: 401,
-        headers: {
-          'www-authenticate': apiChallenge({
-            error: 'insufficient_claims',
-            error_description: 'additional claims required',
-            claims: Buffer.from(claims, 'utf8').toString('base64'),
-          }),
-        },
-        details: { claims },
-        cause: error,
-      },
-    );
-  }
-  return answer(error.code, error.message, {
-    status: 403,
-    details: { scopes: [armScope], ...(claims ? { claims } : {}) },
-    cause: error,
-  });
 }
 
 function round(ms: number): number {

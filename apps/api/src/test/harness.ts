@@ -10,7 +10,8 @@ import {
   type RunningEmulator,
   type StartEmulatorOptions,
 } from '@obo/entra-emulator';
-import { devUserToken } from '@obo/testing';
+import { createRedisClient, type RedisClient } from '@obo/server';
+import { devUserToken, waitUntil } from '@obo/testing';
 import pino from 'pino';
 import { createApp, createServer, type ApiApp, type ApiDeps } from '../app';
 
@@ -56,6 +57,38 @@ export async function startApi(config: ApiConfig, deps: ApiDeps = {}): Promise<R
       api.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** API instances sharing one Redis, each with its own client (replicas behind a balancer). */
+export interface Replicas {
+  apis: RunningApi[];
+  clients: RedisClient[];
+  /** Stops the instances and drops their clients (the Redis server is the caller's). */
+  stop(): Promise<void>;
+}
+
+/** Starts `count` API instances on `config`, each with its own client of `redisUrl`, ready. */
+export async function startReplicas(
+  config: ApiConfig,
+  redisUrl: string,
+  count = 2,
+): Promise<Replicas> {
+  const apis: RunningApi[] = [];
+  const clients: RedisClient[] = [];
+  for (let i = 0; i < count; i++) {
+    const client = createRedisClient(redisUrl, pino({ level: 'silent' }));
+    clients.push(client);
+    apis.push(await startApi(config, { redis: client }));
+  }
+  await Promise.all(clients.map((c) => waitUntil(() => c.isReady)));
+  return {
+    apis,
+    clients,
+    stop: async () => {
+      await Promise.all(apis.map((a) => a.stop()));
+      for (const client of clients) if (client.isOpen) client.destroy();
     },
   };
 }

@@ -27,6 +27,26 @@ export function armAuthFailed(
   });
 }
 
+/**
+ * ARM's Continuous Access Evaluation challenge: a CAE token (its client declared `cp1`) issued
+ * before a critical event of its user (`revokedAt`, epoch ms) is refused with a claims
+ * challenge asking for a token not before that time. ARM's body names the reason as Graph's
+ * does.
+ */
+export function armCaeChallenge(authorizationUri: string, revokedAt: number): ArmError {
+  const claims = JSON.stringify({
+    access_token: { nbf: { essential: true, value: String(Math.floor(revokedAt / 1000)) } },
+  });
+  return new ArmError(
+    401,
+    'InvalidAuthenticationToken',
+    'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp',
+    {
+      'WWW-Authenticate': `Bearer authorization_uri="${authorizationUri}", error="insufficient_claims", error_description="User session has been revoked", claims="${Buffer.from(claims).toString('base64')}"`,
+    },
+  );
+}
+
 /** A token @obo/token-validation refused, as ARM answers it (challenge naming `authorizationUri`). */
 export function armTokenError(authorizationUri: string, err: TokenValidationError): ArmError {
   const code =

@@ -162,6 +162,17 @@ export const aad = {
       `The user account ${String(userId)} does not exist in the ${tenantId} directory.`,
     ),
 
+  // Continuous Access Evaluation: the user's critical events.
+  userDisabled: () => new AadError(50057, 'invalid_grant', 'The user account is disabled.'),
+  /** A grant (refresh token, code, assertion) whose authentication predates a critical event. */
+  grantRevoked: (issuedAt: number, validFrom: number) =>
+    new AadError(
+      50173,
+      'invalid_grant',
+      `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${new Date(issuedAt).toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${new Date(validFrom).toISOString()}'.`,
+      { suberror: 'bad_token' },
+    ),
+
   // Authorize and the sign-in pages.
   unregisteredRedirectUri: (redirectUri: string, clientId: string) =>
     new AadError(

@@ -9,7 +9,7 @@ import { sendHtml } from '../views/html';
 import { errorPage } from '../views/pages';
 import { armChallengeAuthority, armTokenError } from './arm';
 import { aad } from './entra';
-import { graphTokenError } from './graph';
+import { graphChallengeAuthority, graphTokenError } from './graph';
 import { AadError, ArmError, GraphError, PlainError, WireError } from './wire';
 
 /**
@@ -218,7 +218,7 @@ function asWireError(
   if (err instanceof WireError) return err;
   if (isTokenValidationError(err)) {
     if (surface === 'arm') return armTokenError(armChallengeAuthority(ctx, res), err);
-    if (surface === 'graph') return graphTokenError(err);
+    if (surface === 'graph') return graphTokenError(graphChallengeAuthority(siteOf(res)), err);
   }
   const problem = requestProblem(err);
   if (problem) return problemError(problem, surface);

@@ -80,12 +80,12 @@ export class AadError extends WireError {
   }
 }
 
-/** A Microsoft Graph error: `{error: {code, message, innerError}}` on the wire. */
+/** A Microsoft Graph error: `{error: {code, message, innerError}}` on the wire, with Graph's headers. */
 export class GraphError extends WireError {
   readonly shape = 'graph' as const;
 
-  constructor(status: number, code: string, message: string) {
-    super(code, message, { status });
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+    super(code, message, { status, headers });
   }
 }
 

@@ -72,8 +72,14 @@ export class WorkforceSignIn implements SignInJourney {
         const err = aad.badPassword();
         return this.render(res, tx, 'login', `${err.code}: ${err.message}`);
       }
+      if (ctx.criticalEvents.disabled(user.id)) {
+        const err = aad.userDisabled();
+        return this.render(res, tx, 'login', `${err.code}: ${err.message}`);
+      }
+      const authTime = ctx.now();
+      ctx.criticalEvents.signedIn(user.id, authTime);
       session ??= startSession(ctx, res, this.tenant);
-      session.accounts.set(user.id, { authTime: ctx.now(), strength: { amr: ['pwd'], acrs: [] } });
+      session.accounts.set(user.id, { authTime, strength: { amr: ['pwd'], acrs: [] } });
       Object.assign(tx, { userId: user.id, loginDone: true, selected: true });
     } else if (step === 'select') {
       if (body.account === 'other' || !session?.accounts.has(body.account)) {
@@ -161,6 +167,11 @@ export class WorkforceSignIn implements SignInJourney {
     }
     const requests = ctx.directory.parseScopeSet(p.scope);
     const claims = parseClaims(p.claims);
+    // A CAE challenge's `nbf`: an authentication from before it does not do; ask again.
+    if (claims.nbf !== undefined && account.authTime < claims.nbf * 1000 && !tx.loginDone) {
+      if (none) return deny(aad.loginRequired());
+      return this.render(res, tx, 'login');
+    }
     const needsMfa =
       claimsRequestStepUp(claims) ||
       requests.some((r) => ctx.directory.mfaPolicy(user, r.resource) !== undefined);
@@ -240,15 +251,24 @@ export class WorkforceSignIn implements SignInJourney {
       return sendHtml(res, loginPage(login));
     }
     if (view === 'mfa') return sendHtml(res, mfaPage({ tenantName, action, tx: tx.id, user }));
+    // Entra asks only for what the user has not consented to yet (incremental consent); with
+    // prompt=consent, for everything the request names.
+    const everything = tx.params.prompt === 'consent';
     const permissions = ctx.directory
       .parseScopeSet(tx.params.scope)
       .filter((request) => !request.implicit)
-      .flatMap((request) =>
-        (request.isDefault
-          ? ctx.directory.requiredScopes(app, request.resource)
-          : request.permissions
-        ).map((s) => `${request.resource.displayName}: ${s}`),
-      );
+      .flatMap((request) => {
+        const consented = everything
+          ? new Set<string>()
+          : ctx.directory.consentedScopes(user, app, request.resource);
+        return (
+          request.isDefault
+            ? ctx.directory.requiredScopes(app, request.resource)
+            : request.permissions
+        )
+          .filter((s) => !consented.has(s))
+          .map((s) => `${request.resource.displayName}: ${s}`);
+      });
     const clientName = app.displayName;
     return sendHtml(
       res,

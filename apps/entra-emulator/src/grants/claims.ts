@@ -9,6 +9,11 @@ export interface ClaimsRequest {
   acrs: string[];
   /** Client capabilities (`access_token.xms_cc`), e.g. `cp1`. */
   capabilities: string[];
+  /**
+   * `access_token.nbf` (CAE's claims challenge), epoch seconds: the token must rest on an
+   * authentication no critical event before this time has revoked.
+   */
+  nbf?: number;
 }
 
 export const NO_CLAIMS: ClaimsRequest = { capolids: [], acrs: [], capabilities: [] };
@@ -28,7 +33,21 @@ export function parseClaims(value: unknown): ClaimsRequest {
     isObject(entry) && Array.isArray(entry.values)
       ? entry.values.filter((v): v is string => typeof v === 'string')
       : [];
-  return { capolids: values(at.capolids), acrs: values(at.acrs), capabilities: values(at.xms_cc) };
+  const nbf = timeValue(at.nbf);
+  return {
+    capolids: values(at.capolids),
+    acrs: values(at.acrs),
+    capabilities: values(at.xms_cc),
+    ...(nbf !== undefined ? { nbf } : {}),
+  };
+}
+
+/** `{"value": "1700000000"}` (as ARM and Graph send it) or a number; else undefined. */
+function timeValue(entry: unknown): number | undefined {
+  if (!isObject(entry)) return undefined;
+  const raw = entry.value;
+  const value = typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : raw;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import { issueUserTokens } from '../tokens';
 import { parseClaims } from './claims';
 import { authenticateClient } from './client-auth';
 import { required, type Grant } from './types';
+import { checkUserAccess } from './user-access';
 import { checkUserGrant } from './user-checks';
 
 /**
@@ -21,6 +22,8 @@ export const passwordGrant: Grant = async (g) => {
   if (!user || !safeEqual(user.password, password)) throw aad.badPassword();
   const request = ctx.directory.parseScopes(body.scope ?? 'openid profile offline_access');
   const claims = parseClaims(body.claims);
+  const authTime = ctx.now();
+  checkUserAccess(ctx, user, { at: authTime, kind: 'grant' }, claims);
   const { scopes, strength } = checkUserGrant(ctx, {
     user,
     client: client.app,
@@ -28,6 +31,7 @@ export const passwordGrant: Grant = async (g) => {
     strength: { amr: ['pwd'], acrs: [] },
     claims,
   });
+  ctx.criticalEvents.signedIn(user.id, authTime);
   return issueUserTokens(ctx, {
     user,
     client: client.app,
@@ -35,7 +39,7 @@ export const passwordGrant: Grant = async (g) => {
     scopes,
     strength,
     capabilities: claims.capabilities,
-    authTime: ctx.now(),
+    authTime,
     azpacr: client.acr,
     issuer: g.realm.issuer,
     sid: randomUUID(),

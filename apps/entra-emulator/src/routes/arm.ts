@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TENANT_PLACEHOLDER, type TokenValidator } from '@obo/token-validation';
 import { Router, type Request, type Response } from 'express';
 import type { EmulatorContext } from '../context';
-import { armAuthFailed, armChallengeAuthority } from '../errors/arm';
+import { armAuthFailed, armCaeChallenge, armChallengeAuthority } from '../errors/arm';
 import { errorHandler } from '../errors/render';
 import { ArmError } from '../errors/wire';
 import { applyFault, wrap } from '../http';
@@ -10,6 +10,7 @@ import { resourceTokenValidator } from '../resource-validator';
 import { ARM_AUDIENCES } from '../resources';
 import type { SeedSubscription } from '../seed/schema';
 import { siteOf } from '../sites/site';
+import { declaresCp1, issuedAtMs } from '../tokens';
 
 /** api-versions of Microsoft.Resources/subscriptions the emulator answers. */
 export const ARM_API_VERSIONS = [
@@ -52,6 +53,16 @@ export function armRoutes(ctx: EmulatorContext): Router {
         "The access token does not grant the 'user_impersonation' permission.",
         'InvalidAuthenticationToken',
       );
+    }
+    // Continuous Access Evaluation: a CAE token (its client handles challenges) dies with its
+    // user's next critical event; any other token lives until it expires.
+    const revokedAt =
+      token.kind === 'delegated' && token.objectId && declaresCp1(token.claims.xms_cc)
+        ? ctx.criticalEvents.revokedAt(token.objectId)
+        : undefined;
+    if (revokedAt !== undefined && (issuedAtMs(token.claims) ?? 0) < revokedAt) {
+      ctx.counters.arm.caeChallenges += 1;
+      throw armCaeChallenge(authority, revokedAt);
     }
     return token;
   };

@@ -13,27 +13,16 @@ import {
   TENANT,
   tokenPath,
   WEB,
+  authorizeUrl as authorizeUrlOf,
+  REDIRECT,
 } from '../../test/helpers';
 
-const REDIRECT = 'http://localhost:3000/auth/redirect';
 const OTHER_CLIENT = '0b0e0000-0000-4000-8000-000000000601';
 
 describe('authorize, sign-in pages, code redemption and logout', () => {
   let emu: RunningEmulator;
   let clock = Date.now();
-  const authorizeUrl = (params: Record<string, string> = {}) => {
-    const url = new URL(`${emu.authority}/oauth2/v2.0/authorize`);
-    const all = {
-      client_id: WEB.clientId,
-      response_type: 'code',
-      redirect_uri: REDIRECT,
-      scope: `${API_SCOPE} openid profile offline_access`,
-      state: 'st-1',
-      ...params,
-    };
-    Object.entries(all).forEach(([k, v]) => url.searchParams.set(k, v));
-    return url.toString();
-  };
+  const authorizeUrl = (params: Record<string, string> = {}) => authorizeUrlOf(emu, params);
   const redeem = (code: string, extra: Record<string, string> = {}) =>
     call(emu, 'POST', tokenPath(), {
       form: {

@@ -169,7 +169,7 @@ describe('control plane: keys, faults, counters, minting, revocation, reset', ()
     expect((await call(emu, 'POST', '/_emulator/tokens', { json: [1, 2] })).status).toBe(400);
   });
 
-  it("revokes a user's refresh tokens and sessions", async () => {
+  it("revokes a user's refresh tokens (AADSTS50173, as Entra) and sessions", async () => {
     const ropc = await call(emu, 'POST', tokenPath(), {
       form: {
         grant_type: 'password',
@@ -189,7 +189,7 @@ describe('control plane: keys, faults, counters, minting, revocation, reset', ()
         refresh_token: ropc.body.refresh_token,
       },
     });
-    expect(refresh.body.error_codes).toEqual([70008]);
+    expect(refresh.body.error_codes).toEqual([50173]);
     expect((await call(emu, 'POST', '/_emulator/users/nobody/revoke')).status).toBe(404);
     expect((await call(emu, 'POST', '/_emulator/reset')).status).toBe(204);
   });

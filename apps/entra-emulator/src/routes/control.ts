@@ -51,11 +51,28 @@ export function controlRoutes(ctx: EmulatorContext, controls: EmulatorControls):
     });
     res.json({ access_token: token, token_type: 'Bearer' });
   });
-  router.post('/users/:user/revoke', (req, res) => {
-    if (!controls.revokeUser(String(req.params.user))) {
-      throw new PlainError(404, 'not_found', 'No such user.');
+  // Continuous Access Evaluation's critical events, as an administrator causes them.
+  const noUser = () => new PlainError(404, 'not_found', 'No such user.');
+  const event = (path: string, act: (user: string) => boolean) =>
+    router.post(`/users/:user/${path}`, (req, res) => {
+      if (!act(String(req.params.user))) throw noUser();
+      res.status(204).end();
+    });
+  event('revoke', controls.revokeUser);
+  event('disable', controls.disableUser);
+  event('enable', controls.enableUser);
+  router.post('/users/:user/password', (req, res) => {
+    const password = isObject(req.body) ? req.body.password : undefined;
+    if (typeof password !== 'string' || password.length === 0 || password.length > 256) {
+      throw bad('password: expected a string of 1 to 256 characters');
     }
+    if (!controls.changePassword(String(req.params.user), password)) throw noUser();
     res.status(204).end();
+  });
+  router.get('/users/:user/events', (req, res) => {
+    const access = controls.userAccess(String(req.params.user));
+    if (!access) throw noUser();
+    res.json(access);
   });
   router.post('/reset', (_req, res) => {
     controls.reset();

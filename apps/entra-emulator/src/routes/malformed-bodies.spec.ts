@@ -173,6 +173,9 @@ const ENDPOINTS: BodyEndpoint[] = [
     ['POST', '/keys/rotate'],
     ['POST', '/tokens'],
     ['POST', '/users/:user/revoke'],
+    ['POST', '/users/:user/disable'],
+    ['POST', '/users/:user/enable'],
+    ['POST', '/users/:user/password'],
     ['POST', '/reset'],
   ].map(([method, route]): BodyEndpoint => ({
     pattern: `/_emulator${route}`,

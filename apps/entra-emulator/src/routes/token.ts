@@ -80,7 +80,7 @@ async function runGrant(
   const grant = grantName(body.grant_type, body.requested_token_use);
   ctx.counters.token.total += 1;
   ctx.counters.token[grant] += 1;
-  await applyFault(ctx, 'token', grant);
+  await applyFault(ctx, 'token', { grantType: grant });
   const realm = knownRealm(req, res);
   const { errors, grants } = realm.tenant;
   if (!body.grant_type) throw errors.missingGrantType();

@@ -72,12 +72,27 @@ export const APP_ADMIN_ROLES = [
   'Cloud Application Administrator',
 ] as const;
 
+/**
+ * The profile Microsoft Graph returns for a user (`GET /v1.0/me`); a field left out is `null`
+ * there (`businessPhones`: `[]`), as Graph answers for an unset property.
+ */
+const graphProfileShape = {
+  givenName: z.string().optional(),
+  surname: z.string().optional(),
+  jobTitle: z.string().optional(),
+  mail: z.string().includes('@').optional(),
+  mobilePhone: z.string().optional(),
+  officeLocation: z.string().optional(),
+  /** e.g. `en-US`. */
+  preferredLanguage: z.string().optional(),
+  businessPhones: z.array(z.string()).default([]),
+};
+
 const userSchema = z.object({
   id: guid,
   userPrincipalName: z.string().includes('@'),
   displayName: z.string().min(1),
-  givenName: z.string().optional(),
-  surname: z.string().optional(),
+  ...graphProfileShape,
   password: z.string().min(1),
   subscriptions: z.array(subscriptionSchema).default([]),
   /** Directory roles; those in {@link APP_ADMIN_ROLES} may change any app registration. */
@@ -114,12 +129,16 @@ const customerAppSchema = z.object({
   scopes: z.array(z.string()).default([]),
 });
 
-/** A local account (email + password) of a B2C or CIAM tenant. */
+/**
+ * A local account (email + password) of a B2C or CIAM tenant; External ID users' Graph profile
+ * (`GET /v1.0/me`) adds the optional Graph fields (`mail` defaults to the email).
+ */
 const customerUserSchema = z.object({
   id: guid,
   email: z.string().includes('@'),
   password: z.string().min(1),
   displayName: z.string().min(1),
+  ...graphProfileShape,
 });
 
 const customerTenantShape = {

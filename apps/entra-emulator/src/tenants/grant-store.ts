@@ -65,13 +65,6 @@ export class GrantStore<G> {
     return token;
   }
 
-  /** Revokes every refresh token family whose grant matches. */
-  revokeWhere(matches: (grant: G) => boolean): void {
-    for (const record of this.refreshTokens.values()) {
-      if (matches(record.grant)) this.revokedFamilies.add(record.familyId);
-    }
-  }
-
   reset(): void {
     this.codes.clear();
     this.refreshTokens.clear();

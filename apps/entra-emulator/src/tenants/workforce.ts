@@ -5,13 +5,14 @@ import { PROMPTS } from '../flows/authorize-request';
 import { WorkforceSignIn } from '../flows/workforce';
 import { parseClaims } from '../grants/claims';
 import { required, type GrantRequest } from '../grants/types';
+import { checkUserAccess } from '../grants/user-access';
 import { checkUserGrant } from '../grants/user-checks';
 import type { KeyRing } from '../keys';
 import type { SeedApp, SeedUser } from '../seed/schema';
 import { LOGIN_ALIAS, type PublicNames } from '../sites/names';
 import type { Site } from '../sites/site';
 import type { AuthStrength } from '../store';
-import { issueUserTokens, type TokenResponse } from '../tokens';
+import { issuedAtMs, issueUserTokens, type TokenResponse } from '../tokens';
 import type { LoginLook } from '../views/pages';
 import { openIdConfiguration, v1OpenIdConfiguration } from './discovery';
 import { GrantStore, type CodeRecord, type RefreshRecord } from './grant-store';
@@ -149,12 +150,14 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
     const asked = g.body.scope ? directory.parseScopes(g.body.scope) : undefined;
     const request = asked && !asked.implicit ? asked : authorized[0];
     request.oidc = authorized[0].oidc;
+    const claims = parseClaims(g.body.claims);
+    checkUserAccess(this.ctx, user, { at: grant.authTime, kind: 'grant' }, claims);
     const checked = checkUserGrant(this.ctx, {
       user,
       client: client.app,
       request,
       strength: grant.strength,
-      claims: parseClaims(g.body.claims),
+      claims,
     });
     return issueUserTokens(this.ctx, {
       user,
@@ -181,6 +184,7 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
     const request = this.ctx.directory.parseScopes(g.body.scope ?? 'openid profile offline_access');
     if (!request.oidc.includes('offline_access')) request.oidc.push('offline_access');
     const claims = parseClaims(g.body.claims);
+    checkUserAccess(this.ctx, user, { at: grant.authTime, kind: 'grant' }, claims);
     const checked = checkUserGrant(this.ctx, {
       user,
       client: client.app,
@@ -209,6 +213,8 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
   ): TokenResponse {
     const request = this.ctx.directory.parseScopes(required(g, 'scope'));
     const requested = parseClaims(g.body.claims);
+    const issued = issuedAtMs(claims) ?? this.ctx.now();
+    checkUserAccess(this.ctx, user, { at: issued, kind: 'assertion' }, requested);
     const strings = (value: unknown) =>
       Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
     const checked = checkUserGrant(this.ctx, {

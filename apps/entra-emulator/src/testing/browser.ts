@@ -29,10 +29,16 @@ export class EmulatorBrowser {
 
   /**
    * `lookup` resolves host names instead of the system resolver: for an emulator known to its
-   * clients by a name this machine cannot resolve (a container's network alias).
+   * clients by a name this machine cannot resolve (a container's network alias). `keepAlive`
+   * reuses connections across requests, as a real browser does (default false).
    */
-  constructor(ca: string | Buffer, options: { lookup?: LookupFunction } = {}) {
-    this.agent = new Agent({ ca, keepAlive: false, lookup: options.lookup });
+  constructor(ca: string | Buffer, options: { lookup?: LookupFunction; keepAlive?: boolean } = {}) {
+    this.agent = new Agent({ ca, keepAlive: options.keepAlive ?? false, lookup: options.lookup });
+  }
+
+  /** Closes kept-alive connections. */
+  close(): void {
+    this.agent.destroy();
   }
 
   get(url: string): Promise<BrowserResponse> {

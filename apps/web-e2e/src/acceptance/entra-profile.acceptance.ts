@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { EMULATOR_DEFAULTS } from '@obo/config';
 import { expectText, fillEmulatorLogin, newContext, screenshot } from '../test/browser';
 import { displayNameOf, seededSubscriptions } from '../test/seed';
-import { counters } from './test/namespace';
+import { counters, type Counters } from './test/namespace';
 import { startInProduction, type ProductionChain } from './test/production';
 
 const WEB = 'http://localhost:3000';
@@ -85,10 +85,23 @@ describe('the production (entra) profile in Chromium, against Microsoft’s host
 
     // The sign-in was real traffic to the emulator as Microsoft: documents, a code, OBO, ARM.
     const after = await counters(chain.emulator);
-    const grew = (path: (c: Record<string, any>) => number) => path(after) - path(before);
+    const grew = (path: (c: Counters) => number) => path(after) - path(before);
     expect(grew((c) => c.token.authorization_code)).toBeGreaterThan(0);
     expect(grew((c) => c.token.on_behalf_of)).toBeGreaterThan(0);
     expect(grew((c) => c.arm.subscriptions)).toBeGreaterThan(0);
+  });
+
+  it('alice: Microsoft Graph at graph.microsoft.com shows her profile', async () => {
+    const before = await counters(chain.emulator);
+    await signIn('alice@obodev.onmicrosoft.com', 'entra-alice-graph');
+    await page.waitForURL(`${WEB}/`);
+    await page.locator('nav a', { hasText: 'Microsoft Graph' }).click();
+    await page.waitForURL(`${WEB}/graph`);
+    await expectText(page.locator('main'), displayNameOf('alice@obodev.onmicrosoft.com'));
+    await expectText(page.locator('main'), 'alice@obodev.onmicrosoft.com');
+    await screenshot(page, 'entra-alice-graph-02-profile');
+    const after = await counters(chain.emulator);
+    expect(after.graph.total - before.graph.total).toBeGreaterThan(0);
   });
 
   it('bob: every page of his subscriptions, through management.azure.com’s nextLinks', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnNode, waitForOk, type Spawned } from './processes';
+import { startNodeProcess, waitFor200, type NodeProcess } from '@obo/testing';
 import { workspaceRoot } from './seed';
 
 /** The API and the web app, running from their bundles. */
@@ -11,22 +11,22 @@ export interface RunningApps {
 }
 
 /** Only what the apps need: a developer's AZURE_* or .env must not leak into the test. */
-export function baseEnv(): NodeJS.ProcessEnv {
-  const { PATH, HOME, TMPDIR, LANG } = process.env;
-  return { PATH, HOME, TMPDIR, LANG, LOG_LEVEL: 'warn', FORCE_COLOR: '0' };
+function baseEnv(): Record<string, string> {
+  const { HOME = '', TMPDIR = '/tmp', LANG = 'C.UTF-8' } = process.env;
+  return { HOME, TMPDIR, LANG, LOG_LEVEL: 'warn', FORCE_COLOR: '0' };
 }
 
 /**
- * Starts the API and then the web app as child processes from their built bundles
- * (apps/api/dist, apps/web/dist), each with `env` over {@link baseEnv}, in an empty working
- * folder (no `.env` is read), and waits until both answer `/readyz` on their ports.
+ * Starts the API and then the web app from their built bundles (apps/api/dist, apps/web/dist),
+ * each with `env` over a minimal environment, in an empty working folder (no `.env` is read),
+ * and waits until both answer `/readyz` on their ports.
  */
 export async function startApps(o: {
-  api: { env: NodeJS.ProcessEnv; port: number };
-  web: { env: NodeJS.ProcessEnv; port: number };
+  api: { env: Record<string, string>; port: number };
+  web: { env: Record<string, string>; port: number };
 }): Promise<RunningApps> {
   const cwd = mkdtempSync(join(tmpdir(), 'obo-e2e-cwd-'));
-  const children: Spawned[] = [];
+  const children: NodeProcess[] = [];
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -39,12 +39,10 @@ export async function startApps(o: {
       ['api', o.api],
       ['web', o.web],
     ] as const) {
-      const child = spawnNode([join(workspaceRoot, `apps/${name}/dist/main.js`)], {
-        cwd,
-        env: { ...baseEnv(), ...app.env },
-      });
+      const script = join(workspaceRoot, `apps/${name}/dist/main.js`);
+      const child = startNodeProcess(name, script, { ...baseEnv(), ...app.env }, cwd);
       children.push(child);
-      await waitForOk(`http://127.0.0.1:${app.port}/readyz`, child);
+      await waitFor200(`http://127.0.0.1:${app.port}/readyz`, child, { timeoutMs: 30_000 });
     }
     return { stop };
   } catch (error) {

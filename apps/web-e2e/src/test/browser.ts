@@ -50,9 +50,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Fills the emulator's login form (fields `login`, `passwd`) and submits it. */
-export async function fillEmulatorLogin(page: Page, username: string): Promise<void> {
+export async function fillEmulatorLogin(
+  page: Page,
+  username: string,
+  password: string = EMULATOR_DEFAULTS.devPassword,
+): Promise<void> {
   await page.locator('input[name="login"]').fill(username);
-  await page.locator('input[name="passwd"]').fill(EMULATOR_DEFAULTS.devPassword);
+  await page.locator('input[name="passwd"]').fill(password);
   await Promise.all([page.waitForNavigation(), page.locator('#idSIButton9').click()]);
 }
 

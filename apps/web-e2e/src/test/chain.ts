@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EMULATOR_DEFAULTS } from '@obo/config';
 import { startEmulator, type RunningEmulator } from '@obo/entra-emulator';
+import { freePort } from '@obo/testing';
 import { startApps, type RunningApps } from './apps';
-import { freePort } from './processes';
 import { defaultSeed, seedFileFor, type SeedCustomerJson } from './seed';
 
 export interface RunningChain {

@@ -29,8 +29,11 @@ interface SeedJson {
   b2c?: SeedCustomerJson;
   ciam?: SeedCustomerJson;
   users: {
+    id: string;
     userPrincipalName: string;
     displayName: string;
+    jobTitle?: string;
+    mail?: string;
     subscriptions?: { subscriptionId: string; displayName: string }[];
   }[];
 }
@@ -79,4 +82,11 @@ export function displayNameOf(username: string): string {
   const user = defaultSeed().users.find((u) => u.userPrincipalName === username);
   if (!user) throw new Error(`no seeded user ${username}`);
   return user.displayName;
+}
+
+/** A seeded workforce user as the seed has them (Graph's profile fields included). */
+export function seededUser(username: string): SeedJson['users'][number] {
+  const user = defaultSeed().users.find((u) => u.userPrincipalName === username);
+  if (!user) throw new Error(`no seeded user ${username}`);
+  return user;
 }

@@ -1,10 +1,5 @@
-import {
-  createDownstreamClient,
-  DownstreamError,
-  type DownstreamClient,
-  type DownstreamResponse,
-} from '@obo/http';
-import { challengeFromApiResponse, type ApiChallenge } from '../auth/challenge';
+import { createDownstreamClient, type DownstreamClient, type DownstreamResponse } from '@obo/http';
+import { callFailure, type CallFailure, type ServiceErrors } from '../downstream/failure';
 
 /** One row of the subscriptions table. */
 export interface SubscriptionRow {
@@ -21,8 +16,7 @@ export type SubscriptionsResult =
       /** The API's development-only `journey` field, unchecked (see journey/model.ts). */
       journey?: unknown;
     }
-  | { kind: 'challenge'; challenge: ApiChallenge }
-  | { kind: 'error'; status?: number; code?: string; message: string };
+  | CallFailure;
 
 export interface ApiClientOptions {
   /** e.g. `http://localhost:4000`. */
@@ -36,7 +30,6 @@ export interface ApiClientOptions {
 }
 
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
-const UNREACHABLE = 'The API could not be reached.';
 
 /** Calls the middle-tier API with the user's access token, over @obo/http. */
 export class ApiClient {
@@ -70,7 +63,7 @@ export class ApiClient {
     try {
       response = await this.downstream.get(path, { accessToken, correlationId });
     } catch (error) {
-      return failure(error);
+      return callFailure(error, API_ERRORS);
     }
     const { status, data } = response;
     const rows = toRows(data);
@@ -93,34 +86,24 @@ export class ApiClient {
   }
 }
 
-/** A refusal the user can answer by signing in again, the API's own error, or no answer. */
-function failure(error: unknown): SubscriptionsResult {
-  const response = error instanceof DownstreamError ? error.response : undefined;
-  if (!response) {
-    const timedOut = error instanceof DownstreamError && error.code === 'downstream_timeout';
-    return {
-      kind: 'error',
-      code: timedOut ? 'api_timeout' : 'api_unreachable',
-      message: UNREACHABLE,
+/** The API's answers: `{error, error_description}` (OAuth-style, as the API writes them). */
+const API_ERRORS: ServiceErrors = {
+  name: 'The API',
+  prefix: 'api',
+  describe: ({ response: { status, data } }) => {
+    const body = (data && typeof data === 'object' ? data : {}) as {
+      error?: unknown;
+      error_description?: unknown;
     };
-  }
-  const { status, headers, data } = response;
-  const challenge = challengeFromApiResponse(status, headers, data);
-  if (challenge) return { kind: 'challenge', challenge };
-  const body = (data && typeof data === 'object' ? data : {}) as {
-    error?: unknown;
-    error_description?: unknown;
-  };
-  return {
-    kind: 'error',
-    status,
-    code: typeof body.error === 'string' ? body.error.slice(0, 100) : undefined,
-    message:
-      typeof body.error_description === 'string'
-        ? body.error_description.slice(0, 500)
-        : `The API answered with status ${status}.`,
-  };
-}
+    return {
+      code: typeof body.error === 'string' ? body.error : undefined,
+      message:
+        typeof body.error_description === 'string'
+          ? body.error_description
+          : `The API answered with status ${status}.`,
+    };
+  },
+};
 
 function toRows(data: unknown): SubscriptionRow[] | undefined {
   const value = (data as { value?: unknown } | null)?.value;

@@ -9,6 +9,30 @@ export interface ApiChallenge {
   scopes?: string[];
 }
 
+/** What a step-up sign-in answers, read from its claims request. */
+export interface ChallengeSummary {
+  /**
+   * `cae`: Continuous Access Evaluation — a resource refused a token issued before a critical
+   * event (revoked sessions, disabled account, changed password) and asks for one not before
+   * `nbf`; `claims`: another claims request (MFA, Conditional Access); `interaction`: none.
+   */
+  kind: 'cae' | 'claims' | 'interaction';
+  /** The critical event's time, epoch seconds (CAE). */
+  nbf?: number;
+}
+
+/** Reads a claims request (JSON) for what it asks: a CAE `nbf`, other claims, or nothing. */
+export function summarizeClaims(claims: string | undefined): ChallengeSummary {
+  if (!claims) return { kind: 'interaction' };
+  try {
+    const parsed = JSON.parse(claims) as { access_token?: { nbf?: { value?: unknown } } };
+    const nbf = Number(parsed.access_token?.nbf?.value);
+    return Number.isInteger(nbf) && nbf > 0 ? { kind: 'cae', nbf } : { kind: 'claims' };
+  } catch {
+    return { kind: 'claims' };
+  }
+}
+
 const SCOPE = /^[A-Za-z0-9._:/-]{1,200}$/;
 
 /**

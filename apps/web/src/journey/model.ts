@@ -4,17 +4,14 @@
  * a signature.
  */
 
-/** Header fields worth showing; everything else in a JOSE header is dropped. */
-export interface TokenHeader {
-  alg?: string;
-  kid?: string;
-  typ?: string;
-}
+import {
+  displayedHeader,
+  type DisplayedHeader as TokenHeader,
+  type DisplayedToken as DecodedToken,
+} from '@obo/token-validation';
 
-export interface DecodedToken {
-  header: TokenHeader;
-  claims: Record<string, unknown>;
-}
+export { decodeForDisplay } from '@obo/token-validation';
+export type { TokenHeader, DecodedToken };
 
 /** One column of the page: a hop, its token and how it was obtained. */
 export interface JourneyHop {
@@ -53,29 +50,14 @@ export const COMPARED_CLAIMS: { claim: string; meaning: string }[] = [
 const TOKEN_SHAPED = /[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp', 'auth_time']);
 
-/** Decodes (never verifies) a JWT for display; undefined if it is not one. */
-export function decodeForDisplay(token: string | undefined): DecodedToken | undefined {
-  const [header, payload] = (token ?? '').split('.');
-  if (!header || !payload) return undefined;
-  try {
-    const h = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as Record<
-      string,
-      unknown
-    >;
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
-    if (!isRecord(claims)) return undefined;
-    return { header: pickHeader(h), claims };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Checks the API's `journey` field; anything unexpected is dropped rather than shown. */
 export function parseApiJourney(value: unknown):
   | {
       obo: DecodedToken & { source: string; ms: number };
       arm: { ms: number; pages: number };
       validateMs?: number;
+      /** A claims challenge the API answered (unchecked here: see challenges.ts). */
+      challenge?: unknown;
     }
   | undefined {
   if (!isRecord(value) || !isRecord(value.obo) || !isRecord(value.arm)) return undefined;
@@ -86,11 +68,12 @@ export function parseApiJourney(value: unknown):
     obo: {
       source: obo.source,
       ms: num(obo.ms),
-      header: pickHeader(obo.header),
+      header: displayedHeader(obo.header),
       claims: obo.claims,
     },
     arm: { ms: num(arm.ms), pages: num(arm.pages) },
     validateMs: typeof value.validateMs === 'number' ? value.validateMs : undefined,
+    challenge: value.challenge,
   };
 }
 
@@ -123,11 +106,6 @@ function formatValue(name: string, value: unknown): string {
     text = String(value);
   }
   return TOKEN_SHAPED.test(text) ? '(withheld: looks like a token)' : text;
-}
-
-function pickHeader(h: Record<string, unknown>): TokenHeader {
-  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return { alg: text(h.alg), kid: text(h.kid), typ: text(h.typ) };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { summarizeClaims } from '../auth/challenge';
 import { safeReturnTo } from '../auth/return-to';
 import { sessionCachePartition } from '../auth/session-cache';
 import { sessionUserOf } from '../auth/sign-in';
@@ -35,7 +36,15 @@ export function authRoutes(ctx: WebContext): Router {
     req.session.user = sessionUserOf(result);
     sessionCachePartition(req.session).write(cache);
     req.session.signedInAt = ctx.now();
-    if (pending.reason === 'challenge') req.session.steppedUpAt = ctx.now();
+    if (pending.reason === 'challenge') {
+      req.session.steppedUpAt = ctx.now();
+      req.session.reauthentication = {
+        ...summarizeClaims(pending.claims),
+        challengedAt: pending.createdAt,
+        signedInAt: ctx.now(),
+        returnTo: pending.returnTo,
+      };
+    }
     issueCsrfToken(req.session);
     // Saved before answering: if the store fails, the user sees 503, not a redirect to a
     // session that does not exist.

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { WebContext } from '../context';
+import { apiChallengePanel, reauthenticationPanel } from '../journey/challenges';
 import {
   claimRows,
   decodeForDisplay,
@@ -108,7 +109,13 @@ export function journeyRoutes(ctx: WebContext): Router {
         ],
       },
     ];
+    const reauthentication = req.session.reauthentication;
+    const apiChallenge = apiChallengePanel(apiJourney.challenge);
     ctx.views.send(req, res, 200, 'journey', 'Token journey', {
+      challenges: [
+        ...(reauthentication ? [reauthenticationPanel(reauthentication)] : []),
+        ...(apiChallenge ? [apiChallenge] : []),
+      ],
       hops,
       diff: diffClaims([idToken.claims, apiToken.claims, apiJourney.obo.claims]),
       subscriptionCount: outcome.subscriptions.length,

@@ -1,7 +1,7 @@
 import type { AuthenticationResult } from '@azure/msal-node';
 import { TokenAcquisitionError } from '@obo/token-acquisition';
 import { Router, type Request, type Response } from 'express';
-import type { ApiChallenge } from '../auth/challenge';
+import { summarizeClaims, type ApiChallenge } from '../auth/challenge';
 import { sessionCachePartition } from '../auth/session-cache';
 import type { WebContext } from '../context';
 import { regenerateSession } from './session-helpers';
@@ -47,23 +47,35 @@ export function subscriptionRoutes(ctx: WebContext): Router {
   return router;
 }
 
+/** The page a failure is shown on, and the downstream service it names. */
+export interface ErrorPage {
+  view: 'subscriptions' | 'journey' | 'graph';
+  title: string;
+  /** The service in messages. Default `the API`. */
+  service?: string;
+}
+
+const SUBSCRIPTIONS_PAGE: ErrorPage = { view: 'subscriptions', title: 'Azure subscriptions' };
+
 /**
- * A token for the API from the user's cache, or undefined once the response is taken care of:
- * a lost account signs in again (fresh session), interaction (expired refresh token, MFA)
- * steps up, any other failure renders `page` with a 502 error panel.
+ * A token for `scopes` (default the API's) from the user's cache, or undefined once the response
+ * is taken care of: a lost account signs in again (fresh session), interaction (expired refresh
+ * token, MFA, consent to scopes not asked for at sign-in: incremental consent) steps up, any other
+ * failure renders `page` with a 502 error panel.
  */
 export async function apiTokenOrRespond(
   ctx: WebContext,
   req: Request,
   res: Response,
   returnTo: string,
-  page: { view: 'subscriptions' | 'journey'; title: string },
+  page: ErrorPage,
+  scopes: string[] = ctx.config.api.scopes,
 ): Promise<AuthenticationResult | undefined> {
   const correlationId = res.locals.correlationId as string;
   try {
     return await ctx.tokens.acquireTokenSilent(
       sessionCachePartition(req.session),
-      ctx.config.api.scopes,
+      scopes,
       correlationId,
     );
   } catch (error) {
@@ -75,7 +87,10 @@ export async function apiTokenOrRespond(
     }
     if (error.needsInteraction) {
       const claims = error.details.claims || undefined;
-      await stepUp(ctx, req, res, { kind: 'interaction', claims }, returnTo);
+      // Scopes the sign-in does not ask for are consented to now (incremental consent).
+      const incremental = scopes.filter((s) => !ctx.config.api.scopes.includes(s));
+      const challenge: ApiChallenge = { kind: 'interaction', claims };
+      await stepUp(ctx, req, res, challenge, returnTo, page, incremental);
       return undefined;
     }
     ctx.logger.warn(
@@ -85,7 +100,7 @@ export async function apiTokenOrRespond(
     ctx.views.send(req, res, 502, page.view, page.title, {
       error: {
         code: error.details.error ?? error.code,
-        message: 'A token for the API could not be acquired. Try signing in again.',
+        message: `A token for ${page.service ?? 'the API'} could not be acquired. Try signing in again.`,
       },
     });
     return undefined;
@@ -94,7 +109,12 @@ export async function apiTokenOrRespond(
 
 /**
  * Sends the user through sign-in again with the challenge's claims (or consent prompt), then
- * back to `returnTo`.
+ * back to `returnTo`. A CAE challenge (its claims ask for a token not before a critical event:
+ * revoked sessions, a disabled account, a changed password) asks for the credentials again
+ * (`prompt=login`): a session from before the event does not do. A challenge right after a
+ * step-up is shown as an error instead of answered again — unless it names a critical event
+ * later than that sign-in, which is news. `ownScopes`: the web app's own scopes the sign-in must
+ * add (incremental consent).
  */
 export async function stepUp(
   ctx: WebContext,
@@ -102,26 +122,36 @@ export async function stepUp(
   res: Response,
   challenge: ApiChallenge,
   returnTo: string,
+  page: ErrorPage = SUBSCRIPTIONS_PAGE,
+  ownScopes: string[] = [],
 ): Promise<void> {
   const steppedUpAt = req.session.steppedUpAt;
-  if (steppedUpAt !== undefined && ctx.now() - steppedUpAt < STEP_UP_LOOP_WINDOW_MS) {
-    // The sign-in that answered the last challenge did not satisfy the API: stop the loop.
+  const summary = summarizeClaims(challenge.claims);
+  const newEvent =
+    steppedUpAt !== undefined && summary.nbf !== undefined && summary.nbf * 1000 > steppedUpAt;
+  if (steppedUpAt !== undefined && !newEvent && ctx.now() - steppedUpAt < STEP_UP_LOOP_WINDOW_MS) {
+    // The sign-in that answered the last challenge did not satisfy the service: stop the loop.
     ctx.logger.warn(
       { correlationId: res.locals.correlationId, kind: challenge.kind },
       'repeated API challenge',
     );
-    return ctx.views.send(req, res, 403, 'subscriptions', 'Azure subscriptions', {
+    return ctx.views.send(req, res, 403, page.view, page.title, {
       error: {
         code: challenge.kind === 'consent' ? 'consent_required' : 'insufficient_claims',
-        message: 'The API still requires additional sign-in or consent after you signed in again.',
+        message: `Additional sign-in or consent is still required by ${page.service ?? 'the API'} after you signed in again.`,
       },
     });
   }
   const url = await ctx.signIn.start(req, res, {
     returnTo,
     claims: challenge.claims,
-    prompt: challenge.kind === 'consent' ? 'consent' : undefined,
-    extraScopesToConsent: challenge.scopes,
+    prompt: challenge.kind === 'consent' ? 'consent' : summary.kind === 'cae' ? 'login' : undefined,
+    // A consent challenge names the downstream scopes to consent to; otherwise only the web
+    // app's own scopes not asked for at sign-in (incremental consent, e.g. Graph's User.Read).
+    // Signing in again for MFA or CAE asks for nothing more: a consent page for a resource the
+    // web app never calls would only confuse.
+    extraScopesToConsent:
+      challenge.kind === 'consent' ? challenge.scopes : ownScopes.length ? ownScopes : undefined,
     loginHint: req.session.user?.username,
     reason: 'challenge',
   });

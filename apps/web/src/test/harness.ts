@@ -25,10 +25,11 @@ export const DAVE = 'dave@obodev.onmicrosoft.com';
 
 /**
  * The emulator in-process on a free loopback port; its CA is generated once per machine.
- * `seed` may adjust a copy of the default seed first.
+ * `seed` may adjust a copy of the default seed first; `now` is its clock.
  */
 export function startTestEmulator(
   seed?: (seed: ReturnType<typeof loadSeed>) => void,
+  options: { now?: () => number } = {},
 ): Promise<RunningEmulator> {
   const dataDir = join(tmpdir(), 'obo-web-test-emulator');
   mkdirSync(dataDir, { recursive: true });
@@ -37,7 +38,14 @@ export function startTestEmulator(
     adjusted = structuredClone(loadSeed());
     seed(adjusted);
   }
-  return startEmulator({ port: 0, host: '127.0.0.1', dataDir, logger: false, seed: adjusted });
+  return startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    logger: false,
+    seed: adjusted,
+    now: options.now,
+  });
 }
 
 /**

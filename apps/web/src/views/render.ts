@@ -7,11 +7,14 @@ const NAV: readonly { href: string; label: string; page: PageName }[] = [
   { href: '/profile', label: 'ID token', page: 'profile' },
   { href: '/subscriptions', label: 'Subscriptions', page: 'subscriptions' },
 ];
+const GRAPH_NAV = { href: '/graph', label: 'Microsoft Graph', page: 'graph' } as const;
 const JOURNEY_NAV = { href: '/journey', label: 'Token journey', page: 'journey' } as const;
 
 export interface ViewOptions {
   /** Link the development-only `/journey` page. Default false. */
   journey?: boolean;
+  /** Link the Microsoft Graph page (`/graph`; not offered with Azure AD B2C). Default false. */
+  graph?: boolean;
 }
 
 /** Renders pages with Eta (auto-escaping) into the shared layout. */
@@ -19,10 +22,12 @@ export class Views {
   private readonly eta = new Eta({ autoEscape: true, cache: true, autoTrim: [false, 'nl'] });
   private readonly nav: readonly { href: string; label: string; page: PageName }[];
   private readonly journey: boolean;
+  private readonly graph: boolean;
 
   constructor(options: ViewOptions = {}) {
     this.journey = options.journey ?? false;
-    this.nav = this.journey ? [...NAV, JOURNEY_NAV] : NAV;
+    this.graph = options.graph ?? false;
+    this.nav = [...NAV, ...(this.graph ? [GRAPH_NAV] : []), ...(this.journey ? [JOURNEY_NAV] : [])];
     this.eta.loadTemplate('@layout', LAYOUT);
     for (const [name, template] of Object.entries(TEMPLATES)) {
       this.eta.loadTemplate(`@${name}`, template);
@@ -38,6 +43,7 @@ export class Views {
       user,
       csrfToken,
       journeyEnabled: this.journey,
+      graphEnabled: this.graph,
       correlationId: (req.res?.locals.correlationId as string | undefined) ?? '',
     });
     return this.eta.render('@layout', {

@@ -51,6 +51,9 @@ export const HOME = `<h1>On-Behalf-Of sample</h1>
 <ul>
   <li><a href="/profile">ID token details</a> — the claims in your ID token.</li>
   <li><a href="/subscriptions">Azure subscriptions</a> — fetched by the API on your behalf.</li>
+<% if (it.graphEnabled) { %>
+  <li><a href="/graph">Microsoft Graph</a> — your profile, read by this app from Microsoft Graph with your own token.</li>
+<% } %>
 <% if (it.journeyEnabled) { %>
   <li><a href="/journey">Token journey</a> — the three tokens of one request, side by side (development only).</li>
 <% } %>
@@ -112,6 +115,27 @@ ${errorPanel('The subscriptions could not be loaded', '/subscriptions')}
 <% } %>
 `;
 
+export const GRAPH = `<h1>Microsoft Graph</h1>
+<p class="muted">This app reads your profile from Microsoft Graph (<code>GET /v1.0/me</code>) with a
+token of your own for Graph's <code>User.Read</code> permission, asked for the first time you open
+this page, not at sign-in.</p>
+<% if (it.error) { %>
+${errorPanel('Your profile could not be loaded', '/graph')}
+<% } else { %>
+<div class="table-wrap">
+<table>
+  <caption>Your profile in Microsoft Graph</caption>
+  <thead><tr><th scope="col">Property</th><th scope="col">Value</th></tr></thead>
+  <tbody>
+<% for (const row of it.profile) { %>
+    <tr data-property="<%= row.property %>"><th scope="row"><%= row.label %></th><td><%= row.value %></td></tr>
+<% } %>
+  </tbody>
+</table>
+</div>
+<% } %>
+`;
+
 export const JOURNEY = `<h1>Token journey</h1>
 <p class="muted">Development only. One request for your subscriptions — browser → web → API → Azure
 Resource Manager — and the token used at each hop, decoded. Tokens and signatures are never shown:
@@ -119,6 +143,14 @@ only the header's <code>alg</code>, <code>kid</code> and <code>typ</code>, and t
 <% if (it.error) { %>
 ${errorPanel('The journey could not be traced')}
 <% } else { %>
+<% for (const c of it.challenges) { %>
+<section class="panel" data-challenge="<%= c.id %>" aria-labelledby="challenge-<%= c.id %>">
+  <h2 id="challenge-<%= c.id %>"><%= c.title %></h2>
+  <dl>
+<% for (const r of c.rows) { %>    <dt><%= r.label %></dt><dd><% if (r.datetime) { %><time datetime="<%= r.datetime %>"><%= r.value %></time><% } else { %><%= r.value %><% } %></dd>
+<% } %>  </dl>
+</section>
+<% } %>
 <h2>What changed between the tokens</h2>
 <div class="table-wrap">
 <table class="journey-diff">
@@ -198,6 +230,7 @@ export const TEMPLATES = {
   home: HOME,
   profile: PROFILE,
   subscriptions: SUBSCRIPTIONS,
+  graph: GRAPH,
   journey: JOURNEY,
   'auth-error': AUTH_ERROR,
   unauthorized: UNAUTHORIZED,

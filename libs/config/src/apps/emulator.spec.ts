@@ -76,6 +76,21 @@ describe('loadEmulatorConfig', () => {
     });
   });
 
+  it('takes the CAE token lifetime in seconds, from 300 to 100800', () => {
+    expect(load({}).caeTokenLifetimeSeconds).toBeUndefined();
+    expect(load({ EMULATOR_CAE_TOKEN_LIFETIME: '72000' }).caeTokenLifetimeSeconds).toBe(72_000);
+    for (const bad of ['299', '100801', '3600.5', 'a day']) {
+      try {
+        load({ EMULATOR_CAE_TOKEN_LIFETIME: bad });
+        throw new Error(`expected a ConfigError for ${bad}`);
+      } catch (error) {
+        expect((error as ConfigError).issues.map((i) => i.variable)).toEqual([
+          'EMULATOR_CAE_TOKEN_LIFETIME',
+        ]);
+      }
+    }
+  });
+
   it('needs both TLS files or neither', () => {
     expect(() => load({ EMULATOR_TLS_CERT: 'cert.pem' })).toThrow(ConfigError);
     try {

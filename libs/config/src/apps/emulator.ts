@@ -37,6 +37,11 @@ export interface EmulatorConfig {
   transparentPort?: number;
   /** `EMULATOR_PROXY_PORT`: an HTTPS_PROXY for Microsoft's hosts on this port. Default off. */
   proxyPort?: number;
+  /**
+   * Lifetime of CAE tokens (ARM tokens for clients that declared `cp1`), in seconds. Default
+   * undefined: the emulator's own (24 hours).
+   */
+  caeTokenLifetimeSeconds?: number;
 }
 
 const emulatorShape = {
@@ -54,6 +59,8 @@ const emulatorShape = {
   EMULATOR_TRANSPARENT: fields.boolean(),
   EMULATOR_TRANSPARENT_PORT: fields.port(),
   EMULATOR_PROXY_PORT: fields.port(),
+  /** Seconds: 300 (MSAL's refresh margin) to 100 800 (Entra's longest CAE lifetime, 28 h). */
+  EMULATOR_CAE_TOKEN_LIFETIME: fields.intBetween(300, 100_800),
 };
 
 /** The port Microsoft's hosts are reached on: what clients with their production settings use. */
@@ -100,6 +107,7 @@ export function loadEmulatorConfig(source: EnvSource = {}): EmulatorConfig {
         ? (v.EMULATOR_TRANSPARENT_PORT ?? TRANSPARENT_PORT)
         : undefined,
       proxyPort: v.EMULATOR_PROXY_PORT,
+      caeTokenLifetimeSeconds: v.EMULATOR_CAE_TOKEN_LIFETIME,
     };
   });
 }

@@ -37,6 +37,59 @@ describe('loadWebConfig', () => {
     expect(config.trustProxy).toBe(false);
   });
 
+  it('calls the emulator’s Graph in the emulator profile, for User.Read only', () => {
+    const config = load({ EXTRA_CA_CERTS: caPath });
+    expect(config.graph).toEqual({
+      endpoint: 'https://localhost:8443/graph',
+      scopes: ['https://graph.microsoft.com/User.Read'],
+    });
+    // Incremental consent: Graph is not among the scopes asked for at sign-in.
+    expect(config.api.scopes.join(' ')).not.toContain('graph');
+  });
+
+  it.each([
+    [{}, 'https://graph.microsoft.com', 'https://graph.microsoft.com/User.Read'],
+    [
+      { AZURE_CLOUD: 'usgov' },
+      'https://graph.microsoft.us',
+      'https://graph.microsoft.us/User.Read',
+    ],
+    [
+      { AZURE_CLOUD: 'usgov', GRAPH_ENDPOINT: 'https://dod-graph.microsoft.us/' },
+      'https://dod-graph.microsoft.us',
+      'https://dod-graph.microsoft.us/User.Read',
+    ],
+    [
+      { AZURE_AUTHORITY_HOST: 'https://login.chinacloudapi.cn' },
+      'https://microsoftgraph.chinacloudapi.cn',
+      'https://microsoftgraph.chinacloudapi.cn/User.Read',
+    ],
+    [
+      // A proxy in front of Graph: tokens are still for the cloud's Graph.
+      { GRAPH_ENDPOINT: 'https://graph-proxy.example.com/root' },
+      'https://graph-proxy.example.com/root',
+      'https://graph.microsoft.com/User.Read',
+    ],
+  ])('entra %j: Graph at %s, scope %s', (env, endpoint, scope) => {
+    const config = load({
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: CLIENT,
+      AZURE_CLIENT_SECRET: 'x',
+      API_SCOPES: 'api://x/access_as_user',
+      ...env,
+    });
+    expect(config.graph).toEqual({ endpoint, scopes: [scope] });
+  });
+
+  it.each(['http://graph.microsoft.com', 'https://graph.microsoft.com/v1.0', 'not a url'])(
+    'refuses GRAPH_ENDPOINT=%s',
+    (value) => {
+      expect(variablesOf(() => load({ EXTRA_CA_CERTS: caPath, GRAPH_ENDPOINT: value }))).toEqual([
+        'GRAPH_ENDPOINT',
+      ]);
+    },
+  );
+
   it('accepts the seeds’ redirect path and a proxy setting', () => {
     const config = load({
       EXTRA_CA_CERTS: caPath,
@@ -133,6 +186,24 @@ describe('loadWebConfig', () => {
       editProfilePolicy: 'B2C_1_edit',
       resetPasswordPolicy: 'B2C_1_reset',
     });
+    // B2C user-flow tokens are not Graph tokens: no Graph, and GRAPH_ENDPOINT is refused.
+    expect(config.identity.supportsDelegatedGraph).toBe(false);
+    expect(config.graph).toBeUndefined();
+  });
+
+  it('refuses GRAPH_ENDPOINT in the b2c profile', () => {
+    expect(
+      variablesOf(() =>
+        load({
+          B2C_TENANT_NAME: 'contosob2c',
+          SIGNUPSIGNIN_USER_FLOW: 'B2C_1_susi',
+          AZURE_CLIENT_ID: CLIENT,
+          AZURE_CLIENT_SECRET: 'x',
+          API_SCOPES: 'a',
+          GRAPH_ENDPOINT: 'https://graph.microsoft.com',
+        }),
+      ),
+    ).toEqual(['GRAPH_ENDPOINT']);
   });
 
   it('names the missing B2C variables', () => {
@@ -169,6 +240,21 @@ describe('loadWebConfig', () => {
     expect(config.identity.kind).toBe('ciam');
     expect(config.identity.authority).toBe('https://contoso.ciamlogin.com/contoso.onmicrosoft.com');
     expect(config.identity.knownAuthorities).toEqual(['contoso.ciamlogin.com']);
+    expect(config.graph).toEqual({
+      endpoint: 'https://graph.microsoft.com',
+      scopes: ['https://graph.microsoft.com/User.Read'],
+    });
+  });
+
+  it('calls the emulator’s Graph for the emulator’s External ID tenant (loopback authority)', () => {
+    const config = load({
+      AUTHORITY: 'https://localhost:8443/obodevciam.onmicrosoft.com',
+      AZURE_CLIENT_ID: CLIENT,
+      AZURE_CLIENT_SECRET: 'x',
+      API_SCOPES: 'a',
+      EXTRA_CA_CERTS: caPath,
+    });
+    expect(config.graph?.endpoint).toBe('https://localhost:8443/graph');
   });
 
   it('requires AUTHORITY for the ciam profile', () => {

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { EMULATOR_DEFAULTS } from '../emulator-defaults';
 import type { EnvSource } from '../env';
 import { fields } from '../fields';
-import { identityShape, resolveClient, resolveIdentity } from '../identity';
+import {
+  identityShape,
+  resolveClient,
+  resolveGraph,
+  resolveIdentity,
+  type GraphConfig,
+} from '../identity';
 import { loadConfig, LOG_LEVELS, type LogLevel } from '../load';
 import type { ClientConfig, IdentityProfile } from '../profile/identity-profile';
 import { Secret } from '../secret';
@@ -28,6 +34,11 @@ export interface WebConfig {
     /** Scopes requested for the API (emulator: `api://{api id}/access_as_user`). */
     scopes: string[];
   };
+  /**
+   * Microsoft Graph, called with the user's own token (`/graph`); undefined when the identity
+   * provider issues no delegated Graph tokens (Azure AD B2C).
+   */
+  graph?: GraphConfig;
   session: {
     secret: Secret;
     /** True when no SESSION_SECRET was given and a random one was generated for this process. */
@@ -57,6 +68,7 @@ const webShape = {
   REDIRECT_PATH: fields.localPath(),
   API_BASE_URL: fields.httpUrl(),
   API_SCOPES: fields.list(),
+  GRAPH_ENDPOINT: fields.httpsUrl(),
   SESSION_SECRET: fields.secret().refine((v) => v === undefined || v.length >= 32, {
     message: 'expected at least 32 characters',
   }),
@@ -97,6 +109,7 @@ export function loadWebConfig(source: EnvSource = {}): WebConfig {
       );
     }
     const tokenJourney = resolveTokenJourney(v, emulator, issues);
+    const graph = identity ? resolveGraph(v.GRAPH_ENDPOINT, identity, issues) : undefined;
     if (!identity || !client || !scopes) return undefined;
     const port = v.PORT ?? 3000;
     return {
@@ -110,6 +123,7 @@ export function loadWebConfig(source: EnvSource = {}): WebConfig {
       identity,
       client,
       api: { baseUrl: v.API_BASE_URL ?? 'http://localhost:4000', scopes },
+      graph,
       session: {
         secret: new Secret(v.SESSION_SECRET ?? randomBytes(32).toString('base64url')),
         generatedSecret: !v.SESSION_SECRET,

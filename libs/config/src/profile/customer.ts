@@ -20,6 +20,7 @@ export class B2cProfile extends IdentityProfile {
   readonly kind = 'b2c';
   override readonly customerTenant = true;
   override readonly supportsObo = false;
+  override readonly supportsDelegatedGraph = false;
   override readonly b2c: B2cConfig;
 
   constructor(settings: ProfileSettings, b2c: B2cConfig) {

@@ -75,6 +75,13 @@ export abstract class IdentityProfile {
    * API still asks once, so the answer a caller sees is the provider's own.
    */
   readonly supportsObo: boolean = true;
+  /**
+   * Whether the app may call Microsoft Graph with the user's own token (delegated `User.Read`,
+   * `GET /me`): workforce and External ID tenants. Azure AD B2C user flows issue tokens for the
+   * tenant's own APIs only: Graph scopes are refused (AADB2C90117) and Graph accepts no B2C
+   * token, so the web app offers no Graph page there.
+   */
+  readonly supportsDelegatedGraph: boolean = true;
   /** True when no tenant was configured and the emulator profile applied by default. */
   readonly defaulted: boolean;
   readonly cloud: Cloud;

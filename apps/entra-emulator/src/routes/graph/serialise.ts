@@ -9,9 +9,13 @@ import type { GraphObjects } from './objects';
 /** Microsoft's own tenant: the owner of first-party service principals. */
 const MICROSOFT_TENANT_ID = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 
-/** The `@odata.context` of a collection, on the Graph host the request addressed. */
-export const odataContext = (res: Response, collection: string) =>
-  `${siteOf(res).names.graph}/v1.0/$metadata#${collection}`;
+/**
+ * The `@odata.context` of a response (`applications`, `users/$entity`…), on the Graph the
+ * request's site names: `https://graph.microsoft.com/v1.0/$metadata#…` on graph.microsoft.com,
+ * `https://localhost:8443/graph/v1.0/$metadata#…` on the emulator's own origin.
+ */
+export const odataContext = (res: Response, fragment: string) =>
+  `${siteOf(res).names.graph}/v1.0/$metadata#${fragment}`;
 
 /** An app registration as Graph's `application` resource. */
 export function applicationResource(

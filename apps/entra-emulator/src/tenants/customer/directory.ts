@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { GRAPH_APP_ID, GRAPH_RESOURCE } from '../../directory';
 import type { SeedB2c, SeedCiam, SeedCustomerApp, SeedCustomerUser } from '../../seed/schema';
 
 /** Which kind of customer tenant: Azure AD B2C (user flows) or External ID (CIAM). */
@@ -78,12 +79,18 @@ export class CustomerDirectory {
 
   /**
    * The API and permission values a scope names: `{identifierUri}/{value}`, or in External ID
-   * `{identifierUri}/.default` (every scope the API exposes: its apps are admin-consented).
+   * `{identifierUri}/.default` (every scope the API exposes: its apps are admin-consented) and
+   * Microsoft Graph's `User.Read` (bare, or `https://graph.microsoft.com/User.Read`, `/.default`),
+   * which an External ID tenant's admin consents to for its apps (customers cannot consent).
+   * B2C user flows know no Graph permission (AADB2C90117).
    */
   resolveScope(scope: string): { app: SeedCustomerApp; values: string[] } | undefined {
     const exact = this.apiScope(scope);
     if (exact) return { app: exact.app, values: [exact.value] };
-    if (this.kind !== 'ciam' || !scope.toLowerCase().endsWith('/.default')) return undefined;
+    if (this.kind !== 'ciam') return undefined;
+    const graph = graphScope(scope);
+    if (graph) return { app: CIAM_GRAPH, values: graph };
+    if (!scope.toLowerCase().endsWith('/.default')) return undefined;
     const base = scope.slice(0, -'/.default'.length).replace(/\/+$/, '').toLowerCase();
     const app = this.apps.find(
       (a) =>
@@ -106,7 +113,7 @@ export class CustomerDirectory {
   /** Creates a local account; throws when the email is taken. */
   addUser(input: { email: string; password: string; displayName: string }): SeedCustomerUser {
     if (this.userByEmail(input.email)) throw new Error('A user with this email already exists.');
-    const user = { id: randomUUID(), ...input, email: input.email.trim() };
+    const user = { id: randomUUID(), ...input, email: input.email.trim(), businessPhones: [] };
     this.users.set(user.id, user);
     this.save();
     return user;
@@ -126,4 +133,27 @@ export class CustomerDirectory {
       mode: 0o600,
     });
   }
+}
+
+/** Microsoft Graph as a resource of an External ID tenant (v1 tokens, like the workforce's). */
+export const CIAM_GRAPH: SeedCustomerApp = {
+  displayName: 'Microsoft Graph',
+  clientId: GRAPH_APP_ID,
+  secrets: [],
+  redirectUris: [],
+  postLogoutRedirectUris: [],
+  identifierUri: GRAPH_RESOURCE,
+  scopes: ['User.Read'],
+};
+
+/** The Graph permissions a scope names (`User.Read` in any of its spellings), if it is Graph's. */
+function graphScope(scope: string): string[] | undefined {
+  const lower = scope.toLowerCase();
+  const prefix = [`${GRAPH_RESOURCE}/`, `${GRAPH_APP_ID}/`].find((p) =>
+    lower.startsWith(p.toLowerCase()),
+  );
+  const value = prefix ? lower.slice(prefix.length).replace(/^\/+/, '') : lower;
+  if (value === '.default') return prefix ? [...CIAM_GRAPH.scopes] : undefined;
+  const permission = CIAM_GRAPH.scopes.find((s) => s.toLowerCase() === value);
+  return permission ? [permission] : undefined;
 }

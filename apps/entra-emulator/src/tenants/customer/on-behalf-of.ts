@@ -1,12 +1,14 @@
 import type { EmulatorContext } from '../../context';
-import { isOidcScope, pairwiseSubject } from '../../directory';
+import { GRAPH_RESOURCE, isOidcScope, pairwiseSubject } from '../../directory';
 import { ARM_AUDIENCE, ARM_AUDIENCES } from '../../resources';
 import { aad } from '../../errors/entra';
 import { required, type GrantRequest } from '../../grants/types';
 import type { SeedCustomerApp, SeedCustomerUser } from '../../seed/schema';
 import { clientInfo, lifetime, tokenResponse, uti, type TokenResponse } from '../../tokens';
 import type { Realm } from '../tenant';
+import { CIAM_GRAPH } from './directory';
 import type { CustomerTenant } from './tenant';
+import { customerV1AccessClaims } from './tokens';
 
 /** What the downstream token is for: ARM, or an API registered in the external tenant. */
 type Downstream =
@@ -16,8 +18,8 @@ type Downstream =
 /**
  * On-Behalf-Of in an External ID (CIAM) tenant, as Entra does it there: the API presents the
  * user's access token (issued by this tenant, to this API), and gets a token for a downstream
- * resource — Azure Resource Manager (a v1 token, `sts.windows.net/{tid}/`) or another API of
- * the tenant (a v2 token). Apps in external tenants are admin-consented by their owners, so no
+ * resource — Azure Resource Manager or Microsoft Graph (v1 tokens, `sts.windows.net/{tid}/`) or
+ * another API of the tenant (a v2 token). Apps in external tenants are admin-consented by their owners, so no
  * consent step applies. `client` is authenticated and the user's assertion verified
  * (`grants/assertion.ts`).
  */
@@ -32,30 +34,13 @@ export function customerOnBehalfOf(
   const requested = required(g, 'scope').split(' ').filter(Boolean);
   const downstream = resolveDownstream(realm, requested);
   const iat = Math.floor(ctx.now() / 1000);
-  const times = lifetime(iat);
-  const id = uti();
+  // The tenant's own APIs get v2 tokens; first-party resources (ARM, Graph) v1 tokens.
   const access =
-    downstream.kind === 'arm'
+    downstream.kind === 'api' && downstream.app !== CIAM_GRAPH
       ? {
-          aud: ARM_AUDIENCE,
-          iss: `https://sts.windows.net/${tenant.id}/`,
-          ...times,
-          acr: '1',
-          appid: client.clientId,
-          appidacr: '1',
-          name: user.displayName,
-          oid: user.id,
-          scp: 'user_impersonation',
-          sub: pairwiseSubject(user.id, client.clientId),
-          tid: tenant.id,
-          unique_name: user.email,
-          uti: id,
-          ver: '1.0',
-        }
-      : {
           aud: downstream.app.clientId,
           iss: realm.issuer,
-          ...times,
+          ...lifetime(iat),
           azp: client.clientId,
           azpacr: '1',
           name: user.displayName,
@@ -64,9 +49,14 @@ export function customerOnBehalfOf(
           scp: downstream.values.join(' '),
           sub: pairwiseSubject(user.id, downstream.app.clientId),
           tid: tenant.id,
-          uti: id,
+          uti: uti(),
           ver: '2.0',
-        };
+        }
+      : customerV1AccessClaims(tenant, user, client, {
+          aud: downstream.kind === 'arm' ? ARM_AUDIENCE : GRAPH_RESOURCE,
+          scp: downstream.kind === 'arm' ? 'user_impersonation' : downstream.values.join(' '),
+          iat,
+        });
   const oidc = requested.filter((s) => isOidcScope(s) && s !== 'offline_access');
   return {
     ...tokenResponse([...downstream.scopes, ...oidc].join(' '), ctx.keys.sign(access)),

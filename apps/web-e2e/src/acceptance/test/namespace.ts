@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { EMULATOR_DEFAULTS } from '@obo/config';
+import type { EmulatorCounters } from '@obo/entra-emulator';
 
 /** The emulator `npm run with-emulator` started, answering as Microsoft's hosts. */
 export interface EmulatorAsMicrosoft {
@@ -44,10 +45,13 @@ export function getJson(url: string, ca: string, headers: Record<string, string>
   });
 }
 
+/** The emulator's request counters, as its control plane reports them. */
+export type Counters = EmulatorCounters;
+
 /** The emulator's request counters (its control plane, on its own origin). */
-export async function counters(emulator: EmulatorAsMicrosoft): Promise<Record<string, unknown>> {
+export async function counters(emulator: EmulatorAsMicrosoft): Promise<Counters> {
   const { body } = await getJson(`${emulator.localUrl}/_emulator/counters`, emulator.ca);
-  return body as Record<string, unknown>;
+  return body as Counters;
 }
 
 /** The payload of a JWT (tests only read their own tokens' claims). */
