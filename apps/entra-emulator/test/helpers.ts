@@ -124,18 +124,21 @@ export function authorizeUrl(emu: RunningEmulator, params: Record<string, string
   return url.toString();
 }
 
+/** The form of a password (ROPC) token request by the web app for `username` (default alice). */
+export function passwordForm(scope: string, username = ALICE): Record<string, string> {
+  return {
+    grant_type: 'password',
+    client_id: WEB.clientId,
+    client_secret: WEB.clientSecret,
+    username,
+    password: PASSWORD,
+    scope,
+  };
+}
+
 /** A password (ROPC) token request by the web app for `username` (default alice). */
 export function passwordGrant(emu: RunningEmulator, scope: string, username = ALICE) {
-  return call(emu, 'POST', tokenPath(), {
-    form: {
-      grant_type: 'password',
-      client_id: WEB.clientId,
-      client_secret: WEB.clientSecret,
-      username,
-      password: PASSWORD,
-      scope,
-    },
-  });
+  return call(emu, 'POST', tokenPath(), { form: passwordForm(scope, username) });
 }
 
 /** A delegated Graph token (`User.Read`) for `username`: what the emulator's Graph accepts. */

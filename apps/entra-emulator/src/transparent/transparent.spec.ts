@@ -12,8 +12,8 @@ import {
   claimsOf,
   DAEMON,
   PASSWORD,
+  passwordForm,
   TENANT,
-  WEB,
 } from '../../test/helpers';
 
 const LOGIN = 'login.microsoftonline.com';
@@ -37,14 +37,7 @@ describe('transparent mode: the emulator as Microsoft’s hosts', () => {
       request(transparentApp).post(path).set('Host', host).type('form').send(form),
   });
   const password = (host: string, scope: string, username = BOB) =>
-    at(host).post(`/${TENANT}/oauth2/v2.0/token`, {
-      grant_type: 'password',
-      client_id: WEB.clientId,
-      client_secret: WEB.clientSecret,
-      username,
-      password: PASSWORD,
-      scope,
-    });
+    at(host).post(`/${TENANT}/oauth2/v2.0/token`, passwordForm(scope, username));
   /** An ARM token as the Azure CLI gets one: Microsoft's public client, pre-authorized for ARM. */
   const armToken = async (host = LOGIN) =>
     (
@@ -245,14 +238,10 @@ describe('transparent mode: the emulator as Microsoft’s hosts', () => {
 
     it('tokens issued under either name are the emulator’s: On-Behalf-Of accepts both', async () => {
       const fromMicrosoft = (await password(LOGIN, API_SCOPE)).body.access_token;
-      const local = await request(app).post(`/${TENANT}/oauth2/v2.0/token`).type('form').send({
-        grant_type: 'password',
-        client_id: WEB.clientId,
-        client_secret: WEB.clientSecret,
-        username: BOB,
-        password: PASSWORD,
-        scope: API_SCOPE,
-      });
+      const local = await request(app)
+        .post(`/${TENANT}/oauth2/v2.0/token`)
+        .type('form')
+        .send(passwordForm(API_SCOPE, BOB));
       const fromLocal = local.body.access_token;
       expect(claimsOf(fromLocal).iss).toBe(`https://localhost:8443/${TENANT}/v2.0`);
       const exchange = (send: (form: Record<string, string>) => request.Test, assertion: string) =>
