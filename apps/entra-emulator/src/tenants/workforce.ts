@@ -7,6 +7,7 @@ import { parseClaims } from '../grants/claims';
 import { required, type GrantRequest } from '../grants/types';
 import { checkUserAccess } from '../grants/user-access';
 import { checkUserGrant } from '../grants/user-checks';
+import type { ScopeRequest } from '../directory';
 import type { KeyRing } from '../keys';
 import type { SeedApp, SeedUser } from '../seed/schema';
 import { LOGIN_ALIAS, type PublicNames } from '../sites/names';
@@ -150,27 +151,7 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
     const asked = g.body.scope ? directory.parseScopes(g.body.scope) : undefined;
     const request = asked && !asked.implicit ? asked : authorized[0];
     request.oidc = authorized[0].oidc;
-    const claims = parseClaims(g.body.claims);
-    checkUserAccess(this.ctx, user, { at: grant.authTime, kind: 'grant' }, claims);
-    const checked = checkUserGrant(this.ctx, {
-      user,
-      client: client.app,
-      request,
-      strength: grant.strength,
-      claims,
-    });
-    return issueUserTokens(this.ctx, {
-      user,
-      client: client.app,
-      request,
-      ...checked,
-      capabilities: grant.capabilities,
-      authTime: grant.authTime,
-      azpacr: client.acr,
-      issuer: g.realm.issuer,
-      nonce: grant.nonce,
-      sid: grant.sid,
-    });
+    return this.userGrantTokens(g, client, user, request, grant, { nonce: grant.nonce });
   }
 
   tokensForRefresh(
@@ -183,6 +164,24 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
     if (!user) throw this.errors.userGone();
     const request = this.ctx.directory.parseScopes(g.body.scope ?? 'openid profile offline_access');
     if (!request.oidc.includes('offline_access')) request.oidc.push('offline_access');
+    return this.userGrantTokens(g, client, user, request, grant, {
+      refreshFamily: refresh.familyId,
+    });
+  }
+
+  /**
+   * A code's or refresh token's user tokens: the user's access checked (disabled, critical events,
+   * a claims request's `nbf`) and the grant's (consent, MFA), then issued at the request's issuer.
+   * Capabilities come from the request's claims, else from the grant.
+   */
+  private userGrantTokens(
+    g: GrantRequest,
+    client: AuthenticatedClient<SeedApp>,
+    user: SeedUser,
+    request: ScopeRequest,
+    grant: WorkforceGrant,
+    extra: { nonce?: string; refreshFamily?: string },
+  ): TokenResponse {
     const claims = parseClaims(g.body.claims);
     checkUserAccess(this.ctx, user, { at: grant.authTime, kind: 'grant' }, claims);
     const checked = checkUserGrant(this.ctx, {
@@ -202,7 +201,7 @@ export class WorkforceTenant implements Tenant<WorkforceGrant, SeedApp, SeedUser
       azpacr: client.acr,
       issuer: g.realm.issuer,
       sid: grant.sid,
-      refreshFamily: refresh.familyId,
+      ...extra,
     });
   }
 
