@@ -21,6 +21,7 @@ export interface ResolvedOptions {
   ca?: string | Buffer;
   requireTenantId: boolean;
   requirePermissions: boolean;
+  verifiedTokenCacheSize: number;
   keySource?: KeySource;
   now: () => number;
 }
@@ -98,10 +99,19 @@ export function resolveOptions(options: TokenValidatorOptions): ResolvedOptions 
     jwksTimeoutMs: positive(options.jwksTimeoutMs, 10_000, 'jwksTimeoutMs', problems),
     requireTenantId: options.requireTenantId ?? true,
     requirePermissions: options.requirePermissions ?? true,
+    verifiedTokenCacheSize: nonNegative(
+      options.verifiedTokenCacheSize,
+      4_096,
+      'verifiedTokenCacheSize',
+      problems,
+    ),
     now: options.now ?? Date.now,
     ...(options.ca !== undefined && { ca: options.ca }),
     ...(options.keySource !== undefined && { keySource: options.keySource }),
   };
+  if (!Number.isInteger(resolved.verifiedTokenCacheSize)) {
+    problems.push('verifiedTokenCacheSize must be a whole number ≥ 0');
+  }
   if (resolved.staleKeyMaxAgeMs < resolved.cacheMaxAgeMs) {
     problems.push('staleKeyMaxAgeMs must be at least cacheMaxAgeMs');
   }

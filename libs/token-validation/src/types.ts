@@ -53,6 +53,14 @@ export interface TokenValidatorOptions {
    * `roles`: set false there.
    */
   requirePermissions?: boolean;
+  /**
+   * How many verified tokens are remembered, by SHA-256 of the token (never the token): a token
+   * sent again skips decoding and the RSA signature check (about 60–80 µs of CPU here) while its
+   * claims — lifetime, audience, issuer, tenant, permissions — are checked again on every
+   * request. An entry lasts only while the key that verified it is still in the cached key set;
+   * oldest out first; only tokens that passed get in. Default 4 096 (a few KB each); 0 = off.
+   */
+  verifiedTokenCacheSize?: number;
   /** Injection point for tests: where keys come from. Default: jwks-rsa over HTTP(S). */
   keySource?: KeySource;
   /** Injection point for tests: the clock, in epoch milliseconds. Default `Date.now`. */
@@ -98,6 +106,10 @@ export type ValidatedClaims = Omit<ValidatedToken, 'assertion'>;
 export interface TokenValidatorStats {
   jwksFetches: number;
   cachedKeys: number;
+  /** Tokens whose verified signature is remembered now (see `verifiedTokenCacheSize`). */
+  verifiedTokens: number;
+  /** Validations that skipped decoding and RSA verification: the token was remembered. */
+  verifiedTokenHits: number;
 }
 
 export interface TokenValidator {

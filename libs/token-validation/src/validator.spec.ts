@@ -211,7 +211,7 @@ describe('createTokenValidator: accepted tokens', () => {
         .map((t) => `https://login.microsoftonline.com/${t}/discovery/v2.0/keys`)
         .sort(),
     );
-    expect(validator.stats()).toEqual({ jwksFetches: 2, cachedKeys: 4 });
+    expect(validator.stats()).toMatchObject({ jwksFetches: 2, cachedKeys: 4 });
   });
 
   it('ERR_TOKEN_KEY_TYPE also for a JWK whose alg is not RS256', async () => {
@@ -449,6 +449,78 @@ describe('key rollover under an unknown-kid flood (default options)', () => {
   });
 });
 
+describe('remembered tokens (verifiedTokenCacheSize)', () => {
+  it('a token sent again is not decoded or verified again, and answers the same', async () => {
+    const { validator } = setup();
+    const token = signToken(goodClaims(), key);
+    const first = await validator.validate(token);
+    const again = await validator.validate(token);
+    const sync = validator.validateSync(token);
+    expect(validator.stats()).toMatchObject({ verifiedTokens: 1, verifiedTokenHits: 2 });
+    expect(again).toEqual(first);
+    expect(sync).toEqual(first);
+    expect(again.assertion).toBe(token);
+    // Shared by later requests, so nobody can alter what the next one sees.
+    expect(Object.isFrozen(again.claims)).toBe(true);
+  });
+
+  it('a remembered token still expires (and is forgotten)', async () => {
+    const { validator, clock } = setup();
+    const token = signToken({ ...goodClaims(), exp: NOW_S + 60 }, key);
+    await validator.validate(token);
+    clock.advance((60 + 300) * 1000);
+    expect((await rejection(validator.validate(token))).code).toBe('ERR_TOKEN_EXPIRED');
+    expect(validator.stats().verifiedTokens).toBe(0);
+  });
+
+  it('a remembered token is verified again once its key left the key set', async () => {
+    const { validator, source } = setup();
+    const token = signToken(goodClaims(), key);
+    await validator.validate(token);
+    // The issuer replaced the key behind kid key-1; the next fetch sees only the new one.
+    source.keys = [otherKey, ecKey];
+    await validator.warmUp();
+    expect((await rejection(validator.validate(token))).code).toBe('ERR_TOKEN_SIGNATURE');
+    expect(validator.stats().verifiedTokenHits).toBe(0);
+  });
+
+  it('remembers the exact token: the same header and payload with another signature is refused', async () => {
+    const { validator } = setup();
+    const token = signToken(goodClaims(), key);
+    await validator.validate(token);
+    const [h, p] = token.split('.');
+    const forged = `${h}.${p}.${signToken(goodClaims(), otherKey).split('.')[2]}`;
+    expect((await rejection(validator.validate(forged))).code).toBe('ERR_TOKEN_SIGNATURE');
+  });
+
+  it('is bounded: the oldest token is verified again when the memory is full', async () => {
+    const { validator } = setup({ verifiedTokenCacheSize: 2 });
+    const tokens = [1, 2, 3].map((i) => signToken({ ...goodClaims(), uti: `t${i}` }, key));
+    for (const token of tokens) await validator.validate(token);
+    expect(validator.stats().verifiedTokens).toBe(2);
+    await validator.validate(tokens[0]);
+    expect(validator.stats().verifiedTokenHits).toBe(0);
+    await validator.validate(tokens[2]);
+    expect(validator.stats().verifiedTokenHits).toBe(1);
+  });
+
+  it('0 remembers nothing', async () => {
+    const { validator } = setup({ verifiedTokenCacheSize: 0 });
+    const token = signToken(goodClaims(), key);
+    await validator.validate(token);
+    await validator.validate(token);
+    expect(validator.stats()).toMatchObject({ verifiedTokens: 0, verifiedTokenHits: 0 });
+  });
+
+  it('a refused token is not remembered', async () => {
+    const { validator } = setup();
+    const token = signToken({ ...goodClaims(), aud: 'someone-else' }, key);
+    await rejection(validator.validate(token));
+    await rejection(validator.validate(token));
+    expect(validator.stats()).toMatchObject({ verifiedTokens: 0, verifiedTokenHits: 0 });
+  });
+});
+
 describe('createTokenValidator: options are checked at construction', () => {
   const base: TokenValidatorOptions = {
     jwksUri: 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
@@ -472,6 +544,8 @@ describe('createTokenValidator: options are checked at construction', () => {
     ['a negative failed-fetch back-off', { failedFetchBackoffMs: -1 }],
     ['a failed-fetch back-off that is not a number', { failedFetchBackoffMs: Number.NaN }],
     ['a malformed tenant', { allowedTenants: ['../x'] }],
+    ['a negative verified-token cache size', { verifiedTokenCacheSize: -1 }],
+    ['a fractional verified-token cache size', { verifiedTokenCacheSize: 1.5 }],
   ])('refuses %s', (_name, overrides) => {
     expect(() => createTokenValidator({ ...base, ...overrides })).toThrow(
       TokenValidatorConfigError,

@@ -8,7 +8,13 @@ import { KeyResolver } from './keys/key-resolver';
 import type { SigningKeyEntry } from './keys/key-source';
 import { resolveOptions } from './options';
 import { TenantPolicy } from './tenant';
-import type { SyncTokenValidator, TokenValidatorOptions, ValidatedToken } from './types';
+import type {
+  SyncTokenValidator,
+  TokenClaims,
+  TokenValidatorOptions,
+  ValidatedToken,
+} from './types';
+import { VerifiedTokens, type VerifiedToken } from './verified-tokens';
 
 /**
  * Builds a validator for Microsoft Entra access tokens (RS256 JWTs whose keys come from a
@@ -60,6 +66,15 @@ export function createTokenValidator(options: TokenValidatorOptions): SyncTokenV
     resolver: KeyResolver;
   }
 
+  const verified =
+    o.verifiedTokenCacheSize > 0 ? new VerifiedTokens(o.verifiedTokenCacheSize) : undefined;
+
+  /** The token's digest when it may be remembered (a string within the size limit). */
+  const digestOf = (token: string): string | undefined =>
+    verified && typeof token === 'string' && token.length > 0 && token.length <= o.maxTokenBytes
+      ? verified.digest(token)
+      : undefined;
+
   // Everything that needs no key: size, shape, header rules, tenant allow-list.
   const prepare = (token: string): Prepared => {
     const jwt = decodeJwt(token, o.maxTokenBytes);
@@ -67,31 +82,64 @@ export function createTokenValidator(options: TokenValidatorOptions): SyncTokenV
     return { token, jwt, tenantId, resolver: resolverFor(tenantId) };
   };
 
-  const finish = (prepared: Prepared, entry: SigningKeyEntry): ValidatedToken => {
-    verifyRs256(prepared.jwt, entry);
-    const validated = checkClaims(prepared.jwt.payload, prepared.tenantId, rules, o.now());
+  const accept = (
+    token: string,
+    payload: Readonly<Record<string, unknown>>,
+    tenantId: string | undefined,
+  ): ValidatedToken => {
+    const validated = checkClaims(payload, tenantId, rules, o.now());
     // Non-enumerable (and read-only): never serialised, inspected or logged with the result.
-    return Object.defineProperty(validated, 'assertion', {
-      value: prepared.token,
-    }) as ValidatedToken;
+    return Object.defineProperty(validated, 'assertion', { value: token }) as ValidatedToken;
+  };
+
+  const finish = (
+    prepared: Prepared,
+    entry: SigningKeyEntry,
+    digest: string | undefined,
+  ): ValidatedToken => {
+    verifyRs256(prepared.jwt, entry);
+    const { jwt, tenantId, resolver } = prepared;
+    const validated = accept(prepared.token, jwt.payload, tenantId);
+    if (digest !== undefined) {
+      // Shared by every later request with this token: frozen, so no caller can alter it.
+      const payload = Object.freeze(jwt.payload) as TokenClaims;
+      verified?.remember(digest, { payload, kid: jwt.kid, tenantId, resolver, entry });
+    }
+    return validated;
+  };
+
+  /** A remembered token: only its claims are checked again (a failure forgets it). */
+  const again = (token: string, digest: string, known: VerifiedToken): ValidatedToken => {
+    try {
+      return accept(token, known.payload, known.tenantId);
+    } catch (err) {
+      verified?.forget(digest);
+      throw err;
+    }
   };
 
   return {
     validateSync(token) {
+      const digest = digestOf(token);
+      const known = digest !== undefined ? verified?.get(digest) : undefined;
+      if (known) return again(token, digest as string, known);
       const prepared = prepare(token);
       const entry = prepared.resolver.peek(prepared.jwt.kid);
-      return entry ? finish(prepared, entry) : undefined;
+      return entry ? finish(prepared, entry, digest) : undefined;
     },
 
     validate(token) {
       // Not an async function: a cached key answers without an extra await on the hot path.
       try {
+        const digest = digestOf(token);
+        const known = digest !== undefined ? verified?.get(digest) : undefined;
+        if (known) return Promise.resolve(again(token, digest as string, known));
         const prepared = prepare(token);
         const entry = prepared.resolver.peek(prepared.jwt.kid);
-        if (entry) return Promise.resolve(finish(prepared, entry));
+        if (entry) return Promise.resolve(finish(prepared, entry, digest));
         return prepared.resolver
           .resolve(prepared.jwt.kid)
-          .then((resolved) => finish(prepared, resolved));
+          .then((resolved) => finish(prepared, resolved, digest));
       } catch (err) {
         return Promise.reject(err);
       }
@@ -122,7 +170,12 @@ export function createTokenValidator(options: TokenValidatorOptions): SyncTokenV
         jwksFetches += resolver.fetchCount;
         cachedKeys += resolver.cachedKeys;
       }
-      return { jwksFetches, cachedKeys };
+      return {
+        jwksFetches,
+        cachedKeys,
+        verifiedTokens: verified?.size ?? 0,
+        verifiedTokenHits: verified?.hits ?? 0,
+      };
     },
   };
 }

@@ -95,7 +95,8 @@ ${gaps(r, rows).join('\n')}
 ## How each figure is measured
 
 1. **Validation** — \`createTokenValidator\` with a warm key cache (\`validate()\` and
-   \`validateSync()\`) on a ~${r.validation.tokenBytes}-byte Entra v2 token vs one raw RS256
+   \`validateSync()\`, remembering no token: every call decodes and verifies; the API's default,
+   which remembers verified tokens, is its own row) on a ~${r.validation.tokenBytes}-byte Entra v2 token vs one raw RS256
    \`crypto.verify\` with a KeyObject, and \`jsonwebtoken.verify\` with a KeyObject and with a PEM
    string; same process, ${r.validation.rounds} interleaved rounds of ${fmt(r.validation.iterations)}
    calls, median round per case.
