@@ -1,6 +1,6 @@
 import axios, { AxiosError } from 'axios';
 import { closeTestServers, sendJson, startTestServer } from '@obo/testing';
-import { nodeAdapter } from './axios-adapter';
+import { createNodeAdapter, nodeAdapter } from './axios-adapter';
 
 afterEach(closeTestServers);
 
@@ -97,5 +97,19 @@ describe('nodeAdapter', () => {
       .catch((e: AxiosError) => e);
     expect((error as AxiosError).code).toBe(AxiosError.ERR_NOT_SUPPORT);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('responseHeaders: hands axios only the named response headers (any case), all by default', async () => {
+    const server = await startTestServer((_req, res) => {
+      res.setHeader('x-ms-request-id', 'r1');
+      res.setHeader('retry-after', '3');
+      sendJson(res, 200, {});
+    });
+    const picky = await axios.get(server.url, {
+      adapter: createNodeAdapter({ responseHeaders: ['Retry-After', 'content-type'] }),
+    });
+    expect(Object.keys({ ...picky.headers }).sort()).toEqual(['content-type', 'retry-after']);
+    const all = await axios.get(server.url, { adapter: nodeAdapter });
+    expect(all.headers['x-ms-request-id']).toBe('r1');
   });
 });

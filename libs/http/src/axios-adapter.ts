@@ -5,7 +5,7 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { send, TransportError, type RawResponse } from './transport';
 
 const ABSOLUTE = /^[a-z][a-z\d+\-.]*:\/\//i;
@@ -19,7 +19,29 @@ const ABSOLUTE = /^[a-z][a-z\d+\-.]*:\/\//i;
  * text that axios's `transformResponse` then parses), `validateStatus`. It never follows
  * redirects and refuses `params` (put the query in the URL).
  */
-export const nodeAdapter: AxiosAdapter = async (config) => {
+export const nodeAdapter: AxiosAdapter = createNodeAdapter();
+
+export interface NodeAdapterOptions {
+  /**
+   * The response headers handed to axios (lower-case names); the others are dropped. axios
+   * copies and normalises every response header twice per call, comparing each name with every
+   * other (a 20-header ARM answer: hundreds of comparisons), so a client that reads three keeps
+   * three. Default: every header.
+   */
+  responseHeaders?: readonly string[];
+}
+
+/** A {@link nodeAdapter} with options. */
+export function createNodeAdapter(options: NodeAdapterOptions = {}): AxiosAdapter {
+  const keep = options.responseHeaders?.map((name) => name.toLowerCase());
+  return async (config) => {
+    const response = await exchange(config);
+    if (keep) response.headers = pick(response.headers as IncomingHttpHeaders, keep);
+    return settle(response, config);
+  };
+}
+
+async function exchange(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
   if (config.params) {
     throw new AxiosError('nodeAdapter does not encode params', AxiosError.ERR_NOT_SUPPORT, config);
   }
@@ -41,7 +63,7 @@ export const nodeAdapter: AxiosAdapter = async (config) => {
   } catch (error) {
     throw toAxiosError(error, config);
   }
-  const response: AxiosResponse = {
+  return {
     data: config.responseType === 'arraybuffer' ? raw.body : raw.body.toString('utf8'),
     status: raw.status,
     statusText: raw.statusText,
@@ -49,16 +71,29 @@ export const nodeAdapter: AxiosAdapter = async (config) => {
     config,
     request: undefined,
   };
+}
+
+/** The response, or axios's error for a status its `validateStatus` refuses. */
+function settle(response: AxiosResponse, config: InternalAxiosRequestConfig): AxiosResponse {
   const validate = config.validateStatus;
-  if (!validate || validate(raw.status)) return response;
+  if (!validate || validate(response.status)) return response;
   throw new AxiosError(
-    `Request failed with status code ${raw.status}`,
-    raw.status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST,
+    `Request failed with status code ${response.status}`,
+    response.status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST,
     config,
     undefined,
     response,
   );
-};
+}
+
+function pick(headers: IncomingHttpHeaders, names: readonly string[]): IncomingHttpHeaders {
+  const kept: IncomingHttpHeaders = {};
+  for (const name of names) {
+    const value = headers[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
+}
 
 function urlOf(config: InternalAxiosRequestConfig): string {
   const url = config.url ?? '';

@@ -35,6 +35,23 @@ async function failure(promise: Promise<unknown>): Promise<DownstreamError> {
 afterEach(closeTestServers);
 
 describe('DownstreamClient.get', () => {
+  it('keeps the response headers it reads, plus the ones asked for', async () => {
+    const server = await startTestServer((_req, res) => {
+      res.setHeader('x-ms-request-id', 'r1');
+      res.setHeader('x-other', 'o');
+      sendJson(res, 200, { ok: true });
+    });
+    const plain = await clientFor(server.url).client.get('/');
+    expect(Object.keys(plain.headers)).toEqual(['content-type']);
+    const more = await clientFor(server.url, { responseHeaders: ['x-ms-request-id'] }).client.get(
+      '/',
+    );
+    expect({ ...more.headers }).toEqual({
+      'content-type': expect.any(String),
+      'x-ms-request-id': 'r1',
+    });
+  });
+
   it('sends the static headers, the token and the correlation id, and returns the JSON body', async () => {
     const server = await startTestServer((_req, res) => sendJson(res, 200, { ok: true }));
     const { client } = clientFor(server.url, {

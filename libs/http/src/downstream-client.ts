@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type https from 'node:https';
 import axios, { type AxiosAdapter, type AxiosRequestConfig } from 'axios';
-import { nodeAdapter } from './axios-adapter';
+import { createNodeAdapter } from './axios-adapter';
 import { fullJitter } from './backoff';
 import { claimsChallenge } from './challenge';
 import { DownstreamError, type DownstreamResponse } from './errors';
@@ -40,10 +40,16 @@ export interface DownstreamClientOptions extends TrustStoreOptions {
   /** Header the call's correlation id goes in. Default `x-correlation-id`. */
   correlationHeader?: string;
   /**
-   * axios's transport: default {@link nodeAdapter}, or axios's own `'http'` adapter when the
-   * environment names a proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY), which axios honours.
+   * axios's transport: default `@obo/http`'s node adapter keeping {@link RESPONSE_HEADERS} plus
+   * `responseHeaders`, or axios's own `'http'` adapter when the environment names a proxy
+   * (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY), which axios honours.
    */
   adapter?: AxiosAdapter | 'http';
+  /**
+   * Response headers kept besides {@link RESPONSE_HEADERS} (the ones this client reads), for
+   * callers that read more from `DownstreamResponse.headers` or an error's `response`.
+   */
+  responseHeaders?: readonly string[];
   /** Told about every attempt: its status (0 = no answer) and duration. */
   onResponse?: (status: number, durationMs: number) => void;
   /** Injected for tests. Default setTimeout. */
@@ -62,6 +68,13 @@ export interface CallOptions {
   /** Counts the pages `getAllPages` fetched, also when it then fails. */
   stats?: { pages: number };
 }
+
+/** The response headers the client reads: the body's type, throttling and challenges. */
+export const RESPONSE_HEADERS: readonly string[] = [
+  'content-type',
+  'retry-after',
+  'www-authenticate',
+];
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 const PROXY_VARIABLES = ['https_proxy', 'http_proxy', 'all_proxy'];
@@ -121,7 +134,13 @@ export class DownstreamClient {
     // An Axios of its own rather than axios.create(): create() adds the global defaults
     // (per-method header maps, transitional, env…), which axios deep-merges again on every call.
     this.http = new axios.Axios({
-      adapter: options.adapter ?? (proxyConfigured() ? 'http' : nodeAdapter),
+      adapter:
+        options.adapter ??
+        (proxyConfigured()
+          ? 'http'
+          : createNodeAdapter({
+              responseHeaders: [...RESPONSE_HEADERS, ...(options.responseHeaders ?? [])],
+            })),
       timeout: count(options.timeoutMs, 10_000, 'timeoutMs'),
       maxContentLength: count(options.maxResponseBytes, 10 * 1024 * 1024, 'maxResponseBytes'),
       maxRedirects: 0,

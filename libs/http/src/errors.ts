@@ -19,7 +19,11 @@ export type DownstreamErrorCode =
 /** A response as the downstream sent it (body parsed when it was JSON). */
 export interface DownstreamResponse<T = unknown> {
   status: number;
-  /** Lower-case names; values as Node gives them (string, or string[] for set-cookie). */
+  /**
+   * Lower-case names; values as Node gives them (string, or string[] for set-cookie). From the
+   * downstream client: `content-type`, `retry-after`, `www-authenticate` and the
+   * `responseHeaders` it was given (axios's own adapter, behind a proxy: every header).
+   */
   headers: Readonly<Record<string, unknown>>;
   data: T;
 }

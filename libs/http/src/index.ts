@@ -6,10 +6,11 @@ export {
   type TrustStoreOptions,
 } from './trust';
 export { send, TransportError, type RawResponse, type SendOptions } from './transport';
-export { nodeAdapter } from './axios-adapter';
+export { createNodeAdapter, nodeAdapter, type NodeAdapterOptions } from './axios-adapter';
 export {
   DownstreamClient,
   createDownstreamClient,
+  RESPONSE_HEADERS,
   type CallOptions,
   type DownstreamClientOptions,
 } from './downstream-client';
