@@ -12,6 +12,7 @@ import {
   errorHandler,
   healthRoutes,
   requestLog,
+  series,
   type ReadinessCheck,
 } from '@obo/server';
 import {
@@ -66,6 +67,16 @@ export interface ApiApp {
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
+
+/** The API's paths: other methods on them get 405, and metrics label only these. */
+const ROUTES: ReadonlySet<string> = new Set([
+  '/api/subscriptions',
+  '/api/me',
+  '/api/openapi.json',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+]);
 
 /** Builds the API. Everything is reachable without a network port, for supertest. */
 export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
@@ -127,49 +138,6 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
     });
 
   const handleError = errorHandler(logger, renderApiError);
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(correlation());
-  app.use(requestLog(logger));
-  // Security headers for a JSON API (OWASP REST Security): no framing, no sniffing, no
-  // caching of per-user data, no referrer, same-origin resource policy, HSTS. The HTML-oriented
-  // ones (COEP/COOP, DNS prefetch, download options, XSS filter…) add bytes to every response
-  // and protect nothing a JSON body exposes.
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      },
-      crossOriginEmbedderPolicy: false,
-      crossOriginOpenerPolicy: false,
-      originAgentCluster: false,
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xFrameOptions: { action: 'deny' },
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-    }),
-  );
-  app.use((_req, res, next) => {
-    res.setHeader('cache-control', 'no-store');
-    next();
-  });
-  app.use(
-    cors(
-      config.corsAllowedOrigins.length
-        ? {
-            origin: config.corsAllowedOrigins,
-            allowedHeaders: ['authorization', 'content-type', 'x-correlation-id'],
-          }
-        : { origin: false },
-    ),
-  );
-  app.use(recordMetrics(metrics));
-  app.use(rejectLargeBodies);
-  app.use(requestTimeout(config.requestTimeoutMs, handleError));
-
   const authenticate = authenticateBearer(validator, { realm: API_REALM });
   const timedAuth: RequestHandler = (req, res, next) => {
     const started = performance.now();
@@ -180,12 +148,50 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
   };
   const guard = [timedAuth, requireScopes(config.tokenValidation.requiredScope)];
 
-  app.use(healthRoutes(readiness));
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  app.use(openApiRoutes(config.tokenValidation.requiredScope));
-  app.use(meRoutes(guard));
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // What every request goes through, in one layer (see `series`): its correlation id and log
+  // line, the security headers, CORS when origins are configured, metrics, the body limit and
+  // the request timeout.
+  app.use(
+    series(
+      correlation(),
+      requestLog(logger),
+      // Security headers for a JSON API (OWASP REST Security): no framing, no sniffing, no
+      // caching of per-user data, no referrer, same-origin resource policy, HSTS. The
+      // HTML-oriented ones (COEP/COOP, DNS prefetch, download options, XSS filter…) add bytes to
+      // every response and protect nothing a JSON body exposes.
+      helmet({
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+        },
+        crossOriginEmbedderPolicy: false,
+        crossOriginOpenerPolicy: false,
+        originAgentCluster: false,
+        xDnsPrefetchControl: false,
+        xDownloadOptions: false,
+        xFrameOptions: { action: 'deny' },
+        xPermittedCrossDomainPolicies: false,
+        xXssProtection: false,
+      }),
+      noStore,
+      // Without allowed origins, cors() would only call next(): no layer at all.
+      ...(config.corsAllowedOrigins.length
+        ? [
+            cors({
+              origin: config.corsAllowedOrigins,
+              allowedHeaders: ['authorization', 'content-type', 'x-correlation-id'],
+            }),
+          ]
+        : []),
+      measure(metrics, config.requestTimeoutMs, handleError),
+      rejectLargeBodies,
+    ),
+  );
+
+  // The hot route first: every other route is one more layer for it to pass.
   app.use(
     subscriptionRoutes({
       obo,
@@ -197,16 +203,13 @@ export function createApp(config: ApiConfig, deps: ApiDeps = {}): ApiApp {
       tokenJourney: config.tokenJourney,
     }),
   );
-  app.use(
-    methodNotAllowed([
-      '/api/subscriptions',
-      '/api/me',
-      '/api/openapi.json',
-      '/healthz',
-      '/readyz',
-      '/metrics',
-    ]),
-  );
+  app.use(healthRoutes(readiness));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(openApiRoutes(config.tokenValidation.requiredScope));
+  app.use(meRoutes(guard));
+  app.use(methodNotAllowed(ROUTES));
   app.use((_req, _res, next) =>
     next(new ServiceError('not_found', 'No such route.', { status: 404 })),
   );
@@ -233,20 +236,10 @@ export function createServer(app: Express, requestTimeoutMs: number): http.Serve
   return createHttpServer(app, { requestTimeoutMs: requestTimeoutMs + 5_000 });
 }
 
-function recordMetrics(metrics: Metrics): RequestHandler {
-  return (req, res, next) => {
-    const started = performance.now();
-    res.on('finish', () => {
-      const route =
-        (req.route?.path as string | undefined) ??
-        (res.statusCode === 404 ? 'unmatched' : req.path);
-      const labels = { route, method: req.method, status: String(res.statusCode) };
-      metrics.httpRequests.inc(labels);
-      metrics.httpDuration.observe(labels, (performance.now() - started) / 1000);
-    });
-    next();
-  };
-}
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('cache-control', 'no-store');
+  next();
+};
 
 const rejectLargeBodies: RequestHandler = (req, _res, next) => {
   const length = Number(req.headers['content-length'] ?? 0);
@@ -264,9 +257,19 @@ const rejectLargeBodies: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** Answers 503 `request_timeout` (through the app's error handler) when a request takes too long. */
-function requestTimeout(ms: number, handleError: ErrorRequestHandler): RequestHandler {
+/**
+ * Per request, with one listener: counts it and its duration when it finishes (labelled by its
+ * route, or `unmatched`: a label per unknown path would let anyone grow the metrics without
+ * bound), and answers 503 `request_timeout` (through the app's error handler) when it takes
+ * longer than `timeoutMs`.
+ */
+function measure(
+  metrics: Metrics,
+  timeoutMs: number,
+  handleError: ErrorRequestHandler,
+): RequestHandler {
   return (req, res, next) => {
+    const started = performance.now();
     const timer = setTimeout(() => {
       if (res.headersSent) return;
       const error = new ServiceError('request_timeout', 'The request took too long.', {
@@ -275,16 +278,27 @@ function requestTimeout(ms: number, handleError: ErrorRequestHandler): RequestHa
         headers: { 'retry-after': '5' },
       });
       handleError(error, req, res, () => undefined);
-    }, ms);
+    }, timeoutMs);
     timer.unref();
-    res.on('close', () => clearTimeout(timer));
+    res.once('close', () => {
+      clearTimeout(timer);
+      if (!res.writableFinished) return;
+      const route =
+        (req.route?.path as string | undefined) ?? (ROUTES.has(req.path) ? req.path : 'unmatched');
+      metrics.recordRequest(
+        route,
+        req.method,
+        res.statusCode,
+        (performance.now() - started) / 1000,
+      );
+    });
     next();
   };
 }
 
-function methodNotAllowed(paths: string[]): RequestHandler {
+function methodNotAllowed(paths: ReadonlySet<string>): RequestHandler {
   return (req, _res, next) => {
-    if (!paths.includes(req.path)) return next();
+    if (!paths.has(req.path)) return next();
     next(
       new ServiceError('method_not_allowed', `${req.method} is not allowed here.`, {
         status: 405,

@@ -147,8 +147,23 @@ describe('bad input', () => {
     expect(replaced.body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('labels metrics by route: unknown paths share one label, however many there are', async () => {
+    for (const path of ['/x1', '/x2', '/api/nope/x3']) {
+      await request(base)
+        .post(path)
+        .set('content-type', 'application/json')
+        .send('x'.repeat(20_000));
+    }
+    const metrics = (await request(base).get('/metrics')).text;
+    expect(metrics).toMatch(
+      /http_requests_total\{route="unmatched",method="POST",status="413"\} \d+/,
+    );
+    expect(metrics).not.toMatch(/route="\/x1"|route="\/x2"|x3/);
+  });
+
   it('serves health, metrics and the OpenAPI document after all of that', async () => {
     expect((await request(base).get('/healthz')).body).toEqual({ status: 'ok' });
+    await request(base).get('/api/subscriptions').expect(401);
     const metrics = await request(base).get('/metrics');
     expect(metrics.text).toMatch(
       /http_requests_total\{route="\/api\/subscriptions",method="GET",status="401"\}/,
@@ -206,7 +221,7 @@ describe('bad input', () => {
       validate: () => new Promise<never>(() => undefined),
       warmUp: async () => false,
       ready: async () => false,
-      stats: () => ({ jwksFetches: 0, cachedKeys: 0 }),
+      stats: () => ({ jwksFetches: 0, cachedKeys: 0, verifiedTokens: 0, verifiedTokenHits: 0 }),
     };
     const slow = createApp(slowConfig, { logger: pino({ level: 'silent' }), validator: hanging });
     try {

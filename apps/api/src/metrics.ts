@@ -56,6 +56,32 @@ export class Metrics {
     collect: (): void => this.oboCacheBytes.set(this.l1Usage().bytes),
   });
 
+  /** The request counter and histogram children per label set, resolved once. */
+  private readonly requestSeries = new Map<
+    string,
+    { count: { inc(): void }; duration: { observe(seconds: number): void } }
+  >();
+
+  /**
+   * Counts one finished request and its duration. The labelled children are looked up once per
+   * label set (prom-client would sort and hash the labels on every call); the label values are
+   * bounded by the caller (known routes or `unmatched`, Node's methods, HTTP statuses).
+   */
+  recordRequest(route: string, method: string, status: number, seconds: number): void {
+    const key = `${route} ${method} ${status}`;
+    let children = this.requestSeries.get(key);
+    if (!children) {
+      const labels = { route, method, status: String(status) };
+      children = {
+        count: this.httpRequests.labels(labels),
+        duration: this.httpDuration.labels(labels),
+      };
+      this.requestSeries.set(key, children);
+    }
+    children.count.inc();
+    children.duration.observe(seconds);
+  }
+
   /** Where the L1 gauges read from (the API's OboClient). */
   trackL1(usage: () => { entries: number; bytes: number }): void {
     this.l1Usage = usage;

@@ -7,6 +7,7 @@ export {
   CORRELATION_HEADER,
 } from './correlation';
 export { requestLog, type RequestLogOptions } from './request-log';
+export { series } from './series';
 export { healthRoutes, type ReadinessCheck, type HealthOptions } from './health';
 export {
   createHttpServer,
