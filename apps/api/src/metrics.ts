@@ -82,6 +82,28 @@ export class Metrics {
     children.duration.observe(seconds);
   }
 
+  private readonly oboLookups = {
+    l1: this.oboCache.labels({ result: 'hit_l1' }),
+    l2: this.oboCache.labels({ result: 'hit_l2' }),
+    network: this.oboCache.labels({ result: 'miss' }),
+  };
+  private readonly armSeries = new Map<number, { observe(seconds: number): void }>();
+
+  /** Counts one OBO token lookup by where the token came from (l1, l2, network = miss). */
+  countOboLookup(source: 'l1' | 'l2' | 'network'): void {
+    this.oboLookups[source].inc();
+  }
+
+  /** One ARM call's duration by its status (0 = no response); children resolved once. */
+  observeArm(status: number, seconds: number): void {
+    let child = this.armSeries.get(status);
+    if (!child) {
+      child = this.armDuration.labels({ status: String(status) });
+      this.armSeries.set(status, child);
+    }
+    child.observe(seconds);
+  }
+
   /** Where the L1 gauges read from (the API's OboClient). */
   trackL1(usage: () => { entries: number; bytes: number }): void {
     this.l1Usage = usage;

@@ -7,8 +7,8 @@ export interface RequestLogOptions {
 }
 
 /**
- * One log line per request, written when the response is finished (`request completed`) or
- * the client went away first (`request aborted`, warn): method, path without its query string
+ * One log line per request, written when the response is closed: finished (`request
+ * completed`) or the client went away first (`request aborted`, warn): method, path without its query string
  * (a redirect's query carries the authorization code), status, duration in ms, the correlation
  * id, and — when the app put them in `res.locals` — `timings` and the error's `errorCode`.
  * Nothing from headers or bodies. 5xx lines are errors.
@@ -41,10 +41,10 @@ export function requestLog(logger: Logger, options: RequestLogOptions = {}): Req
         msg,
       );
     };
-    res.once('finish', () => line('request completed', res.statusCode));
-    res.once('close', () => {
-      if (!res.writableFinished) line('request aborted', res.statusCode);
-    });
+    // One listener: Node emits 'close' after 'finish' for an answered request too.
+    res.once('close', () =>
+      line(res.writableFinished ? 'request completed' : 'request aborted', res.statusCode),
+    );
     next();
   };
 }

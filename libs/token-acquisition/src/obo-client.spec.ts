@@ -2,7 +2,7 @@ import type { RunningEmulator } from '@obo/entra-emulator';
 import { claimsOf, devUserToken } from '@obo/testing';
 import type { CacheInvalidation } from './cache-invalidation';
 import { TokenAcquisitionError } from './errors';
-import { OboClient } from './obo-client';
+import { OboClient, partitionKey } from './obo-client';
 import { apiConfig, openSockets, startTestEmulator } from './test/emulator';
 import { MemoryTokenCache } from './token-cache';
 
@@ -194,5 +194,31 @@ describe('OboClient against the emulator', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(openSockets()).toBe(before);
+  });
+});
+
+describe('partitionKey', () => {
+  const base = { assertion: 'a.b.c', tenantId: 't1', scopes: ['User.Read', 'Files.Read'] };
+
+  it('ignores the order and case of scopes, asked in any order, again and again', () => {
+    const key = partitionKey(base);
+    for (let i = 0; i < 3; i++) {
+      expect(partitionKey({ ...base, scopes: ['files.read', 'USER.READ'] })).toBe(key);
+      expect(partitionKey(base)).toBe(key);
+    }
+  });
+
+  it('separates assertions, tenants and scope sets, and never contains the assertion', () => {
+    const key = partitionKey(base);
+    expect(partitionKey({ ...base, assertion: 'a.b.d' })).not.toBe(key);
+    expect(partitionKey({ ...base, tenantId: 't2' })).not.toBe(key);
+    expect(partitionKey({ ...base, scopes: ['User.Read'] })).not.toBe(key);
+    expect(key).not.toContain(base.assertion);
+  });
+
+  it('a scope list is not confused with another that joins to the same text', () => {
+    const spaced = partitionKey({ ...base, scopes: ['b a'] });
+    expect(partitionKey({ ...base, scopes: ['b', 'a'] })).not.toBe(spaced);
+    expect(partitionKey({ ...base, scopes: ['b a'] })).toBe(spaced);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { INetworkModule } from '@azure/msal-node';
 import type { ClientConfig, IdentityProfile } from '@obo/config';
 import type { CacheInvalidation } from './cache-invalidation';
@@ -207,13 +207,28 @@ export class OboClient {
 export function partitionKey(
   request: Pick<OboRequest, 'assertion' | 'tenantId' | 'scopes'>,
 ): string {
-  const scopes = [...request.scopes]
-    .map((s) => s.toLowerCase())
-    .sort()
-    .join(' ');
-  return `${sha256(request.assertion)}:${request.tenantId ?? ''}:${sha256(scopes).slice(0, 16)}`;
+  return `${sha256(request.assertion)}:${request.tenantId ?? ''}:${scopesKey(request.scopes)}`;
+}
+
+/** Scope lists as keys (order and case do not matter), remembered: a service asks for few. */
+const scopeKeys = new Map<string, string>();
+const SCOPE_KEYS_MAX = 256;
+
+function scopesKey(scopes: readonly string[]): string {
+  const given = JSON.stringify(scopes);
+  let key = scopeKeys.get(given);
+  if (key === undefined) {
+    const normalized = scopes
+      .map((s) => s.toLowerCase())
+      .sort()
+      .join(' ');
+    key = sha256(normalized).slice(0, 16);
+    if (scopeKeys.size >= SCOPE_KEYS_MAX) scopeKeys.clear();
+    scopeKeys.set(given, key);
+  }
+  return key;
 }
 
 function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  return hash('sha256', value, 'base64url');
 }

@@ -1,10 +1,10 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { decodeForDisplay, type DisplayedToken, type ValidatedToken } from '@obo/token-validation';
 import type { OboClient, OboResult } from '@obo/token-acquisition';
 import { ArmClaimsChallenge, type ArmClient } from '../arm/arm-client';
 import type { Metrics } from '../metrics';
-import { timingsOf } from '../middleware/timings';
+import { timingsOf, type RequestTimings } from '../middleware/timings';
 import { answerArmChallenge, type ArmChallengeReport } from './arm-challenge';
 import { oboFailureAnswer } from './obo-answers';
 
@@ -29,58 +29,68 @@ export interface Journey {
   challenge?: ArmChallengeReport;
 }
 
-/** `GET /api/subscriptions`: OBO for ARM, then every page of ARM's subscription list. */
-export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
-  const router = Router();
-  router.get('/api/subscriptions', ...options.guard, async (req: Request, res: Response) => {
+/**
+ * `GET /api/subscriptions`: OBO for ARM, then every page of ARM's subscription list — the guard
+ * and the handler, for `app.get`. The API's hot path: no per-request closures on the way that
+ * succeeds, the answer written in one piece (see {@link sendJson}).
+ */
+export function subscriptionsRoute(options: SubscriptionRouteOptions): RequestHandler[] {
+  const { obo, arm, armScope, metrics } = options;
+  const scopes = [armScope];
+
+  const exchange = async (
+    caller: ValidatedToken,
+    correlationId: string,
+    timings: RequestTimings,
+    claims?: string,
+  ): Promise<OboResult> => {
+    const started = performance.now();
+    try {
+      // Workforce tokens exchange in their own tenant (tid); the identity profile decides.
+      const result = await obo.acquire({
+        assertion: caller.assertion,
+        tenantId: caller.tenantId,
+        scopes,
+        claims,
+        correlationId,
+      });
+      metrics.countOboLookup(result.source);
+      timings.obo = result.source;
+      return result;
+    } catch (error) {
+      throw oboFailureAnswer(error, caller, armScope, claims);
+    } finally {
+      timings.oboMs = round(performance.now() - started);
+    }
+  };
+
+  const handler = async (req: Request, res: Response): Promise<void> => {
     const caller = req.authInfo as ValidatedToken;
     const correlationId = res.locals.correlationId as string;
     const timings = timingsOf(res);
 
-    const exchange = async (claims?: string): Promise<OboResult> => {
-      const started = performance.now();
-      try {
-        // Workforce tokens exchange in their own tenant (tid); the identity profile decides.
-        const result = await options.obo.acquire({
-          assertion: caller.assertion,
-          tenantId: caller.tenantId,
-          scopes: [options.armScope],
-          claims,
-          correlationId,
-        });
-        options.metrics.oboCache.inc({
-          result: result.source === 'network' ? 'miss' : `hit_${result.source}`,
-        });
-        timings.obo = result.source;
-        return result;
-      } catch (error) {
-        throw oboFailureAnswer(error, caller, options.armScope, claims);
-      } finally {
-        timings.oboMs = round(performance.now() - started);
-      }
-    };
-
-    let token = await exchange();
+    let token = await exchange(caller, correlationId, timings);
     const armStarted = performance.now();
     const stats = { pages: 0 };
-    const list = (obo: OboResult) =>
-      options.arm.listSubscriptions(obo.accessToken, correlationId, stats);
     let value: unknown[];
     let challenge: ArmChallengeReport | undefined;
     try {
-      value = await list(token);
+      value = await arm.listSubscriptions(token.accessToken, correlationId, stats);
     } catch (error) {
       if (!(error instanceof ArmClaimsChallenge)) throw error;
       // ARM refused the token (CAE: the user's sessions were revoked since): OBO again with
       // its claims, replacing the cached token, and call ARM once more.
       const answered = await answerArmChallenge(
         error,
-        { exchange, call: list },
+        {
+          exchange: (claims) => exchange(caller, correlationId, timings, claims),
+          call: (renewed) => arm.listSubscriptions(renewed.accessToken, correlationId, stats),
+        },
         {
           caller,
-          armScope: options.armScope,
+          armScope,
           correlationId,
-          metrics: options.metrics,
+          metrics,
           logger: options.logger,
           rejected: token.source,
         },
@@ -97,12 +107,25 @@ export function subscriptionRoutes(options: SubscriptionRouteOptions): Router {
         validateMs: timings.validateMs,
         ...(challenge ? { challenge } : {}),
       };
-      res.json({ value, ...(journey ? { journey } : {}) });
+      sendJson(res, { value, ...(journey ? { journey } : {}) });
       return;
     }
-    res.json({ value });
-  });
-  return router;
+    sendJson(res, { value });
+  };
+  return [...options.guard, handler];
+}
+
+/**
+ * A 200 JSON answer in one write. Express's `res.json` turns a body of 1,000 characters or more
+ * into a Buffer, which Node then cannot send together with the headers, and re-derives the
+ * content type's charset and the request's freshness on every call; this sets the two headers
+ * itself. HEAD gets the headers only (Node drops the body).
+ */
+function sendJson(res: Response, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 function round(ms: number): number {

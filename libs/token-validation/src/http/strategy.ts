@@ -30,7 +30,6 @@ export class BearerStrategy extends passport.Strategy {
   }
 
   override authenticate(req: IncomingMessage): void {
-    rememberOptions(req, this.options);
     const extracted = extractBearerToken(req);
     if (extracted.kind === 'missing') {
       this.refuse(
@@ -48,6 +47,7 @@ export class BearerStrategy extends passport.Strategy {
       this.success(validated.claims, validated);
     };
     const refuse = (err: unknown) => {
+      rememberOptions(req, this.options);
       if (!(err instanceof TokenValidationError)) this.error(err);
       else if (err.status === 503) this.error(withBearerHeaders(err, this.options.realm));
       else this.refuse(req, err);
@@ -75,6 +75,9 @@ export class BearerStrategy extends passport.Strategy {
   }
 
   private refuse(req: IncomingMessage, err: TokenValidationError): void {
+    // The options only matter to a guard running after a failure (success remembers them with
+    // the token): one WeakMap write per request on the path that succeeds.
+    rememberOptions(req, this.options);
     failures.set(req, err);
     this.fail(bearerChallenge(err, this.options.realm), err.status);
   }
