@@ -20,6 +20,24 @@ export interface ConfidentialClientOptions {
   capabilities?: readonly string[];
 }
 
+/** MSAL's endpoint metadata, kept: discovered once per client. */
+const AUTHORITY_METADATA = 'authority-metadata-';
+
+/**
+ * Empties a client's MSAL cache but for the endpoint metadata it discovered: accounts, tokens,
+ * and the throttling MSAL records after a 429 or 5xx (its key names no user, so one user's
+ * failure would hold back every other user's exchange on a shared client). For a client shared
+ * by every caller whose results are kept elsewhere (OBO with `skipCache`, in its partitioned
+ * L1/L2): called before each exchange, it holds at most the records of the exchanges in flight.
+ * (`deserialize` merges rather than replaces, so the keys are removed from the store itself.)
+ */
+export function forgetAccountsAndTokens(msal: ConfidentialClientApplication): void {
+  const store = msal.getTokenCache().getKVStore();
+  for (const key of Object.keys(store)) {
+    if (!key.startsWith(AUTHORITY_METADATA)) delete store[key];
+  }
+}
+
 /**
  * The one place an MSAL `ConfidentialClientApplication` is built, for the web's user flows and
  * for On-Behalf-Of alike: the profile's MSAL options (inline metadata for the emulator), `cp1`,

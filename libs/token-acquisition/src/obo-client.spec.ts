@@ -65,6 +65,43 @@ describe('OboClient against the emulator', () => {
     }
   });
 
+  it('builds one MSAL client per authority whose own cache keeps no one’s tokens', async () => {
+    const obo = client();
+    try {
+      const records: number[] = [];
+      for (const user of ['alice', 'bob', 'dave']) {
+        const assertion = await devUserToken(emu, user);
+        expect(
+          (await obo.acquire({ assertion, tenantId: emu.tenantId, scopes: [ARM] })).source,
+        ).toBe('network');
+        records.push(obo.msalUsage().cacheRecords);
+      }
+      // MSAL writes one exchange's records (account, tokens); the next write starts empty.
+      expect(records[0]).toBeGreaterThan(0);
+      expect(records).toEqual([records[0], records[0], records[0]]);
+      expect(obo.msalUsage().clients).toBe(1);
+      expect(emu.counters().token.on_behalf_of).toBe(3);
+    } finally {
+      obo.close();
+    }
+  });
+
+  it('one user’s failed exchange (503) does not hold back the next user’s on the same client', async () => {
+    const obo = client();
+    try {
+      emu.faults.add({ endpoint: 'token', grantType: 'on_behalf_of', status: 503, count: 1 });
+      const alice = await devUserToken(emu, 'alice');
+      const failed = obo.acquire({ assertion: alice, tenantId: emu.tenantId, scopes: [ARM] });
+      await expect(failed).rejects.toMatchObject({ code: 'token_endpoint_unavailable' });
+      const bob = await devUserToken(emu, 'bob');
+      const next = await obo.acquire({ assertion: bob, tenantId: emu.tenantId, scopes: [ARM] });
+      expect(next.source).toBe('network');
+      expect(emu.counters().token.on_behalf_of).toBe(2);
+    } finally {
+      obo.close();
+    }
+  });
+
   it('counts a cached token as expired inside the refresh buffer, on its own clock', async () => {
     let now = Date.now();
     const obo = client({ now: () => now });

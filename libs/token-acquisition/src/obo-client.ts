@@ -1,9 +1,9 @@
 import { hash } from 'node:crypto';
-import type { INetworkModule } from '@azure/msal-node';
+import type { ConfidentialClientApplication, INetworkModule } from '@azure/msal-node';
 import type { ClientConfig, IdentityProfile } from '@obo/config';
 import type { CacheInvalidation } from './cache-invalidation';
 import { toTokenAcquisitionError, TokenAcquisitionError } from './errors';
-import { createConfidentialClient, type MsalLog } from './msal-client';
+import { createConfidentialClient, forgetAccountsAndTokens, type MsalLog } from './msal-client';
 import { NetworkClient } from '@obo/http';
 import { SingleFlight } from './single-flight';
 import { MemoryTokenCache, type CachedToken, type TokenCacheLevel } from './token-cache';
@@ -69,10 +69,13 @@ export interface OboResult {
  * On-Behalf-Of exchange through MSAL Node with our own bounded cache in front.
  *
  * MSAL's in-memory cache is neither bounded nor partitioned per caller, and MSAL does not
- * consult a cache plugin before its OBO lookup, so each exchange uses a fresh MSAL client
- * and the result is kept in a cache partitioned by SHA-256(assertion) + tenant + scopes:
- * L1 in process (LRU bounded in entries and bytes, TTL = token expiry), then L2 (Redis,
- * shared by replicas). Concurrent requests for the same partition share one exchange.
+ * consult a cache plugin before its OBO lookup, so MSAL's cache is never read (`skipCache`)
+ * and never kept: one MSAL client per authority (built once, at most
+ * {@link MAX_AUTHORITY_CLIENTS}), whose cache is emptied before each exchange (accounts, tokens
+ * and throttling; not the endpoint metadata), so it holds at most the exchanges in flight. The result is kept in a cache partitioned by
+ * SHA-256(assertion) + tenant + scopes: L1 in process (LRU bounded in entries and bytes, TTL =
+ * token expiry), then L2 (Redis, shared by replicas). Concurrent requests for the same
+ * partition share one exchange.
  */
 export class OboClient {
   private readonly networkClient: INetworkModule;
@@ -85,6 +88,8 @@ export class OboClient {
   private readonly flights = new SingleFlight<OboResult>();
   /** Set once the authority said it has no OBO (B2C): later calls fail without a request. */
   private unsupported?: TokenAcquisitionError;
+  /** MSAL clients by authority (a workforce API exchanges in each caller's tenant). */
+  private readonly clients = new Map<string, ConfidentialClientApplication>();
 
   constructor(private readonly options: OboClientOptions) {
     if (options.networkClient) {
@@ -146,9 +151,41 @@ export class OboClient {
     return { entries: this.l1.size ?? 0, bytes: this.l1.bytes ?? 0 };
   }
 
+  /**
+   * What MSAL holds (diagnostics, tests): its clients (one per authority) and the records in
+   * their own caches — at most those of the exchanges in flight, whatever has been exchanged.
+   */
+  msalUsage(): { clients: number; cacheRecords: number } {
+    let cacheRecords = 0;
+    for (const msal of this.clients.values()) {
+      const cache = JSON.parse(msal.getTokenCache().serialize()) as Record<string, object>;
+      for (const section of Object.values(cache)) cacheRecords += Object.keys(section).length;
+    }
+    return { clients: this.clients.size, cacheRecords };
+  }
+
   /** Closes the keep-alive sockets of the network client it made (not of one it was given). */
   close(): void {
     this.ownNetworkClient?.close();
+  }
+
+  /** The authority's MSAL client, built on first use; the oldest goes when there are too many. */
+  private clientFor(authority: string): ConfidentialClientApplication {
+    let msal = this.clients.get(authority);
+    if (!msal) {
+      if (this.clients.size >= MAX_AUTHORITY_CLIENTS) {
+        const oldest = this.clients.keys().next().value;
+        if (oldest !== undefined) this.clients.delete(oldest);
+      }
+      msal = createConfidentialClient(this.options.identity, this.options.client, {
+        authority,
+        networkClient: this.networkClient,
+        log: this.options.log,
+        capabilities: this.options.clientCapabilities,
+      });
+      this.clients.set(authority, msal);
+    }
+    return msal;
   }
 
   private fresh(token: CachedToken | undefined): CachedToken | undefined {
@@ -156,7 +193,7 @@ export class OboClient {
   }
 
   private async exchange(request: OboRequest): Promise<CachedToken> {
-    const { identity, client } = this.options;
+    const { identity } = this.options;
     const authority = identity.oboAuthority(request.tenantId);
     if (!authority) {
       throw new TokenAcquisitionError(
@@ -164,12 +201,8 @@ export class OboClient {
         'The access token names no tenant (tid) to exchange it in.',
       );
     }
-    const msal = createConfidentialClient(identity, client, {
-      authority,
-      networkClient: this.networkClient,
-      log: this.options.log,
-      capabilities: this.options.clientCapabilities,
-    });
+    const msal = this.clientFor(authority);
+    forgetAccountsAndTokens(msal);
     try {
       const result = await msal.acquireTokenOnBehalfOf({
         oboAssertion: request.assertion,
@@ -202,6 +235,12 @@ export class OboClient {
     }
   }
 }
+
+/**
+ * Most MSAL clients an OboClient keeps (one per authority: per tenant of a multi-tenant API);
+ * beyond it the oldest is dropped and rebuilt when its tenant calls again.
+ */
+export const MAX_AUTHORITY_CLIENTS = 64;
 
 /** The cache partition of a request: never the token itself. */
 export function partitionKey(
