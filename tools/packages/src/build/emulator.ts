@@ -3,14 +3,8 @@ import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import type { PackageSpec } from '../packages';
-import { packageName, publishableManifest, readManifest, type Manifest } from './manifest';
-import {
-  packageDependencies,
-  typePeers,
-  writeDocuments,
-  writeEsmWrapper,
-  writeManifest,
-} from './shared';
+import { packageName, type Manifest } from './manifest';
+import { finishPackage, writeEsmWrapper } from './shared';
 import { compile, pruneDeclarations } from './typescript';
 
 /**
@@ -81,21 +75,13 @@ export async function buildEmulator(
   writeFileSync(join(dist, 'index.d.ts'), "export * from './types/package/index';\n");
   writeEsmWrapper(dist, './index.js', names);
 
-  const runtime = packageDependencies(root, spec.dir, required, declarations, version);
-  const manifest = publishableManifest({
-    source: readManifest(join(root, spec.dir, 'package.json')),
+  return finishPackage({
+    root,
+    spec,
+    out,
     version,
-    dependencies: runtime,
-    typePeers: typePeers(root, spec.dir, declarations, runtime),
-    entry: {
-      main: './dist/index.js',
-      types: './dist/index.d.ts',
-      module: './dist/index.mjs',
-      moduleTypes: './dist/index.d.mts',
-    },
+    required,
+    declarations,
     bin: { 'obo-entra-emulator': 'dist/cli.js' },
   });
-  writeManifest(out, manifest);
-  writeDocuments(root, spec.dir, out);
-  return manifest;
 }

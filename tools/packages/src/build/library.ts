@@ -1,14 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PackageSpec } from '../packages';
-import { publishableManifest, readManifest, type Manifest } from './manifest';
-import {
-  packageDependencies,
-  typePeers,
-  writeDocuments,
-  writeEsmWrapper,
-  writeManifest,
-} from './shared';
+import type { Manifest } from './manifest';
+import { finishPackage, writeEsmWrapper } from './shared';
 import { compile, filesUnder, packageImports } from './typescript';
 
 /**
@@ -36,27 +30,12 @@ export function buildLibrary(
   });
   writeEsmWrapper(dist, './index.js', names);
   const files = filesUnder(dist);
-  const declarations = files.filter((f) => f.endsWith('.d.ts'));
-  const runtime = packageDependencies(
+  return finishPackage({
     root,
-    spec.dir,
-    packageImports(files.filter((f) => f.endsWith('.js'))),
-    declarations,
+    spec,
+    out,
     version,
-  );
-  const manifest = publishableManifest({
-    source: readManifest(join(root, spec.dir, 'package.json')),
-    version,
-    dependencies: runtime,
-    typePeers: typePeers(root, spec.dir, declarations, runtime),
-    entry: {
-      main: './dist/index.js',
-      types: './dist/index.d.ts',
-      module: './dist/index.mjs',
-      moduleTypes: './dist/index.d.mts',
-    },
+    required: packageImports(files.filter((f) => f.endsWith('.js'))),
+    declarations: files.filter((f) => f.endsWith('.d.ts')),
   });
-  writeManifest(out, manifest);
-  writeDocuments(root, spec.dir, out);
-  return manifest;
 }

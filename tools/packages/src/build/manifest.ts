@@ -69,14 +69,22 @@ export interface PublishableOptions {
   dependencies: Record<string, string>;
   /** Packages only the type declarations import (e.g. `@types/express`): optional peers. */
   typePeers: Record<string, string>;
-  /** `exports['.']`, `main`, `types` and, for the emulator, `bin`. */
-  entry: { main: string; module: string; types: string; moduleTypes: string };
+  /** Commands (`bin`), for the emulator. */
   bin?: Record<string, string>;
 }
 
+/** Every package's entry points: CommonJS with its declarations, and the ESM wrapper with its own. */
+const ENTRY = {
+  main: './dist/index.js',
+  types: './dist/index.d.ts',
+  module: './dist/index.mjs',
+  moduleTypes: './dist/index.d.mts',
+};
+
 /** The package.json that goes to npm: compiled entry points, only what runs, no workspace fields. */
 export function publishableManifest(options: PublishableOptions): Manifest {
-  const { source, entry } = options;
+  const { source } = options;
+  const entry = ENTRY;
   const peers = Object.keys(options.typePeers).sort();
   return {
     name: source.name,

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { declaredRange, readManifest, type Manifest } from './manifest';
+import type { PackageSpec } from '../packages';
+import { declaredRange, publishableManifest, readManifest, type Manifest } from './manifest';
 import { packageImports } from './typescript';
 
 /** The ESM entry: Node's named exports of the CommonJS build, one instance for both formats. */
@@ -23,7 +24,7 @@ export function writeEsmWrapper(dist: string, from: string, names: string[]): vo
  * Dependencies: each package the JavaScript requires, with the range the workspace declares,
  * plus every `@obo/*` package the declarations name (our own types, at the same version).
  */
-export function packageDependencies(
+function packageDependencies(
   root: string,
   projectDir: string,
   required: string[],
@@ -46,7 +47,7 @@ export function packageDependencies(
  * for an imported `x` without its own types (`express`, `passport`), or `x` itself when it has
  * types but is not needed at run time. TypeScript consumers install them; JavaScript ones never.
  */
-export function typePeers(
+function typePeers(
   root: string,
   projectDir: string,
   declarationFiles: string[],
@@ -75,13 +76,38 @@ function hasOwnTypes(root: string, name: string): boolean {
 }
 
 /** README (the project's own) and LICENSE (the repository's) next to the package.json. */
-export function writeDocuments(root: string, projectDir: string, out: string): void {
+function writeDocuments(root: string, projectDir: string, out: string): void {
   const readme = join(root, projectDir, 'README.md');
   if (!existsSync(readme)) throw new Error(`${projectDir}/README.md is missing`);
   copyFileSync(readme, join(out, 'README.md'));
   copyFileSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
 }
 
-export function writeManifest(out: string, manifest: Manifest): void {
+/** What {@link finishPackage} needs once the package's `dist` is written. */
+export interface FinishOptions {
+  root: string;
+  spec: PackageSpec;
+  out: string;
+  version: string;
+  /** Packages the JavaScript requires. */
+  required: string[];
+  /** The declaration files a consumer sees. */
+  declarations: string[];
+  bin?: Record<string, string>;
+}
+
+/** Writes the publishable package.json (dependencies, type peers), README and LICENSE. */
+export function finishPackage(options: FinishOptions): Manifest {
+  const { root, spec, out, version, declarations } = options;
+  const dependencies = packageDependencies(root, spec.dir, options.required, declarations, version);
+  const manifest = publishableManifest({
+    source: readManifest(join(root, spec.dir, 'package.json')),
+    version,
+    dependencies,
+    typePeers: typePeers(root, spec.dir, declarations, dependencies),
+    bin: options.bin,
+  });
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeDocuments(root, spec.dir, out);
+  return manifest;
 }
