@@ -1,13 +1,7 @@
 import { request } from 'node:https';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  expectText,
-  fillEmulatorLogin,
-  launchChromium,
-  newContext,
-  screenshot,
-} from './test/browser';
-import { startChain, type RunningChain } from './test/chain';
+import { expectText, fillEmulatorLogin, newContext, screenshot } from './test/browser';
+import { startChainAndBrowser, type RunningChain } from './test/chain';
 import { seededSubscriptions } from './test/seed';
 
 const ALICE = 'alice@obodev.onmicrosoft.com';
@@ -28,7 +22,7 @@ describe('CAE: a critical event takes effect at the next click', () => {
   let page: Page;
 
   beforeAll(async () => {
-    [chain, browser] = await Promise.all([startChain(), launchChromium()]);
+    [chain, browser] = await startChainAndBrowser();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,13 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { EMULATOR_DEFAULTS } from '@obo/config';
-import {
-  expectText,
-  fillEmulatorLogin,
-  launchChromium,
-  newContext,
-  screenshot,
-} from './test/browser';
-import { startChain, type RunningChain } from './test/chain';
+import { expectText, fillEmulatorLogin, newContext, screenshot } from './test/browser';
+import { startChainAndBrowser, type RunningChain } from './test/chain';
 import { displayNameOf, seededSubscriptions, seededUser } from './test/seed';
 
 const ALICE = 'alice@obodev.onmicrosoft.com';
@@ -26,7 +20,7 @@ describe('web → API → ARM in a browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    [chain, browser] = await Promise.all([startChain(), launchChromium()]);
+    [chain, browser] = await startChainAndBrowser();
   });
   afterAll(async () => {
     await browser?.close();

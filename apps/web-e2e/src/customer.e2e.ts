@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expectText, launchChromium, newContext, screenshot } from './test/browser';
-import { startChain, type RunningChain } from './test/chain';
+import { expectText, newContext, screenshot } from './test/browser';
+import { startChainAndBrowser, type RunningChain } from './test/chain';
 import { defaultSeed } from './test/seed';
 
 const PASSWORD = 'Passw0rd!';
@@ -16,7 +16,7 @@ describe('Azure AD B2C in a browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    [chain, browser] = await Promise.all([startChain('b2c'), launchChromium()]);
+    [chain, browser] = await startChainAndBrowser('b2c');
     context = await newContext(browser);
     page = await context.newPage();
   });
@@ -122,7 +122,7 @@ describe('External ID (CIAM) in a browser', () => {
   const frank = defaultSeed().ciam?.users[0];
 
   beforeAll(async () => {
-    [chain, browser] = await Promise.all([startChain('ciam'), launchChromium()]);
+    [chain, browser] = await startChainAndBrowser('ciam');
   });
   afterAll(async () => {
     await browser?.close();

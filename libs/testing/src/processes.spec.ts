@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { staleSources, startNodeProcess } from './index';
+import { freePort, portIsFree, staleSources, startNodeProcess } from './index';
+import { uniquePorts } from './processes';
 
 /** A fake bundle `dist/main.js` built at `builtAt` from two sources, as esbuild's map lists them. */
 function fakeBundle(builtAt: Date) {
@@ -52,5 +53,19 @@ describe('staleSources / startNodeProcess', () => {
   it('refuses a bundle without a source map: nothing says what it was built from', () => {
     rmSync(`${bundle.script}.map`);
     expect(() => staleSources(bundle.script)).toThrow(/main\.js\.map is missing/);
+  });
+});
+
+describe('freePort', () => {
+  it('never answers a port it answered before, whatever the system offers again', async () => {
+    const offered = [5001, 5001, 5002, 5001, 5003];
+    const next = uniquePorts(async () => offered.shift() as number);
+    expect([await next(), await next(), await next()]).toEqual([5001, 5002, 5003]);
+  });
+
+  it('gives free loopback ports', async () => {
+    const ports = await Promise.all([freePort(), freePort(), freePort()]);
+    expect(new Set(ports).size).toBe(3);
+    expect(await Promise.all(ports.map(portIsFree))).toEqual([true, true, true]);
   });
 });

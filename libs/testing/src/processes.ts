@@ -140,8 +140,28 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** A free loopback TCP port. */
-export function freePort(): Promise<number> {
+/**
+ * A free loopback TCP port, never one it gave before in this process: the port is free when
+ * found but not held, so two calls before either server binds could otherwise get the same one
+ * (seen: an emulator and a web app started side by side on one port).
+ */
+export const freePort: () => Promise<number> = uniquePorts(anyFreePort);
+
+/** Wraps a port finder so it never answers the same port twice. */
+export function uniquePorts(find: () => Promise<number>): () => Promise<number> {
+  const handedOut = new Set<number>();
+  return async () => {
+    for (;;) {
+      const port = await find();
+      if (!handedOut.has(port)) {
+        handedOut.add(port);
+        return port;
+      }
+    }
+  };
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

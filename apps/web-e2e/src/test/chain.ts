@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { EMULATOR_DEFAULTS } from '@obo/config';
 import { startEmulator, type RunningEmulator } from '@obo/entra-emulator';
 import { freePort } from '@obo/testing';
+import type { Browser } from 'playwright-core';
 import { startApps, type RunningApps } from './apps';
+import { launchChromium } from './browser';
 import { defaultSeed, seedFileFor, type SeedCustomerJson } from './seed';
 
 export interface RunningChain {
@@ -96,6 +98,9 @@ export function profileEnv(profile: ChainProfile, emulatorUrl?: string) {
  * or the emulator's B2C or External ID tenant for both apps.
  */
 export async function startChain(profile: ChainProfile = 'emulator'): Promise<RunningChain> {
+  // Every port chosen up front from one freePort (never the same twice), the emulator's too:
+  // an emulator on port 0 could be given the web app's port before the web app binds it.
+  const emulatorPort = await freePort();
   const webPort = await freePort();
   const apiPort = await freePort();
   const webUrl = `http://localhost:${webPort}`;
@@ -117,7 +122,7 @@ export async function startChain(profile: ChainProfile = 'emulator'): Promise<Ru
 
   try {
     emulator = await startEmulator({
-      port: 0,
+      port: emulatorPort,
       host: '127.0.0.1',
       dataDir,
       seed: seedPath,
@@ -150,4 +155,21 @@ export async function startChain(profile: ChainProfile = 'emulator'): Promise<Ru
     await stop();
     throw error;
   }
+}
+
+/**
+ * The chain and Chromium, started side by side. Unlike `Promise.all`, it waits for both: when
+ * one fails, the other is stopped before the error is thrown (a Chromium or an emulator left
+ * running keeps Jest from exiting, and CI waits for it).
+ */
+export async function startChainAndBrowser(
+  profile: ChainProfile = 'emulator',
+): Promise<[RunningChain, Browser]> {
+  const [chain, browser] = await Promise.allSettled([startChain(profile), launchChromium()]);
+  if (chain.status === 'fulfilled' && browser.status === 'fulfilled') {
+    return [chain.value, browser.value];
+  }
+  if (chain.status === 'fulfilled') await chain.value.stop();
+  if (browser.status === 'fulfilled') await browser.value.close();
+  throw chain.status === 'rejected' ? chain.reason : (browser as PromiseRejectedResult).reason;
 }
