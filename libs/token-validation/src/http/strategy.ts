@@ -42,26 +42,16 @@ export class BearerStrategy extends passport.Strategy {
       this.refuse(req, new TokenValidationError('ERR_TOKEN_REQUEST_MALFORMED', extracted.message));
       return;
     }
-    const succeed = (validated: ValidatedToken) => {
-      rememberToken(req, validated, this.options);
-      this.success(validated.claims, validated);
-    };
-    const refuse = (err: unknown) => {
-      rememberOptions(req, this.options);
-      if (!(err instanceof TokenValidationError)) this.error(err);
-      else if (err.status === 503) this.error(withBearerHeaders(err, this.options.realm));
-      else this.refuse(req, err);
-    };
-    // Hot path: a cached key answers synchronously, without a promise.
+    // Hot path: a cached key answers synchronously, without a promise or a closure.
     let cached: ValidatedToken | undefined;
     try {
       cached = this.validator.validateSync?.(extracted.token);
     } catch (err) {
-      refuse(err);
+      this.failed(req, err);
       return;
     }
     if (cached) {
-      succeed(cached);
+      this.validated(req, cached);
       return;
     }
     let pending: Promise<ValidatedToken>;
@@ -71,7 +61,27 @@ export class BearerStrategy extends passport.Strategy {
       // A TokenValidator must reject, not throw; tolerate one that throws anyway.
       pending = Promise.reject(err);
     }
-    pending.then(succeed, refuse);
+    pending.then(
+      (validated) => this.validated(req, validated),
+      (err: unknown) => this.failed(req, err),
+    );
+  }
+
+  private validated(req: IncomingMessage, validated: ValidatedToken): void {
+    rememberToken(req, validated, this.options);
+    this.success(validated.claims, validated);
+  }
+
+  /** A validation failure: refused (401/400) or, for anything else, an error passport passes on. */
+  private failed(req: IncomingMessage, err: unknown): void {
+    if (err instanceof TokenValidationError && err.status !== 503) {
+      this.refuse(req, err);
+      return;
+    }
+    rememberOptions(req, this.options);
+    this.error(
+      err instanceof TokenValidationError ? withBearerHeaders(err, this.options.realm) : err,
+    );
   }
 
   private refuse(req: IncomingMessage, err: TokenValidationError): void {
